@@ -1,0 +1,74 @@
+/**
+ * Errors the library throws. Every error carries a stable `code` so callers
+ * (the CLI's exit funnel, tests) branch on it, never on message text.
+ * The library never prints and never exits.
+ */
+export type HeapscopeErrorCode =
+  | 'E_INPUT' // cannot read the input: missing file, a directory, permissions
+  | 'E_FORMAT' // the bytes are not a valid heap snapshot
+  | 'E_GZIP' // corrupt or truncated gzip stream
+  | 'E_USAGE' // bad arguments or options given to a library function
+  | 'E_NOT_FOUND' // an object id that is not in the snapshot
+
+export class HeapscopeError extends Error {
+  readonly code: HeapscopeErrorCode
+  constructor(code: HeapscopeErrorCode, message: string) {
+    super(message)
+    this.name = 'HeapscopeError'
+    this.code = code
+  }
+}
+
+/** The input cannot be read at all (missing, a directory, permission denied). */
+export class InputError extends HeapscopeError {
+  constructor(readonly file: string, reason: string) {
+    super('E_INPUT', `${file}: ${reason}`)
+    this.name = 'InputError'
+  }
+}
+
+/**
+ * The input was read but is not a well-formed heap snapshot. `byteOffset` is
+ * the offset in the (decompressed) JSON text where the problem was seen, or -1
+ * when the problem is not tied to one place (e.g. counts that disagree).
+ */
+export class SnapshotFormatError extends HeapscopeError {
+  constructor(
+    readonly file: string,
+    readonly byteOffset: number,
+    readonly expected: string,
+    readonly found: string,
+  ) {
+    super(
+      'E_FORMAT',
+      byteOffset >= 0
+        ? `${file}: expected ${expected} at byte ${byteOffset}, found ${found}`
+        : `${file}: expected ${expected}, found ${found}`,
+    )
+    this.name = 'SnapshotFormatError'
+  }
+}
+
+/** The gzip layer failed: corrupt data or a truncated stream. */
+export class GzipError extends HeapscopeError {
+  constructor(readonly file: string, reason: string) {
+    super('E_GZIP', `${file}: corrupt or truncated gzip data (${reason})`)
+    this.name = 'GzipError'
+  }
+}
+
+/** An object id that no node in the snapshot has. */
+export class NodeNotFoundError extends HeapscopeError {
+  constructor(readonly file: string, readonly id: number) {
+    super('E_NOT_FOUND', `${file}: no object with id @${id} in this snapshot`)
+    this.name = 'NodeNotFoundError'
+  }
+}
+
+/** A library function was called with options it does not accept. */
+export class UsageError extends HeapscopeError {
+  constructor(message: string) {
+    super('E_USAGE', message)
+    this.name = 'UsageError'
+  }
+}
