@@ -1,0 +1,1045 @@
+/**
+ * The streaming parser: heap snapshot JSON bytes → the columnar Snapshot.
+ *
+ * The file never becomes one JS string (V8 strings stop near 512 MB and a
+ * production snapshot is several GB). The top-level object is walked key by
+ * key; the small `snapshot` header goes through JSON.parse; the big number
+ * arrays are scanned byte by byte straight into typed arrays sized from the
+ * header's counts; `strings` are decoded one by one (escape-free runs with
+ * Buffer#toString, escaped ones with JSON.parse of that one literal, which
+ * applies every JSON escape rule including surrogate pairs). Sections we do
+ * not know (Chromium's `scopes…`) are skipped without being stored.
+ *
+ * Everything is validated here, once, so the analyses trust the arrays:
+ * counts against the header, every `to_node` (a multiple of the node field
+ * count, inside the node array), every type id and every string index.
+ *
+ * Each scan* method is synchronous over the current chunk and keeps its
+ * state in fields, so a token may be split across chunks at any byte.
+ */
+import {
+  SnapshotFormatError,
+} from './errors.js'
+import { EdgeField, NodeField, readLayout, type Layout } from './layout.js'
+import {
+  Snapshot,
+  type Locations,
+  type Samples,
+  type TraceFunctionInfos,
+  type TraceTree,
+} from './snapshot.js'
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const COMMA = 0x2c
+const COLON = 0x3a
+const LBRACKET = 0x5b
+const RBRACKET = 0x5d
+const LBRACE = 0x7b
+const RBRACE = 0x7d
+const ZERO = 0x30
+const NINE = 0x39
+
+/** The `snapshot` header is small; anything bigger is not a heap snapshot header. */
+const MAX_HEADER_BYTES = 64 * 1024 * 1024
+/** When the input size is unknown, arrays start this small and grow up to the header's claim. */
+const UNKNOWN_SIZE_START = 1 << 20
+/**
+ * Deflate cannot expand more than ~1032:1, so a gzip file of C bytes holds at
+ * most this many times C bytes of JSON. Used to refuse headers that claim far
+ * more nodes than the file could hold, before allocating on their word.
+ */
+const MAX_GZIP_RATIO = 1100
+
+function isWhitespace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09
+}
+
+/** Describes a byte for an error message. */
+function describeByte(c: number | undefined): string {
+  if (c === undefined) return 'end of file'
+  if (c >= 0x20 && c < 0x7f) return `'${String.fromCharCode(c)}'`
+  return `byte 0x${c.toString(16).padStart(2, '0')}`
+}
+
+/** A growable Float64Array for the small optional sections. */
+class NumberList {
+  data = new Float64Array(1024)
+  length = 0
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2)
+      next.set(this.data)
+      this.data = next
+    }
+    this.data[this.length++] = v
+  }
+}
+
+export interface ScanSource {
+  /** Next chunk of decompressed bytes, or null at the end. */
+  next(): Promise<Uint8Array | null>
+  /**
+   * An upper bound on the decompressed size, used only to refuse absurd
+   * header counts before allocating: the file size for plain files, a
+   * multiple of it for gzip, null when unknown (stdin).
+   */
+  sizeBound: number | null
+}
+
+const enum NumState {
+  ExpectValueOrEnd = 0, // just after '[': a number or ']'
+  ExpectValue = 1, // just after ',': a number
+  InNumber = 2, // inside a run of digits
+  ExpectCommaOrEnd = 3, // after a number (and whitespace)
+}
+
+export class SnapshotScanner {
+  private buf: Uint8Array = new Uint8Array(0)
+  private pos = 0
+  /** absolute offset of buf[0] in the decompressed stream */
+  private base = 0
+  private eof = false
+
+  private layout: Layout | null = null
+  private warnings: string[] = []
+
+  // Node columns (allocated when the header is read).
+  private nodeType = new Uint8Array(0)
+  private nodeName = new Uint32Array(0)
+  private nodeId = new Uint32Array(0)
+  private nodeSelfSize = new Uint32Array(0)
+  /** edge count of node n at [n + 1] while parsing; prefix-summed into CSR offsets at the end */
+  private firstEdge = new Uint32Array(0)
+  private nodeTraceNodeId: Uint32Array | null = null
+  private nodeDetachedness: Uint8Array | null = null
+  private nodeCapacity = 0
+  private nodesRead = -1 // -1: section not seen
+
+  private edgeType = new Uint8Array(0)
+  private edgeNameOrIndex = new Uint32Array(0)
+  private edgeTarget = new Uint32Array(0)
+  private edgeCapacity = 0
+  private edgesRead = -1
+
+  private strings: string[] | null = null
+  private traceFunctionInfoValues: NumberList | null = null
+  private sampleValues: NumberList | null = null
+  private locationValues: NumberList | null = null
+  private traceTree: TraceTree | null = null
+
+  constructor(
+    private readonly file: string,
+    private readonly source: ScanSource,
+  ) {}
+
+  // ---------------------------------------------------------------------------
+  // Byte access
+
+  private fail(expected: string, found?: string, offset?: number): never {
+    const at = offset ?? this.base + this.pos
+    throw new SnapshotFormatError(
+      this.file,
+      at,
+      expected,
+      found ?? describeByte(this.pos < this.buf.length ? this.buf[this.pos] : undefined),
+    )
+  }
+
+  /** Makes buf[pos] readable; false at the end of input. */
+  private async fill(): Promise<boolean> {
+    while (this.pos >= this.buf.length) {
+      if (this.eof) return false
+      const chunk = await this.source.next()
+      this.base += this.buf.length
+      this.pos = 0
+      if (chunk === null) {
+        this.eof = true
+        this.buf = new Uint8Array(0)
+        return false
+      }
+      this.buf = chunk
+    }
+    return true
+  }
+
+  private async skipWhitespace(): Promise<void> {
+    for (;;) {
+      const buf = this.buf
+      let i = this.pos
+      while (i < buf.length && isWhitespace(buf[i])) i++
+      this.pos = i
+      if (i < buf.length || !(await this.fill())) return
+    }
+  }
+
+  /** The next non-whitespace byte, not consumed; undefined at the end of input. */
+  private async peek(): Promise<number | undefined> {
+    await this.skipWhitespace()
+    return this.pos < this.buf.length ? this.buf[this.pos] : undefined
+  }
+
+  private async expectByte(c: number, expected: string): Promise<void> {
+    if ((await this.peek()) !== c) this.fail(expected)
+    this.pos++
+  }
+
+  // ---------------------------------------------------------------------------
+  // Top level
+
+  async parse(): Promise<Snapshot> {
+    const first = await this.peek()
+    if (first === undefined) this.fail("'{' (a heap snapshot is a JSON object)", 'end of file (the input is empty)')
+    if (first !== LBRACE) this.fail("'{' (a heap snapshot is a JSON object)")
+    this.pos++
+    const seen = new Set<string>()
+    if ((await this.peek()) === RBRACE) this.fail('the "snapshot" header', "'}' (an empty object)")
+    for (;;) {
+      const keyOffset = this.base + this.pos
+      if ((await this.peek()) !== QUOTE) this.fail('a section name in quotes')
+      const key = await this.readString(1 << 16)
+      if (seen.has(key)) this.fail(`each section once`, `a second "${key}"`, keyOffset)
+      seen.add(key)
+      await this.expectByte(COLON, `':' after "${key}"`)
+      await this.readSection(key, keyOffset)
+      const next = await this.peek()
+      if (next === COMMA) {
+        this.pos++
+        continue
+      }
+      if (next === RBRACE) {
+        this.pos++
+        break
+      }
+      this.fail(`',' or '}' after the "${key}" section`)
+    }
+    if ((await this.peek()) !== undefined) this.fail('the end of the file after the snapshot object')
+    return this.finish()
+  }
+
+  private async readSection(key: string, keyOffset: number): Promise<void> {
+    if (key === 'snapshot') {
+      const at = this.base + this.pos
+      const raw = await this.captureValue(MAX_HEADER_BYTES, 'the "snapshot" header')
+      let header: unknown
+      try {
+        header = JSON.parse(raw)
+      } catch (e) {
+        this.fail('a valid JSON "snapshot" header', (e as Error).message, at)
+      }
+      this.layout = readLayout(this.file, header, at)
+      this.allocate(at)
+      return
+    }
+    const known = ['nodes', 'edges', 'strings', 'trace_function_infos', 'trace_tree', 'samples', 'locations']
+    if (known.includes(key) && this.layout === null) {
+      this.fail('the "snapshot" header before the data sections', `"${key}" first`, keyOffset)
+    }
+    switch (key) {
+      case 'nodes':
+        return this.readNodes()
+      case 'edges':
+        return this.readEdges()
+      case 'strings':
+        return this.readStrings()
+      case 'trace_function_infos':
+        this.traceFunctionInfoValues = await this.readNumberList(key)
+        return
+      case 'samples':
+        this.sampleValues = await this.readNumberList(key)
+        return
+      case 'locations':
+        this.locationValues = await this.readNumberList(key)
+        return
+      case 'trace_tree':
+        return this.readTraceTree()
+      default:
+        return this.skipValue(key)
+    }
+  }
+
+  /** Sizes the columns from the header, refusing counts the input could not hold. */
+  private allocate(headerOffset: number): void {
+    const l = this.layout as Layout
+    const bound = this.source.sizeBound
+    // Each number takes at least two bytes ("0,"), so a header that claims more
+    // values than the input could hold is refused before any allocation.
+    const claimedBytes = 2 * (l.nodeCount * l.nodeFieldCount + l.edgeCount * l.edgeFieldCount)
+    if (bound !== null && claimedBytes > bound) {
+      throw new SnapshotFormatError(
+        this.file,
+        headerOffset,
+        `node and edge counts that fit the file (at most ${bound} bytes of JSON)`,
+        `node_count ${l.nodeCount} and edge_count ${l.edgeCount}, which need at least ${claimedBytes} bytes`,
+      )
+    }
+    this.nodeCapacity = bound === null ? Math.min(l.nodeCount, UNKNOWN_SIZE_START) : l.nodeCount
+    this.edgeCapacity = bound === null ? Math.min(l.edgeCount, UNKNOWN_SIZE_START * 4) : l.edgeCount
+    this.allocateNodes(this.nodeCapacity)
+    this.allocateEdges(this.edgeCapacity)
+  }
+
+  private allocateNodes(capacity: number): void {
+    const l = this.layout as Layout
+    const grow = <T extends Uint8Array | Uint32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(capacity)
+      next.set(old.subarray(0, Math.min(old.length, capacity)))
+      return next
+    }
+    this.nodeType = grow(this.nodeType, (n) => new Uint8Array(n))
+    this.nodeName = grow(this.nodeName, (n) => new Uint32Array(n))
+    this.nodeId = grow(this.nodeId, (n) => new Uint32Array(n))
+    this.nodeSelfSize = grow(this.nodeSelfSize, (n) => new Uint32Array(n))
+    const fe = new Uint32Array(capacity + 1)
+    fe.set(this.firstEdge.subarray(0, Math.min(this.firstEdge.length, capacity + 1)))
+    this.firstEdge = fe
+    if (l.hasTraceNodeId) this.nodeTraceNodeId = grow(this.nodeTraceNodeId ?? new Uint32Array(0), (n) => new Uint32Array(n))
+    if (l.hasDetachedness) this.nodeDetachedness = grow(this.nodeDetachedness ?? new Uint8Array(0), (n) => new Uint8Array(n))
+    this.nodeCapacity = capacity
+  }
+
+  private allocateEdges(capacity: number): void {
+    const t = new Uint8Array(capacity)
+    t.set(this.edgeType.subarray(0, Math.min(this.edgeType.length, capacity)))
+    const n = new Uint32Array(capacity)
+    n.set(this.edgeNameOrIndex.subarray(0, Math.min(this.edgeNameOrIndex.length, capacity)))
+    const g = new Uint32Array(capacity)
+    g.set(this.edgeTarget.subarray(0, Math.min(this.edgeTarget.length, capacity)))
+    this.edgeType = t
+    this.edgeNameOrIndex = n
+    this.edgeTarget = g
+    this.edgeCapacity = capacity
+  }
+
+  // ---------------------------------------------------------------------------
+  // nodes
+
+  private async readNodes(): Promise<void> {
+    await this.expectByte(LBRACKET, "'[' to open the nodes array")
+    const l = this.layout as Layout
+    const kinds = l.nodeFieldKinds
+    const fieldCount = l.nodeFieldCount
+    const typeCount = l.nodeTypeNames.length
+    const claimed = l.nodeCount
+    let state = NumState.ExpectValueOrEnd
+    let value = 0
+    let field = 0
+    let n = 0
+    for (;;) {
+      if (!(await this.fill())) {
+        this.fail(`${claimed} nodes (node_count) in the nodes array`, `end of file after ${n} nodes`)
+      }
+      // Preload fields into locals for the hot loop.
+      const buf = this.buf
+      const len = buf.length
+      let i = this.pos
+      let done = false
+      let nodeType = this.nodeType
+      let nodeName = this.nodeName
+      let nodeId = this.nodeId
+      let nodeSelfSize = this.nodeSelfSize
+      let firstEdge = this.firstEdge
+      let nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
+      let nodeDetachedness = this.nodeDetachedness as Uint8Array
+      for (; i < len; i++) {
+        const c = buf[i]
+        if (c >= ZERO && c <= NINE) {
+          if (state === NumState.InNumber) {
+            value = value * 10 + (c - ZERO)
+          } else if (state === NumState.ExpectCommaOrEnd) {
+            this.pos = i
+            this.fail("',' between numbers in the nodes array")
+          } else {
+            value = c - ZERO
+            state = NumState.InNumber
+          }
+          continue
+        }
+        if (state === NumState.InNumber) {
+          // A complete value: store it in its column.
+          if (n >= this.nodeCapacity) {
+            if (n >= claimed) {
+              this.pos = i
+              this.fail(`${claimed} nodes (node_count)`, 'more values in the nodes array')
+            }
+            this.allocateNodes(Math.min(claimed, this.nodeCapacity * 2))
+            nodeType = this.nodeType
+            nodeName = this.nodeName
+            nodeId = this.nodeId
+            nodeSelfSize = this.nodeSelfSize
+            firstEdge = this.firstEdge
+            nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
+            nodeDetachedness = this.nodeDetachedness as Uint8Array
+          }
+          switch (kinds[field]) {
+            case NodeField.Type:
+              if (value >= typeCount) {
+                this.pos = i
+                this.fail(`a node type index below ${typeCount}`, String(value), this.base + i - 1)
+              }
+              nodeType[n] = value
+              break
+            case NodeField.Name:
+              nodeName[n] = value
+              break
+            case NodeField.Id:
+              nodeId[n] = value
+              break
+            case NodeField.SelfSize:
+              nodeSelfSize[n] = value
+              break
+            case NodeField.EdgeCount:
+              firstEdge[n + 1] = value
+              break
+            case NodeField.TraceNodeId:
+              nodeTraceNodeId[n] = value
+              break
+            case NodeField.Detachedness:
+              nodeDetachedness[n] = value
+              break
+          }
+          if (++field === fieldCount) {
+            field = 0
+            n++
+          }
+          state = NumState.ExpectCommaOrEnd
+        }
+        if (c === COMMA) {
+          if (state !== NumState.ExpectCommaOrEnd) {
+            this.pos = i
+            this.fail('a number in the nodes array')
+          }
+          state = NumState.ExpectValue
+        } else if (c === RBRACKET) {
+          if (state === NumState.ExpectValue) {
+            this.pos = i
+            this.fail('a number after , in the nodes array')
+          }
+          done = true
+          i++
+          break
+        } else if (!isWhitespace(c)) {
+          this.pos = i
+          this.fail('a number in the nodes array')
+        }
+      }
+      this.pos = i
+      if (done) break
+    }
+    if (field !== 0 || n !== claimed) {
+      this.fail(
+        `${claimed} nodes of ${fieldCount} fields (node_count) in the nodes array`,
+        `${n * fieldCount + field} values (${field === 0 ? n + ' nodes' : 'not a whole number of nodes'})`,
+        this.base + this.pos - 1,
+      )
+    }
+    this.nodesRead = n
+  }
+
+  // ---------------------------------------------------------------------------
+  // edges
+
+  private async readEdges(): Promise<void> {
+    await this.expectByte(LBRACKET, "'[' to open the edges array")
+    const l = this.layout as Layout
+    const kinds = l.edgeFieldKinds
+    const fieldCount = l.edgeFieldCount
+    const typeCount = l.edgeTypeNames.length
+    const nodeFieldCount = l.nodeFieldCount
+    const nodeLimit = l.nodeCount * nodeFieldCount
+    const claimed = l.edgeCount
+    let state = NumState.ExpectValueOrEnd
+    let value = 0
+    let field = 0
+    let e = 0
+    for (;;) {
+      if (!(await this.fill())) {
+        this.fail(`${claimed} edges (edge_count) in the edges array`, `end of file after ${e} edges`)
+      }
+      const buf = this.buf
+      const len = buf.length
+      let i = this.pos
+      let done = false
+      let edgeType = this.edgeType
+      let edgeNameOrIndex = this.edgeNameOrIndex
+      let edgeTarget = this.edgeTarget
+      for (; i < len; i++) {
+        const c = buf[i]
+        if (c >= ZERO && c <= NINE) {
+          if (state === NumState.InNumber) {
+            value = value * 10 + (c - ZERO)
+          } else if (state === NumState.ExpectCommaOrEnd) {
+            this.pos = i
+            this.fail("',' between numbers in the edges array")
+          } else {
+            value = c - ZERO
+            state = NumState.InNumber
+          }
+          continue
+        }
+        if (state === NumState.InNumber) {
+          if (e >= this.edgeCapacity) {
+            if (e >= claimed) {
+              this.pos = i
+              this.fail(`${claimed} edges (edge_count)`, 'more values in the edges array')
+            }
+            this.allocateEdges(Math.min(claimed, this.edgeCapacity * 2))
+            edgeType = this.edgeType
+            edgeNameOrIndex = this.edgeNameOrIndex
+            edgeTarget = this.edgeTarget
+          }
+          switch (kinds[field]) {
+            case EdgeField.Type:
+              if (value >= typeCount) {
+                this.pos = i
+                this.fail(`an edge type index below ${typeCount}`, String(value), this.base + i - 1)
+              }
+              edgeType[e] = value
+              break
+            case EdgeField.NameOrIndex:
+              edgeNameOrIndex[e] = value
+              break
+            case EdgeField.ToNode:
+              if (value >= nodeLimit || value % nodeFieldCount !== 0) {
+                this.pos = i
+                this.fail(
+                  `an edge target (to_node) that is a multiple of ${nodeFieldCount} below ${nodeLimit}`,
+                  String(value),
+                  this.base + i - String(value).length,
+                )
+              }
+              edgeTarget[e] = value / nodeFieldCount
+              break
+          }
+          if (++field === fieldCount) {
+            field = 0
+            e++
+          }
+          state = NumState.ExpectCommaOrEnd
+        }
+        if (c === COMMA) {
+          if (state !== NumState.ExpectCommaOrEnd) {
+            this.pos = i
+            this.fail('a number in the edges array')
+          }
+          state = NumState.ExpectValue
+        } else if (c === RBRACKET) {
+          if (state === NumState.ExpectValue) {
+            this.pos = i
+            this.fail('a number after , in the edges array')
+          }
+          done = true
+          i++
+          break
+        } else if (!isWhitespace(c)) {
+          this.pos = i
+          this.fail('a number in the edges array')
+        }
+      }
+      this.pos = i
+      if (done) break
+    }
+    if (field !== 0 || e !== claimed) {
+      this.fail(
+        `${claimed} edges of ${fieldCount} fields (edge_count) in the edges array`,
+        `${e * fieldCount + field} values (${field === 0 ? e + ' edges' : 'not a whole number of edges'})`,
+        this.base + this.pos - 1,
+      )
+    }
+    this.edgesRead = e
+  }
+
+  // ---------------------------------------------------------------------------
+  // Small number arrays (trace_function_infos, samples, locations)
+
+  private async readNumberList(section: string): Promise<NumberList> {
+    await this.expectByte(LBRACKET, `'[' to open the ${section} array`)
+    const list = new NumberList()
+    let state = NumState.ExpectValueOrEnd
+    let value = 0
+    for (;;) {
+      if (!(await this.fill())) this.fail(`']' to close the ${section} array`)
+      const buf = this.buf
+      let i = this.pos
+      let done = false
+      for (; i < buf.length; i++) {
+        const c = buf[i]
+        if (c >= ZERO && c <= NINE) {
+          if (state === NumState.ExpectCommaOrEnd) {
+            this.pos = i
+            this.fail(`',' between numbers in the ${section} array`)
+          }
+          value = state === NumState.InNumber ? value * 10 + (c - ZERO) : c - ZERO
+          state = NumState.InNumber
+          continue
+        }
+        if (state === NumState.InNumber) {
+          list.push(value)
+          state = NumState.ExpectCommaOrEnd
+        }
+        if (c === COMMA && state === NumState.ExpectCommaOrEnd) {
+          state = NumState.ExpectValue
+        } else if (c === RBRACKET && state !== NumState.ExpectValue) {
+          done = true
+          i++
+          break
+        } else if (!isWhitespace(c)) {
+          this.pos = i
+          this.fail(`a whole number in the ${section} array`)
+        }
+      }
+      this.pos = i
+      if (done) return list
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // trace_tree: nested [id, function_info_index, count, size, [children], ...]
+
+  private async readTraceTree(): Promise<void> {
+    const l = this.layout as Layout
+    const fields = l.traceNodeFields.length > 0 ? l.traceNodeFields : ['id', 'function_info_index', 'count', 'size', 'children']
+    const childrenField = fields.indexOf('children')
+    const idField = fields.indexOf('id')
+    const fnField = fields.indexOf('function_info_index')
+    const countField = fields.indexOf('count')
+    const sizeField = fields.indexOf('size')
+    if (childrenField !== fields.length - 1) this.fail('"children" as the last of meta.trace_node_fields', JSON.stringify(fields))
+    await this.expectByte(LBRACKET, "'[' to open the trace_tree array")
+    const id = new NumberList()
+    const fn = new NumberList()
+    const parent = new NumberList()
+    const count = new NumberList()
+    const size = new NumberList()
+    // Stack of open trace nodes; -1 is the top-level list.
+    const stack: number[] = [-1]
+    let field = 0
+    let current = -1
+    let inNumber = false
+    let value = 0
+    let expectValue = false // right after ','
+    for (;;) {
+      if (!(await this.fill())) this.fail("']' to close the trace_tree array")
+      const buf = this.buf
+      let i = this.pos
+      for (; i < buf.length; i++) {
+        const c = buf[i]
+        if (c >= ZERO && c <= NINE) {
+          value = inNumber ? value * 10 + (c - ZERO) : c - ZERO
+          inNumber = true
+          continue
+        }
+        if (inNumber) {
+          inNumber = false
+          expectValue = false
+          if (field === 0) {
+            current = id.length
+            id.push(0)
+            fn.push(0)
+            count.push(0)
+            size.push(0)
+            parent.push(stack[stack.length - 1])
+          }
+          if (field === idField) id.data[current] = value
+          else if (field === fnField) fn.data[current] = value
+          else if (field === countField) count.data[current] = value
+          else if (field === sizeField) size.data[current] = value
+          else if (field === childrenField) {
+            this.pos = i
+            this.fail("'[' for the children of a trace node")
+          }
+          field++
+        }
+        if (c === COMMA) {
+          expectValue = true
+        } else if (c === LBRACKET) {
+          if (field !== childrenField) {
+            this.pos = i
+            this.fail('a number in a trace_tree node')
+          }
+          stack.push(current)
+          field = 0
+          expectValue = false
+        } else if (c === RBRACKET) {
+          if (field !== 0 || expectValue) {
+            this.pos = i
+            this.fail(`${fields.length} fields per trace_tree node`)
+          }
+          const closed = stack.pop() as number
+          if (stack.length === 0) {
+            this.pos = i + 1
+            this.traceTree = this.makeTraceTree(id, fn, parent, count, size)
+            return
+          }
+          // The closed list was the children of `closed`: that node is complete.
+          current = closed
+          field = 0
+        } else if (!isWhitespace(c)) {
+          this.pos = i
+          this.fail('a number or a list in the trace_tree array')
+        }
+      }
+      this.pos = i
+    }
+  }
+
+  private makeTraceTree(id: NumberList, fn: NumberList, parent: NumberList, count: NumberList, size: NumberList): TraceTree {
+    const n = id.length
+    const functionInfoIndex = new Uint32Array(n)
+    const parentIndex = new Int32Array(n)
+    for (let t = 0; t < n; t++) {
+      functionInfoIndex[t] = fn.data[t]
+      parentIndex[t] = parent.data[t]
+    }
+    return {
+      count: n,
+      id: id.data.slice(0, n),
+      functionInfoIndex,
+      parent: parentIndex,
+      allocationCount: count.data.slice(0, n),
+      allocationSize: size.data.slice(0, n),
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Strings
+
+  private async readStrings(): Promise<void> {
+    await this.expectByte(LBRACKET, "'[' to open the strings array")
+    const strings: string[] = []
+    if ((await this.peek()) === RBRACKET) {
+      this.pos++
+      this.strings = strings
+      return
+    }
+    for (;;) {
+      if ((await this.peek()) !== QUOTE) this.fail('a string in the strings array')
+      strings.push(await this.readString(Infinity))
+      const next = await this.peek()
+      if (next === COMMA) {
+        this.pos++
+        continue
+      }
+      if (next === RBRACKET) {
+        this.pos++
+        break
+      }
+      this.fail("',' or ']' in the strings array")
+    }
+    this.strings = strings
+  }
+
+  /**
+   * Reads one JSON string literal; buf[pos] is its opening quote. An
+   * escape-free literal inside one chunk is decoded straight from the buffer;
+   * anything else is gathered and decoded by JSON.parse, which knows every
+   * escape rule (\uXXXX surrogate pairs included).
+   */
+  private async readString(maxBytes: number): Promise<string> {
+    const start = this.base + this.pos
+    this.pos++ // opening quote
+    let buf = this.buf
+    let i = this.pos
+    while (i < buf.length) {
+      const c = buf[i]
+      if (c === QUOTE) {
+        const s = Buffer.from(buf.buffer, buf.byteOffset + this.pos, i - this.pos).toString('utf8')
+        this.pos = i + 1
+        return s
+      }
+      if (c === BACKSLASH || c < 0x20) break
+      i++
+    }
+    // Slow path: gather the raw literal, across chunks if need be.
+    const parts: Uint8Array[] = []
+    let total = 0
+    let escaped = false
+    let from = this.pos
+    for (;;) {
+      buf = this.buf
+      i = from
+      let closed = false
+      for (; i < buf.length; i++) {
+        const c = buf[i]
+        if (escaped) {
+          escaped = false
+        } else if (c === BACKSLASH) {
+          escaped = true
+        } else if (c === QUOTE) {
+          closed = true
+          break
+        }
+      }
+      parts.push(buf.subarray(from, i))
+      total += i - from
+      if (total > maxBytes) this.fail('a short section name', 'a string of more than 64 KiB', start)
+      if (closed) {
+        this.pos = i + 1
+        break
+      }
+      this.pos = buf.length
+      if (!(await this.fill())) this.fail('a closing \'"\' for the string that starts here', 'end of file', start)
+      from = this.pos
+    }
+    const raw = Buffer.concat([Buffer.from('"'), ...parts, Buffer.from('"')])
+    try {
+      return JSON.parse(raw.toString('utf8')) as string
+    } catch (e) {
+      return this.fail('a valid JSON string', (e as Error).message, start)
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Generic values: the header is captured, unknown sections are skipped
+
+  /** Returns the raw text of the JSON value at pos (used for the small header). */
+  private async captureValue(maxBytes: number, what: string): Promise<string> {
+    const parts: Uint8Array[] = []
+    let total = 0
+    await this.walkValue(what, (chunk) => {
+      total += chunk.length
+      if (total > maxBytes) this.fail(`${what} of at most ${maxBytes} bytes`, 'more')
+      parts.push(chunk)
+    })
+    return Buffer.concat(parts).toString('utf8')
+  }
+
+  private async skipValue(section: string): Promise<void> {
+    await this.walkValue(`the "${section}" section`, null)
+  }
+
+  /**
+   * Walks one JSON value (object, array, string or scalar) without
+   * interpreting it, tracking nesting depth and strings; hands each consumed
+   * byte range to `sink`. Unknown sections are skipped this way in O(1) memory.
+   */
+  private async walkValue(what: string, sink: ((bytes: Uint8Array) => void) | null): Promise<void> {
+    const startOffset = this.base + this.pos
+    const first = await this.peek()
+    if (first === undefined) this.fail(what)
+    let depth = 0
+    let inString = false
+    let escaped = false
+    let scalar = first !== LBRACE && first !== LBRACKET && first !== QUOTE
+    for (;;) {
+      if (!(await this.fill())) {
+        if (scalar && depth === 0) return
+        this.fail(`the end of ${what} that starts at byte ${startOffset}`, 'end of file')
+      }
+      const buf = this.buf
+      const from = this.pos
+      let i = from
+      let done = false
+      for (; i < buf.length; i++) {
+        const c = buf[i]
+        if (inString) {
+          if (escaped) escaped = false
+          else if (c === BACKSLASH) escaped = true
+          else if (c === QUOTE) {
+            inString = false
+            if (depth === 0) {
+              i++
+              done = true
+              break
+            }
+          }
+        } else if (scalar) {
+          if (c === COMMA || c === RBRACE || c === RBRACKET || isWhitespace(c)) {
+            done = true
+            break
+          }
+        } else if (c === QUOTE) {
+          inString = true
+        } else if (c === LBRACE || c === LBRACKET) {
+          depth++
+        } else if (c === RBRACE || c === RBRACKET) {
+          depth--
+          if (depth === 0) {
+            i++
+            done = true
+            break
+          }
+        }
+      }
+      if (sink !== null) sink(buf.subarray(from, i))
+      this.pos = i
+      if (done) return
+    }
+  }
+
+  // ---------------------------------------------------------------------------
+  // Checks that need all sections, and the model
+
+  private finish(): Snapshot {
+    const l = this.layout
+    if (l === null) this.fail('a "snapshot" header (this JSON is not a V8 heap snapshot)', 'none', -1)
+    if (this.nodesRead < 0) this.fail('a "nodes" section', 'none', -1)
+    if (this.edgesRead < 0) this.fail('an "edges" section', 'none', -1)
+    const strings = this.strings
+    if (strings === null) this.fail('a "strings" section', 'none', -1)
+    const nodeCount = l.nodeCount
+    const edgeCount = l.edgeCount
+    // The columns may be over-allocated when they grew; trim views.
+    const nodeType = this.nodeType.subarray(0, nodeCount)
+    const nodeName = this.nodeName.subarray(0, nodeCount)
+    const nodeId = this.nodeId.subarray(0, nodeCount)
+    const nodeSelfSize = this.nodeSelfSize.subarray(0, nodeCount)
+    const firstEdge = this.firstEdge.subarray(0, nodeCount + 1)
+    // Prefix-sum the edge counts into CSR offsets, checking they add up.
+    let sum = 0
+    for (let n = 0; n < nodeCount; n++) {
+      sum += firstEdge[n + 1]
+      firstEdge[n + 1] = sum
+    }
+    if (sum !== edgeCount) {
+      this.fail(`node edge_count fields that add up to edge_count ${edgeCount}`, `a sum of ${sum}`, -1)
+    }
+    const stringCount = strings.length
+    for (let n = 0; n < nodeCount; n++) {
+      if (nodeName[n] >= stringCount) {
+        this.fail(`node names that index the ${stringCount} strings`, `node ${n} (@${nodeId[n]}) names string ${nodeName[n]}`, -1)
+      }
+    }
+    const edgeType = this.edgeType.subarray(0, edgeCount)
+    const edgeNameOrIndex = this.edgeNameOrIndex.subarray(0, edgeCount)
+    const edgeTypeNames = l.edgeTypeNames
+    const elementType = edgeTypeNames.indexOf('element')
+    const hiddenType = edgeTypeNames.indexOf('hidden')
+    for (let e = 0; e < edgeCount; e++) {
+      const t = edgeType[e]
+      if (t !== elementType && t !== hiddenType && edgeNameOrIndex[e] >= stringCount) {
+        this.fail(`edge names that index the ${stringCount} strings`, `edge ${e} names string ${edgeNameOrIndex[e]}`, -1)
+      }
+    }
+    return new Snapshot({
+      file: this.file,
+      meta: l.meta,
+      nodeTypeNames: l.nodeTypeNames,
+      edgeTypeNames: l.edgeTypeNames,
+      nodeType,
+      nodeName,
+      nodeId,
+      nodeSelfSize,
+      firstEdge,
+      nodeTraceNodeId: this.nodeTraceNodeId?.subarray(0, nodeCount) ?? null,
+      nodeDetachedness: this.nodeDetachedness?.subarray(0, nodeCount) ?? null,
+      edgeType,
+      edgeNameOrIndex,
+      edgeTarget: this.edgeTarget.subarray(0, edgeCount),
+      strings,
+      rootOrdinal: l.rootOrdinal,
+      extraNativeBytes: l.extraNativeBytes,
+      traceFunctionInfos: this.makeTraceFunctionInfos(l, stringCount),
+      traceTree: this.traceTree,
+      locations: this.makeLocations(l),
+      samples: this.makeSamples(l),
+      warnings: this.warnings,
+    })
+  }
+
+  private makeTraceFunctionInfos(l: Layout, stringCount: number): TraceFunctionInfos | null {
+    const values = this.traceFunctionInfoValues
+    if (values === null) return null
+    const fields = l.traceFunctionInfoFields.length > 0
+      ? l.traceFunctionInfoFields
+      : ['function_id', 'name', 'script_name', 'script_id', 'line', 'column']
+    const width = fields.length
+    if (values.length % width !== 0) {
+      this.fail(`trace_function_infos in records of ${width} fields`, `${values.length} values`, -1)
+    }
+    const count = values.length / width
+    if (count !== l.traceFunctionCount) {
+      // Node's in-process inspector writes the count from before the trace
+      // was complete; the array itself is whole, so trust it and say so.
+      this.warnings.push(
+        `trace_function_count says ${l.traceFunctionCount} but trace_function_infos holds ${count}; using ${count}`,
+      )
+    }
+    const col = (name: string): number => fields.indexOf(name)
+    const read = (f: number, into: Float64Array | Uint32Array): void => {
+      if (f < 0) return
+      for (let i = 0; i < count; i++) into[i] = values.data[i * width + f]
+    }
+    const infos: TraceFunctionInfos = {
+      count,
+      functionId: new Float64Array(count),
+      name: new Uint32Array(count),
+      scriptName: new Uint32Array(count),
+      scriptId: new Float64Array(count),
+      line: new Float64Array(count),
+      column: new Float64Array(count),
+    }
+    read(col('function_id'), infos.functionId)
+    read(col('name'), infos.name)
+    read(col('script_name'), infos.scriptName)
+    read(col('script_id'), infos.scriptId)
+    read(col('line'), infos.line)
+    read(col('column'), infos.column)
+    for (let i = 0; i < count; i++) {
+      if (infos.name[i] >= stringCount || infos.scriptName[i] >= stringCount) {
+        this.fail(`trace function names that index the ${stringCount} strings`, `function ${i} names string ${Math.max(infos.name[i], infos.scriptName[i])}`, -1)
+      }
+    }
+    const tree = this.traceTree
+    if (tree !== null) {
+      for (let t = 0; t < tree.count; t++) {
+        if (tree.functionInfoIndex[t] >= count && tree.parent[t] !== -1) {
+          this.fail(`trace_tree function indexes below ${count}`, String(tree.functionInfoIndex[t]), -1)
+        }
+      }
+    }
+    return infos
+  }
+
+  private makeLocations(l: Layout): Locations | null {
+    const values = this.locationValues
+    if (values === null) return null
+    const fields = l.locationFields.length > 0 ? l.locationFields : ['object_index', 'script_id', 'line', 'column']
+    const width = fields.length
+    if (values.length % width !== 0) this.fail(`locations in records of ${width} fields`, `${values.length} values`, -1)
+    const count = values.length / width
+    const fObject = fields.indexOf('object_index')
+    const fScript = fields.indexOf('script_id')
+    const fLine = fields.indexOf('line')
+    const fColumn = fields.indexOf('column')
+    const loc: Locations = {
+      count,
+      node: new Uint32Array(count),
+      scriptId: new Float64Array(count),
+      line: new Float64Array(count),
+      column: new Float64Array(count),
+    }
+    const nodeLimit = l.nodeCount * l.nodeFieldCount
+    for (let i = 0; i < count; i++) {
+      const at = i * width
+      const object = fObject >= 0 ? values.data[at + fObject] : 0
+      if (object >= nodeLimit || object % l.nodeFieldCount !== 0) {
+        this.fail('location object_index values that are node offsets', String(object), -1)
+      }
+      loc.node[i] = object / l.nodeFieldCount
+      if (fScript >= 0) loc.scriptId[i] = values.data[at + fScript]
+      if (fLine >= 0) loc.line[i] = values.data[at + fLine]
+      if (fColumn >= 0) loc.column[i] = values.data[at + fColumn]
+    }
+    return loc
+  }
+
+  private makeSamples(l: Layout): Samples | null {
+    const values = this.sampleValues
+    if (values === null) return null
+    const fields = l.sampleFields.length > 0 ? l.sampleFields : ['timestamp_us', 'last_assigned_id']
+    const width = fields.length
+    if (values.length % width !== 0) this.fail(`samples in records of ${width} fields`, `${values.length} values`, -1)
+    const count = values.length / width
+    const fTime = fields.indexOf('timestamp_us')
+    const fId = fields.indexOf('last_assigned_id')
+    const samples: Samples = { count, timestampUs: new Float64Array(count), lastAssignedId: new Float64Array(count) }
+    for (let i = 0; i < count; i++) {
+      if (fTime >= 0) samples.timestampUs[i] = values.data[i * width + fTime]
+      if (fId >= 0) samples.lastAssignedId[i] = values.data[i * width + fId]
+    }
+    return samples
+  }
+}
+
+export { MAX_GZIP_RATIO }

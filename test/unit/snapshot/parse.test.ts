@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { describe, it } from 'node:test'
+import { gunzipSync } from 'node:zlib'
+import fc from 'fast-check'
+import {
+  HeapscopeError,
+  openSnapshot,
+  parseSnapshotChunks,
+  SnapshotFormatError,
+  type Snapshot,
+} from '../../../src/index.js'
+import { fixturePath } from '../../helpers/paths.js'
+
+const require = createRequire(import.meta.url)
+// heapsnapshot-parser has no types; it is the independent reference decoder.
+const hsp = require('heapsnapshot-parser') as { parse(text: string): any }
+
+/** A tiny but complete snapshot in V8's layout, with escapes and every optional section. */
+function tinySnapshotJson(): string {
+  const meta = {
+    node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
+    node_types: [['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'], 'string', 'number', 'number', 'number', 'number', 'number'],
+    edge_fields: ['type', 'name_or_index', 'to_node'],
+    edge_types: [['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number', 'node'],
+    trace_function_info_fields: ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'],
+    trace_node_fields: ['id', 'function_info_index', 'count', 'size', 'children'],
+    sample_fields: ['timestamp_us', 'last_assigned_id'],
+    location_fields: ['object_index', 'script_id', 'line', 'column'],
+  }
+  return (
+    `{"snapshot":{"meta":${JSON.stringify(meta)},"node_count":4,"edge_count":4,"trace_function_count":2,"extra_native_bytes":1000},\n` +
+    `"nodes":[9,0,1,0,2,0,0\n,3,1,3,32,2,2,1\n,3,2,5,16,0,3,2\n,2,3,7,24,0,0,0],\n` +
+    `"edges":[5,4,7\n,1,0,14\n,2,5,14\n,6,4,21],\n` +
+    `"trace_function_infos":[1,6,7,3,10,5,2,6,7,3,20,1],\n` +
+    `"trace_tree":[1,0,0,0,[2,0,5,160,[3,1,2,48,[]]]],\n` +
+    `"samples":[100,3,200,7],\n` +
+    `"locations":[7,3,9,4],\n` +
+    `"scopes_unknown_section":{"a":[1,2,{"b":"]}"}]},\n` +
+    `"strings":["","Foo","Bar","q\\"uote \\\\ tab\\t nl\\n \\u00e9 \\ud83d\\ude00","root","x","fn","file.js"]}\n`
+  )
+}
+
+function checkTiny(s: Snapshot): void {
+  assert.equal(s.nodeCount, 4)
+  assert.equal(s.edgeCount, 4)
+  assert.deepEqual([...s.nodeId], [1, 3, 5, 7])
+  assert.deepEqual([...s.nodeSelfSize], [0, 32, 16, 24])
+  assert.deepEqual([...s.firstEdge], [0, 2, 4, 4, 4])
+  assert.deepEqual([...s.edgeTarget], [1, 2, 2, 3])
+  assert.deepEqual([...(s.nodeTraceNodeId ?? [])], [0, 2, 3, 0])
+  assert.deepEqual([...(s.nodeDetachedness ?? [])], [0, 1, 2, 0])
+  assert.equal(s.nodeNameOf(3), 'q"uote \\ tab\t nl\n é 😀')
+  assert.equal(s.nodeTypeName(0), 'synthetic')
+  assert.equal(s.edgeName(0), 'root')
+  assert.equal(s.edgeTypeName(0), 'shortcut')
+  assert.equal(s.edgeName(1), '0')
+  assert.equal(s.edgeTypeName(3), 'weak')
+  assert.equal(s.extraNativeBytes, 1000)
+  assert.equal(s.traceFunctionInfos?.count, 2)
+  assert.equal(s.strings[s.traceFunctionInfos?.name[1] ?? 0], 'fn')
+  assert.equal(s.traceTree?.count, 3)
+  assert.deepEqual([...(s.traceTree?.parent ?? [])], [-1, 0, 1])
+  assert.deepEqual([...(s.traceTree?.allocationSize ?? [])], [0, 160, 48])
+  assert.equal(s.traceIndexOf(3), 2)
+  assert.equal(s.locations?.node[0], 1)
+  assert.equal(s.locations?.line[0], 9)
+  assert.equal(s.samples?.count, 2)
+  assert.equal(s.ordinalOfId(5), 2)
+  assert.equal(s.ordinalOfId(6), -1)
+  assert.deepEqual(s.warnings, [])
+}
+
+async function parseText(text: string | Buffer, name = 'tiny.heapsnapshot'): Promise<Snapshot> {
+  return parseSnapshotChunks([Buffer.from(text)], name)
+}
+
+async function expectFormatError(text: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(parseText(text), (err: unknown) => {
+    assert.ok(err instanceof SnapshotFormatError, `expected SnapshotFormatError, got ${String(err)}`)
+    assert.match(err.message, /^tiny\.heapsnapshot: /)
+    assert.match(err.message, pattern)
+    return true
+  })
+}
+
+describe('parser on a hand-written snapshot', () => {
+  it('decodes every section', async () => {
+    checkTiny(await parseText(tinySnapshotJson()))
+  })
+
+  it('gives the same model when split into two chunks at every byte offset', async () => {
+    const bytes = Buffer.from(tinySnapshotJson())
+    for (let cut = 1; cut < bytes.length; cut++) {
+      checkTiny(await parseSnapshotChunks([bytes.subarray(0, cut), bytes.subarray(cut)], 'split'))
+    }
+  })
+
+  it('gives the same model fed one byte at a time, and gzipped', async () => {
+    const bytes = Buffer.from(tinySnapshotJson())
+    const ones: Buffer[] = []
+    for (let i = 0; i < bytes.length; i++) ones.push(bytes.subarray(i, i + 1))
+    checkTiny(await parseSnapshotChunks(ones, 'bytes'))
+    const { gzipSync } = await import('node:zlib')
+    checkTiny(await parseSnapshotChunks([gzipSync(bytes)], 'gz'))
+  })
+
+  it('reports each truncation as a format error, never a crash or a partial model', async () => {
+    const text = tinySnapshotJson().trimEnd()
+    for (let cut = 0; cut < text.length; cut++) {
+      await assert.rejects(parseText(text.slice(0, cut)), SnapshotFormatError, `cut at ${cut}`)
+    }
+  })
+
+  it('rejects counts that disagree with the arrays', async () => {
+    await expectFormatError(tinySnapshotJson().replace('"node_count":4', '"node_count":5'), /5 nodes .*found 28 values \(4 nodes\)/)
+    await expectFormatError(tinySnapshotJson().replace('"node_count":4', '"node_count":3'), /3 nodes \(node_count\) at byte \d+, found more values/)
+    await expectFormatError(tinySnapshotJson().replace('"edge_count":4', '"edge_count":5'), /5 edges/)
+    await expectFormatError(tinySnapshotJson().replace('9,0,1,0,2,', '9,0,1,0,3,'), /add up to edge_count 4, found a sum of 5/)
+  })
+
+  it('rejects an edge target out of range or not a node offset', async () => {
+    await expectFormatError(tinySnapshotJson().replace('6,4,21]', '6,4,28]'), /to_node\) that is a multiple of 7 below 28 at byte \d+, found 28/)
+    await expectFormatError(tinySnapshotJson().replace('6,4,21]', '6,4,20]'), /multiple of 7 .* found 20/)
+  })
+
+  it('rejects string and type indexes out of range', async () => {
+    await expectFormatError(tinySnapshotJson().replace(',2,3,7,24,', ',2,99,7,24,'), /node names that index the 8 strings, found node 3 \(@7\) names string 99/)
+    await expectFormatError(tinySnapshotJson().replace('2,5,14', '2,55,14'), /edge names that index the 8 strings, found edge 2 names string 55/)
+    await expectFormatError(tinySnapshotJson().replace('"nodes":[9,', '"nodes":[15,'), /node type index below 15/)
+  })
+
+  it('refuses a header claiming billions of nodes without allocating them', async () => {
+    await expectFormatError(tinySnapshotJson().replace('"node_count":4', '"node_count":2000000000'), /node and edge counts that fit the file/)
+  })
+
+  it('says what is wrong with inputs that are not heap snapshots', async () => {
+    await expectFormatError('', /expected '\{' .* at byte 0, found end of file \(the input is empty\)/)
+    await expectFormatError('hello', /expected '\{' .* at byte 0, found 'h'/)
+    await expectFormatError('[1,2]', /found '\['/)
+    await expectFormatError('{"a":1}', /"snapshot" header .*not a V8 heap snapshot/)
+    await expectFormatError('{}', /"snapshot" header/)
+    await expectFormatError(tinySnapshotJson() + 'x', /end of the file after the snapshot object/)
+    await expectFormatError(tinySnapshotJson().replace('"nodes":[9,0', '"nodes":[9,x'), /a number in the nodes array at byte \d+, found 'x'/)
+  })
+
+  it('trusts a trace_function_infos array longer than trace_function_count, with a warning', async () => {
+    const s = await parseText(tinySnapshotJson().replace('"trace_function_count":2', '"trace_function_count":1'))
+    assert.equal(s.traceFunctionInfos?.count, 2)
+    assert.deepEqual(s.warnings, ['trace_function_count says 1 but trace_function_infos holds 2; using 2'])
+  })
+
+  it('parses snapshots without optional fields and sections', async () => {
+    const text = tinySnapshotJson()
+      .replace(`"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"]`, `"node_fields":["type","name","id","self_size","edge_count"]`)
+      .replace(/"nodes":\[[^\]]*\]/, '"nodes":[9,0,1,0,2,3,1,3,32,2,3,2,5,16,0,2,3,7,24,0]')
+      .replace(/"edges":\[[^\]]*\]/, '"edges":[5,4,5,1,0,10,2,5,10,6,4,15]')
+      .replace(/"trace_function_infos":.*\n"trace_tree":.*\n"samples":.*\n"locations":.*\n/, '')
+    const s = await parseText(text)
+    assert.equal(s.nodeTraceNodeId, null)
+    assert.equal(s.nodeDetachedness, null)
+    assert.equal(s.traceTree, null)
+    assert.equal(s.hasAllocationTraces, false)
+    assert.deepEqual([...s.edgeTarget], [1, 2, 2, 3])
+  })
+
+  it('never throws anything but a HeapscopeError on mutated input', async () => {
+    const bytes = Buffer.from(tinySnapshotJson())
+    const alphabet = Buffer.from('0123456789,[]{}":\\ u-x\n')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.nat(alphabet.length - 1)), { minLength: 1, maxLength: 4 }),
+        async (mutations) => {
+          const copy = Buffer.from(bytes)
+          for (const [at, k] of mutations) copy[at] = alphabet[k]
+          try {
+            const s = await parseSnapshotChunks([copy], 'mutated')
+            // A parse that succeeds must be internally consistent.
+            assert.equal(s.firstEdge[s.nodeCount], s.edgeCount)
+            for (let e = 0; e < s.edgeCount; e++) assert.ok(s.edgeTarget[e] < s.nodeCount)
+          } catch (err) {
+            if (!(err instanceof HeapscopeError)) throw err
+          }
+        },
+      ),
+      { numRuns: 400, seed: 42 },
+    )
+  })
+})
+
+/** Real fixtures written by V8, checked against heapsnapshot-parser's independent decoding. */
+const REAL_FIXTURES = ['node-basic.heapsnapshot.gz', 'node-traced.heapsnapshot.gz', 'chromium-detached.heapsnapshot.gz']
+
+function compareWithReference(s: Snapshot, text: string): void {
+  const raw = JSON.parse(text)
+  const ref = hsp.parse(raw)
+  assert.equal(s.nodeCount, raw.snapshot.node_count)
+  assert.equal(s.edgeCount, raw.snapshot.edge_count)
+  assert.equal(ref.nodes.length, s.nodeCount)
+  assert.equal(ref.edges.length, s.edgeCount)
+  assert.deepEqual(s.strings, raw.strings)
+  for (let n = 0; n < s.nodeCount; n++) {
+    const r = ref.nodes[n]
+    if (
+      r.type !== s.nodeTypeName(n) ||
+      r.name !== s.nodeNameOf(n) ||
+      r.id !== s.nodeId[n] ||
+      r.self_size !== s.nodeSelfSize[n] ||
+      r.edge_count !== s.edgeCountOf(n) ||
+      (r.trace_node_id ?? 0) !== (s.nodeTraceNodeId?.[n] ?? 0) ||
+      (r.detachedness ?? 0) !== (s.nodeDetachedness?.[n] ?? 0)
+    ) {
+      assert.fail(`node ${n} differs: reference ${r.toShortString()}`)
+    }
+    for (let k = 0, e = s.firstEdge[n]; e < s.firstEdge[n + 1]; k++, e++) {
+      const re = r.references[k]
+      // heapsnapshot-parser looks every name_or_index up in strings, element
+      // and hidden indexes included; compare what it does with the raw index.
+      const expectedName = s.edgeHasIndex(e) ? raw.strings[s.edgeNameOrIndex[e]] : s.edgeName(e)
+      if (re.type !== s.edgeTypeName(e) || re.name_or_index !== expectedName || re.toNodeIndex !== s.edgeTarget[e]) {
+        assert.fail(`edge ${e} of node ${n} differs: reference ${re.toString()}`)
+      }
+    }
+  }
+}
+
+describe('parser on real V8 snapshots', () => {
+  for (const name of REAL_FIXTURES) {
+    it(`decodes ${name} exactly as heapsnapshot-parser does`, async () => {
+      const path = fixturePath(name)
+      const text = gunzipSync(readFileSync(path)).toString('utf8')
+      compareWithReference(await openSnapshot(path), text)
+    })
+  }
+
+  it('gives the same model for odd-sized chunks and for the plain file', async () => {
+    const path = fixturePath(REAL_FIXTURES[0])
+    const whole = await openSnapshot(path)
+    const text = gunzipSync(readFileSync(path))
+    for (const size of [7, 4099]) {
+      const chunks: Buffer[] = []
+      for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size))
+      const s = await parseSnapshotChunks(chunks, 'chunks')
+      assert.deepEqual(s.nodeId, whole.nodeId)
+      assert.deepEqual(s.nodeName, whole.nodeName)
+      assert.deepEqual(s.nodeSelfSize, whole.nodeSelfSize)
+      assert.deepEqual(s.firstEdge, whole.firstEdge)
+      assert.deepEqual(s.edgeTarget, whole.edgeTarget)
+      assert.deepEqual(s.edgeNameOrIndex, whole.edgeNameOrIndex)
+      assert.deepEqual(s.strings, whole.strings)
+    }
+  })
+
+  it('reports a real snapshot cut anywhere as a format error', async () => {
+    const text = gunzipSync(readFileSync(fixturePath(REAL_FIXTURES[0])))
+    await fc.assert(
+      fc.asyncProperty(fc.nat(text.length - 2), async (cut) => {
+        await assert.rejects(parseSnapshotChunks([text.subarray(0, cut)], 'cut'), SnapshotFormatError)
+      }),
+      { numRuns: 40, seed: 7 },
+    )
+  })
+
+  it('reports progress up to the whole file', async () => {
+    const seen: number[] = []
+    const path = fixturePath(REAL_FIXTURES[0])
+    await openSnapshot(path, { onProgress: (p) => seen.push(p.bytesRead), chunkSize: 65536 })
+    assert.ok(seen.length > 1)
+    assert.equal(seen[seen.length - 1], readFileSync(path).length)
+  })
+})
