@@ -87,6 +87,18 @@ export interface ScanSource {
   sizeBound: number | null
 }
 
+const enum StringState {
+  StringOrEnd = 0, // just after '['
+  String = 1, // just after ','
+  CommaOrEnd = 2, // after a string
+}
+
+const enum StringScan {
+  NeedMore = 0,
+  Slow = 1,
+  Done = 2,
+}
+
 const enum NumState {
   ExpectValueOrEnd = 0, // just after '[': a number or ']'
   ExpectValue = 1, // just after ',': a number
@@ -95,7 +107,7 @@ const enum NumState {
 }
 
 export class SnapshotScanner {
-  private buf: Uint8Array = new Uint8Array(0)
+  private buf: Buffer = Buffer.alloc(0)
   private pos = 0
   /** absolute offset of buf[0] in the decompressed stream */
   private base = 0
@@ -155,10 +167,10 @@ export class SnapshotScanner {
       this.pos = 0
       if (chunk === null) {
         this.eof = true
-        this.buf = new Uint8Array(0)
+        this.buf = Buffer.alloc(0)
         return false
       }
-      this.buf = chunk
+      this.buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
     }
     return true
   }
@@ -314,133 +326,178 @@ export class SnapshotScanner {
   // ---------------------------------------------------------------------------
   // nodes
 
+  // Number-array scan state, kept in fields so a number, a record or the
+  // array itself may be split across chunks at any byte.
+  private numState: NumState = NumState.ExpectValueOrEnd
+  private numValue = 0
+  private numField = 0
+  /** records (nodes or edges) completed so far */
+  private numRecords = 0
+
+  /**
+   * The chunk loops are plain (not async) methods called once per chunk: V8
+   * does not on-stack-replace loops inside async functions, so a hot loop in
+   * one would stay unoptimized for the whole array.
+   */
+  private async readRecords(section: 'nodes' | 'edges', scanChunk: () => boolean, claimed: number): Promise<void> {
+    await this.expectByte(LBRACKET, `'[' to open the ${section} array`)
+    this.numState = NumState.ExpectValueOrEnd
+    this.numValue = 0
+    this.numField = 0
+    this.numRecords = 0
+    for (;;) {
+      if (!(await this.fill())) {
+        this.fail(`${claimed} ${section} (${section === 'nodes' ? 'node_count' : 'edge_count'}) in the ${section} array`, `end of file after ${this.numRecords} ${section}`)
+      }
+      if (scanChunk()) break
+    }
+    const fieldCount = section === 'nodes' ? (this.layout as Layout).nodeFieldCount : (this.layout as Layout).edgeFieldCount
+    const n = this.numRecords
+    const field = this.numField
+    if (field !== 0 || n !== claimed) {
+      this.fail(
+        `${claimed} ${section} of ${fieldCount} fields (${section === 'nodes' ? 'node_count' : 'edge_count'}) in the ${section} array`,
+        `${n * fieldCount + field} values (${field === 0 ? n + ' ' + section : 'not a whole number of ' + section})`,
+        this.base + this.pos - 1,
+      )
+    }
+  }
+
   private async readNodes(): Promise<void> {
-    await this.expectByte(LBRACKET, "'[' to open the nodes array")
+    const l = this.layout as Layout
+    await this.readRecords('nodes', () => this.scanNodesChunk(), l.nodeCount)
+    this.nodesRead = this.numRecords
+  }
+
+  private async readEdges(): Promise<void> {
+    const l = this.layout as Layout
+    await this.readRecords('edges', () => this.scanEdgesChunk(), l.edgeCount)
+    this.edgesRead = this.numRecords
+  }
+
+  /** Scans the nodes array in the current chunk; true once its ']' is consumed. */
+  private scanNodesChunk(): boolean {
     const l = this.layout as Layout
     const kinds = l.nodeFieldKinds
     const fieldCount = l.nodeFieldCount
     const typeCount = l.nodeTypeNames.length
     const claimed = l.nodeCount
-    let state = NumState.ExpectValueOrEnd
-    let value = 0
-    let field = 0
-    let n = 0
-    for (;;) {
-      if (!(await this.fill())) {
-        this.fail(`${claimed} nodes (node_count) in the nodes array`, `end of file after ${n} nodes`)
-      }
-      // Preload fields into locals for the hot loop.
-      const buf = this.buf
-      const len = buf.length
-      let i = this.pos
-      let done = false
-      let nodeType = this.nodeType
-      let nodeName = this.nodeName
-      let nodeId = this.nodeId
-      let nodeSelfSize = this.nodeSelfSize
-      let firstEdge = this.firstEdge
-      let nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
-      let nodeDetachedness = this.nodeDetachedness as Uint8Array
-      for (; i < len; i++) {
-        const c = buf[i]
-        if (c >= ZERO && c <= NINE) {
-          if (state === NumState.InNumber) {
-            value = value * 10 + (c - ZERO)
-          } else if (state === NumState.ExpectCommaOrEnd) {
+    let state = this.numState
+    let value = this.numValue
+    let field = this.numField
+    let n = this.numRecords
+    // Preload fields into locals for the hot loop.
+    const buf = this.buf
+    const len = buf.length
+    let i = this.pos
+    let done = false
+    let nodeType = this.nodeType
+    let nodeName = this.nodeName
+    let nodeId = this.nodeId
+    let nodeSelfSize = this.nodeSelfSize
+    let firstEdge = this.firstEdge
+    let nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
+    let nodeDetachedness = this.nodeDetachedness as Uint8Array
+    let capacity = this.nodeCapacity
+    for (; i < len; i++) {
+      let c = buf[i]
+      if (c >= ZERO && c <= NINE) {
+        if (state !== NumState.InNumber) {
+          if (state === NumState.ExpectCommaOrEnd) {
             this.pos = i
             this.fail("',' between numbers in the nodes array")
-          } else {
-            value = c - ZERO
-            state = NumState.InNumber
           }
-          continue
+          value = 0
+          state = NumState.InNumber
         }
-        if (state === NumState.InNumber) {
-          // A complete value: store it in its column.
-          if (n >= this.nodeCapacity) {
-            if (n >= claimed) {
+        // Consume the whole run of digits here: most bytes are digits.
+        value = value * 10 + (c - ZERO)
+        while (++i < len) {
+          c = buf[i]
+          if (c < ZERO || c > NINE) break
+          value = value * 10 + (c - ZERO)
+        }
+        if (i === len) break // the number may go on in the next chunk
+      }
+      if (state === NumState.InNumber) {
+        // A complete value: store it in its column.
+        if (n >= capacity) {
+          if (n >= claimed) {
+            this.pos = i
+            this.fail(`${claimed} nodes (node_count)`, 'more values in the nodes array')
+          }
+          this.allocateNodes(Math.min(claimed, capacity * 2))
+          capacity = this.nodeCapacity
+          nodeType = this.nodeType
+          nodeName = this.nodeName
+          nodeId = this.nodeId
+          nodeSelfSize = this.nodeSelfSize
+          firstEdge = this.firstEdge
+          nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
+          nodeDetachedness = this.nodeDetachedness as Uint8Array
+        }
+        switch (kinds[field]) {
+          case NodeField.Type:
+            if (value >= typeCount) {
               this.pos = i
-              this.fail(`${claimed} nodes (node_count)`, 'more values in the nodes array')
+              this.fail(`a node type index below ${typeCount}`, String(value), this.base + i - String(value).length)
             }
-            this.allocateNodes(Math.min(claimed, this.nodeCapacity * 2))
-            nodeType = this.nodeType
-            nodeName = this.nodeName
-            nodeId = this.nodeId
-            nodeSelfSize = this.nodeSelfSize
-            firstEdge = this.firstEdge
-            nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
-            nodeDetachedness = this.nodeDetachedness as Uint8Array
-          }
-          switch (kinds[field]) {
-            case NodeField.Type:
-              if (value >= typeCount) {
-                this.pos = i
-                this.fail(`a node type index below ${typeCount}`, String(value), this.base + i - 1)
-              }
-              nodeType[n] = value
-              break
-            case NodeField.Name:
-              nodeName[n] = value
-              break
-            case NodeField.Id:
-              nodeId[n] = value
-              break
-            case NodeField.SelfSize:
-              nodeSelfSize[n] = value
-              break
-            case NodeField.EdgeCount:
-              firstEdge[n + 1] = value
-              break
-            case NodeField.TraceNodeId:
-              nodeTraceNodeId[n] = value
-              break
-            case NodeField.Detachedness:
-              nodeDetachedness[n] = value
-              break
-          }
-          if (++field === fieldCount) {
-            field = 0
-            n++
-          }
-          state = NumState.ExpectCommaOrEnd
+            nodeType[n] = value
+            break
+          case NodeField.Name:
+            nodeName[n] = value
+            break
+          case NodeField.Id:
+            nodeId[n] = value
+            break
+          case NodeField.SelfSize:
+            nodeSelfSize[n] = value
+            break
+          case NodeField.EdgeCount:
+            firstEdge[n + 1] = value
+            break
+          case NodeField.TraceNodeId:
+            nodeTraceNodeId[n] = value
+            break
+          case NodeField.Detachedness:
+            nodeDetachedness[n] = value
+            break
         }
-        if (c === COMMA) {
-          if (state !== NumState.ExpectCommaOrEnd) {
-            this.pos = i
-            this.fail('a number in the nodes array')
-          }
-          state = NumState.ExpectValue
-        } else if (c === RBRACKET) {
-          if (state === NumState.ExpectValue) {
-            this.pos = i
-            this.fail('a number after , in the nodes array')
-          }
-          done = true
-          i++
-          break
-        } else if (!isWhitespace(c)) {
+        if (++field === fieldCount) {
+          field = 0
+          n++
+        }
+        state = NumState.ExpectCommaOrEnd
+      }
+      if (c === COMMA) {
+        if (state !== NumState.ExpectCommaOrEnd) {
           this.pos = i
           this.fail('a number in the nodes array')
         }
+        state = NumState.ExpectValue
+      } else if (c === RBRACKET) {
+        if (state === NumState.ExpectValue) {
+          this.pos = i
+          this.fail('a number after , in the nodes array')
+        }
+        done = true
+        i++
+        break
+      } else if (!isWhitespace(c)) {
+        this.pos = i
+        this.fail('a number in the nodes array')
       }
-      this.pos = i
-      if (done) break
     }
-    if (field !== 0 || n !== claimed) {
-      this.fail(
-        `${claimed} nodes of ${fieldCount} fields (node_count) in the nodes array`,
-        `${n * fieldCount + field} values (${field === 0 ? n + ' nodes' : 'not a whole number of nodes'})`,
-        this.base + this.pos - 1,
-      )
-    }
-    this.nodesRead = n
+    this.pos = i
+    this.numState = state
+    this.numValue = value
+    this.numField = field
+    this.numRecords = n
+    return done
   }
 
-  // ---------------------------------------------------------------------------
-  // edges
-
-  private async readEdges(): Promise<void> {
-    await this.expectByte(LBRACKET, "'[' to open the edges array")
+  /** Scans the edges array in the current chunk; true once its ']' is consumed. */
+  private scanEdgesChunk(): boolean {
     const l = this.layout as Layout
     const kinds = l.edgeFieldKinds
     const fieldCount = l.edgeFieldCount
@@ -448,105 +505,105 @@ export class SnapshotScanner {
     const nodeFieldCount = l.nodeFieldCount
     const nodeLimit = l.nodeCount * nodeFieldCount
     const claimed = l.edgeCount
-    let state = NumState.ExpectValueOrEnd
-    let value = 0
-    let field = 0
-    let e = 0
-    for (;;) {
-      if (!(await this.fill())) {
-        this.fail(`${claimed} edges (edge_count) in the edges array`, `end of file after ${e} edges`)
-      }
-      const buf = this.buf
-      const len = buf.length
-      let i = this.pos
-      let done = false
-      let edgeType = this.edgeType
-      let edgeNameOrIndex = this.edgeNameOrIndex
-      let edgeTarget = this.edgeTarget
-      for (; i < len; i++) {
-        const c = buf[i]
-        if (c >= ZERO && c <= NINE) {
-          if (state === NumState.InNumber) {
-            value = value * 10 + (c - ZERO)
-          } else if (state === NumState.ExpectCommaOrEnd) {
+    let state = this.numState
+    let value = this.numValue
+    let field = this.numField
+    let e = this.numRecords
+    const buf = this.buf
+    const len = buf.length
+    let i = this.pos
+    let done = false
+    let edgeType = this.edgeType
+    let edgeNameOrIndex = this.edgeNameOrIndex
+    let edgeTarget = this.edgeTarget
+    let capacity = this.edgeCapacity
+    for (; i < len; i++) {
+      let c = buf[i]
+      if (c >= ZERO && c <= NINE) {
+        if (state !== NumState.InNumber) {
+          if (state === NumState.ExpectCommaOrEnd) {
             this.pos = i
             this.fail("',' between numbers in the edges array")
-          } else {
-            value = c - ZERO
-            state = NumState.InNumber
           }
-          continue
+          value = 0
+          state = NumState.InNumber
         }
-        if (state === NumState.InNumber) {
-          if (e >= this.edgeCapacity) {
-            if (e >= claimed) {
+        value = value * 10 + (c - ZERO)
+        while (++i < len) {
+          c = buf[i]
+          if (c < ZERO || c > NINE) break
+          value = value * 10 + (c - ZERO)
+        }
+        if (i === len) break // the number may go on in the next chunk
+      }
+      if (state === NumState.InNumber) {
+        if (e >= capacity) {
+          if (e >= claimed) {
+            this.pos = i
+            this.fail(`${claimed} edges (edge_count)`, 'more values in the edges array')
+          }
+          this.allocateEdges(Math.min(claimed, capacity * 2))
+          capacity = this.edgeCapacity
+          edgeType = this.edgeType
+          edgeNameOrIndex = this.edgeNameOrIndex
+          edgeTarget = this.edgeTarget
+        }
+        switch (kinds[field]) {
+          case EdgeField.Type:
+            if (value >= typeCount) {
               this.pos = i
-              this.fail(`${claimed} edges (edge_count)`, 'more values in the edges array')
+              this.fail(`an edge type index below ${typeCount}`, String(value), this.base + i - String(value).length)
             }
-            this.allocateEdges(Math.min(claimed, this.edgeCapacity * 2))
-            edgeType = this.edgeType
-            edgeNameOrIndex = this.edgeNameOrIndex
-            edgeTarget = this.edgeTarget
+            edgeType[e] = value
+            break
+          case EdgeField.NameOrIndex:
+            edgeNameOrIndex[e] = value
+            break
+          case EdgeField.ToNode: {
+            const target = value / nodeFieldCount
+            if (value >= nodeLimit || Math.floor(target) !== target) {
+              this.pos = i
+              this.fail(
+                `an edge target (to_node) that is a multiple of ${nodeFieldCount} below ${nodeLimit}`,
+                String(value),
+                this.base + i - String(value).length,
+              )
+            }
+            edgeTarget[e] = target
+            break
           }
-          switch (kinds[field]) {
-            case EdgeField.Type:
-              if (value >= typeCount) {
-                this.pos = i
-                this.fail(`an edge type index below ${typeCount}`, String(value), this.base + i - 1)
-              }
-              edgeType[e] = value
-              break
-            case EdgeField.NameOrIndex:
-              edgeNameOrIndex[e] = value
-              break
-            case EdgeField.ToNode:
-              if (value >= nodeLimit || value % nodeFieldCount !== 0) {
-                this.pos = i
-                this.fail(
-                  `an edge target (to_node) that is a multiple of ${nodeFieldCount} below ${nodeLimit}`,
-                  String(value),
-                  this.base + i - String(value).length,
-                )
-              }
-              edgeTarget[e] = value / nodeFieldCount
-              break
-          }
-          if (++field === fieldCount) {
-            field = 0
-            e++
-          }
-          state = NumState.ExpectCommaOrEnd
         }
-        if (c === COMMA) {
-          if (state !== NumState.ExpectCommaOrEnd) {
-            this.pos = i
-            this.fail('a number in the edges array')
-          }
-          state = NumState.ExpectValue
-        } else if (c === RBRACKET) {
-          if (state === NumState.ExpectValue) {
-            this.pos = i
-            this.fail('a number after , in the edges array')
-          }
-          done = true
-          i++
-          break
-        } else if (!isWhitespace(c)) {
+        if (++field === fieldCount) {
+          field = 0
+          e++
+        }
+        state = NumState.ExpectCommaOrEnd
+      }
+      if (c === COMMA) {
+        if (state !== NumState.ExpectCommaOrEnd) {
           this.pos = i
           this.fail('a number in the edges array')
         }
+        state = NumState.ExpectValue
+      } else if (c === RBRACKET) {
+        if (state === NumState.ExpectValue) {
+          this.pos = i
+          this.fail('a number after , in the edges array')
+        }
+        done = true
+        i++
+        break
+      } else if (!isWhitespace(c)) {
+        this.pos = i
+        this.fail('a number in the edges array')
       }
-      this.pos = i
-      if (done) break
     }
-    if (field !== 0 || e !== claimed) {
-      this.fail(
-        `${claimed} edges of ${fieldCount} fields (edge_count) in the edges array`,
-        `${e * fieldCount + field} values (${field === 0 ? e + ' edges' : 'not a whole number of edges'})`,
-        this.base + this.pos - 1,
-      )
-    }
-    this.edgesRead = e
+    this.pos = i
+    this.numState = state
+    this.numValue = value
+    this.numField = field
+    this.numRecords = e
+    return done
   }
 
   // ---------------------------------------------------------------------------
@@ -555,42 +612,51 @@ export class SnapshotScanner {
   private async readNumberList(section: string): Promise<NumberList> {
     await this.expectByte(LBRACKET, `'[' to open the ${section} array`)
     const list = new NumberList()
-    let state = NumState.ExpectValueOrEnd
-    let value = 0
+    this.numState = NumState.ExpectValueOrEnd
+    this.numValue = 0
     for (;;) {
       if (!(await this.fill())) this.fail(`']' to close the ${section} array`)
-      const buf = this.buf
-      let i = this.pos
-      let done = false
-      for (; i < buf.length; i++) {
-        const c = buf[i]
-        if (c >= ZERO && c <= NINE) {
-          if (state === NumState.ExpectCommaOrEnd) {
-            this.pos = i
-            this.fail(`',' between numbers in the ${section} array`)
-          }
-          value = state === NumState.InNumber ? value * 10 + (c - ZERO) : c - ZERO
-          state = NumState.InNumber
-          continue
-        }
-        if (state === NumState.InNumber) {
-          list.push(value)
-          state = NumState.ExpectCommaOrEnd
-        }
-        if (c === COMMA && state === NumState.ExpectCommaOrEnd) {
-          state = NumState.ExpectValue
-        } else if (c === RBRACKET && state !== NumState.ExpectValue) {
-          done = true
-          i++
-          break
-        } else if (!isWhitespace(c)) {
-          this.pos = i
-          this.fail(`a whole number in the ${section} array`)
-        }
-      }
-      this.pos = i
-      if (done) return list
+      if (this.scanNumberListChunk(list, section)) return list
     }
+  }
+
+  /** Scans a plain number array in the current chunk into `list`; true once its ']' is consumed. */
+  private scanNumberListChunk(list: NumberList, section: string): boolean {
+    let state = this.numState
+    let value = this.numValue
+    const buf = this.buf
+    let i = this.pos
+    let done = false
+    for (; i < buf.length; i++) {
+      const c = buf[i]
+      if (c >= ZERO && c <= NINE) {
+        if (state === NumState.ExpectCommaOrEnd) {
+          this.pos = i
+          this.fail(`',' between numbers in the ${section} array`)
+        }
+        value = state === NumState.InNumber ? value * 10 + (c - ZERO) : c - ZERO
+        state = NumState.InNumber
+        continue
+      }
+      if (state === NumState.InNumber) {
+        list.push(value)
+        state = NumState.ExpectCommaOrEnd
+      }
+      if (c === COMMA && state === NumState.ExpectCommaOrEnd) {
+        state = NumState.ExpectValue
+      } else if (c === RBRACKET && state !== NumState.ExpectValue) {
+        done = true
+        i++
+        break
+      } else if (!isWhitespace(c)) {
+        this.pos = i
+        this.fail(`a whole number in the ${section} array`)
+      }
+    }
+    this.pos = i
+    this.numState = state
+    this.numValue = value
+    return done
   }
 
   // ---------------------------------------------------------------------------
@@ -707,26 +773,67 @@ export class SnapshotScanner {
   private async readStrings(): Promise<void> {
     await this.expectByte(LBRACKET, "'[' to open the strings array")
     const strings: string[] = []
-    if ((await this.peek()) === RBRACKET) {
-      this.pos++
-      this.strings = strings
-      return
-    }
+    this.stringState = StringState.StringOrEnd
     for (;;) {
-      if ((await this.peek()) !== QUOTE) this.fail('a string in the strings array')
-      strings.push(await this.readString(Infinity))
-      const next = await this.peek()
-      if (next === COMMA) {
-        this.pos++
-        continue
+      if (!(await this.fill())) this.fail("']' to close the strings array")
+      const r = this.scanStringsChunk(strings)
+      if (r === StringScan.Done) break
+      if (r === StringScan.Slow) {
+        strings.push(await this.readString(Infinity))
+        this.stringState = StringState.CommaOrEnd
       }
-      if (next === RBRACKET) {
-        this.pos++
-        break
-      }
-      this.fail("',' or ']' in the strings array")
     }
     this.strings = strings
+  }
+
+  private stringState: StringState = StringState.StringOrEnd
+
+  /**
+   * One synchronous pass over the chunk: escape-free strings that lie wholly
+   * inside it are decoded straight from the buffer (latin1 when pure ASCII,
+   * which is what V8 writes, else UTF-8). Stops at a string that needs the
+   * slow path: one with escapes, or one that goes on in the next chunk.
+   */
+  private scanStringsChunk(strings: string[]): StringScan {
+    const buf = this.buf
+    const len = buf.length
+    let state = this.stringState
+    let i = this.pos
+    let result = StringScan.NeedMore
+    while (i < len) {
+      const c = buf[i]
+      if (c === QUOTE && state !== StringState.CommaOrEnd) {
+        let j = i + 1
+        let ascii = true
+        for (; j < len; j++) {
+          const d = buf[j]
+          if (d === QUOTE || d === BACKSLASH || d < 0x20) break
+          if (d >= 0x80) ascii = false
+        }
+        if (j < len && buf[j] === QUOTE) {
+          strings.push(buf.toString(ascii ? 'latin1' : 'utf8', i + 1, j))
+          i = j + 1
+          state = StringState.CommaOrEnd
+          continue
+        }
+        result = StringScan.Slow
+        break
+      }
+      if (c === COMMA && state === StringState.CommaOrEnd) {
+        state = StringState.String
+      } else if (c === RBRACKET && state !== StringState.String) {
+        result = StringScan.Done
+        i++
+        break
+      } else if (!isWhitespace(c)) {
+        this.pos = i
+        this.fail(state === StringState.CommaOrEnd ? "',' or ']' in the strings array" : 'a string in the strings array')
+      }
+      i++
+    }
+    this.pos = i
+    this.stringState = state
+    return result
   }
 
   /**
@@ -743,7 +850,7 @@ export class SnapshotScanner {
     while (i < buf.length) {
       const c = buf[i]
       if (c === QUOTE) {
-        const s = Buffer.from(buf.buffer, buf.byteOffset + this.pos, i - this.pos).toString('utf8')
+        const s = buf.toString('utf8', this.pos, i)
         this.pos = i + 1
         return s
       }
