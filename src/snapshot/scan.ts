@@ -67,12 +67,13 @@ class NumberList {
   data = new Float64Array(1024)
   length = 0
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2)
-      next.set(this.data)
-      this.data = next
-    }
+    if (this.length === this.data.length) this.grow()
     this.data[this.length++] = v
+  }
+  grow(): void {
+    const next = new Float64Array(this.data.length * 2)
+    next.set(this.data)
+    this.data = next
   }
 }
 
@@ -504,6 +505,9 @@ export class SnapshotScanner {
     const typeCount = l.edgeTypeNames.length
     const nodeFieldCount = l.nodeFieldCount
     const nodeLimit = l.nodeCount * nodeFieldCount
+    // Multiplying by the reciprocal and checking the product is cheaper than
+    // a division per edge; exact for every value below 2^32.
+    const inverse = 1 / nodeFieldCount
     const claimed = l.edgeCount
     let state = this.numState
     let value = this.numValue
@@ -560,8 +564,8 @@ export class SnapshotScanner {
             edgeNameOrIndex[e] = value
             break
           case EdgeField.ToNode: {
-            const target = value / nodeFieldCount
-            if (value >= nodeLimit || Math.floor(target) !== target) {
+            const target = Math.round(value * inverse)
+            if (value >= nodeLimit || target * nodeFieldCount !== value) {
               this.pos = i
               this.fail(
                 `an edge target (to_node) that is a multiple of ${nodeFieldCount} below ${nodeLimit}`,
@@ -625,21 +629,37 @@ export class SnapshotScanner {
     let state = this.numState
     let value = this.numValue
     const buf = this.buf
+    const len = buf.length
     let i = this.pos
     let done = false
-    for (; i < buf.length; i++) {
-      const c = buf[i]
+    let data = list.data
+    let count = list.length
+    for (; i < len; i++) {
+      let c = buf[i]
       if (c >= ZERO && c <= NINE) {
-        if (state === NumState.ExpectCommaOrEnd) {
-          this.pos = i
-          this.fail(`',' between numbers in the ${section} array`)
+        if (state !== NumState.InNumber) {
+          if (state === NumState.ExpectCommaOrEnd) {
+            this.pos = i
+            this.fail(`',' between numbers in the ${section} array`)
+          }
+          value = 0
+          state = NumState.InNumber
         }
-        value = state === NumState.InNumber ? value * 10 + (c - ZERO) : c - ZERO
-        state = NumState.InNumber
-        continue
+        value = value * 10 + (c - ZERO)
+        while (++i < len) {
+          c = buf[i]
+          if (c < ZERO || c > NINE) break
+          value = value * 10 + (c - ZERO)
+        }
+        if (i === len) break // the number may go on in the next chunk
       }
       if (state === NumState.InNumber) {
-        list.push(value)
+        if (count === data.length) {
+          list.length = count
+          list.grow()
+          data = list.data
+        }
+        data[count++] = value
         state = NumState.ExpectCommaOrEnd
       }
       if (c === COMMA && state === NumState.ExpectCommaOrEnd) {
@@ -653,6 +673,7 @@ export class SnapshotScanner {
         this.fail(`a whole number in the ${section} array`)
       }
     }
+    list.length = count
     this.pos = i
     this.numState = state
     this.numValue = value
@@ -1116,17 +1137,23 @@ export class SnapshotScanner {
       line: new Float64Array(count),
       column: new Float64Array(count),
     }
-    const nodeLimit = l.nodeCount * l.nodeFieldCount
-    for (let i = 0; i < count; i++) {
-      const at = i * width
-      const object = fObject >= 0 ? values.data[at + fObject] : 0
-      if (object >= nodeLimit || object % l.nodeFieldCount !== 0) {
+    const nodeFieldCount = l.nodeFieldCount
+    const nodeLimit = l.nodeCount * nodeFieldCount
+    const data = values.data
+    const node = loc.node
+    const scriptId = loc.scriptId
+    const line = loc.line
+    const column = loc.column
+    for (let i = 0, at = 0; i < count; i++, at += width) {
+      const object = fObject >= 0 ? data[at + fObject] : 0
+      const ordinal = object / nodeFieldCount
+      if (object >= nodeLimit || Math.floor(ordinal) !== ordinal) {
         this.fail('location object_index values that are node offsets', String(object), -1)
       }
-      loc.node[i] = object / l.nodeFieldCount
-      if (fScript >= 0) loc.scriptId[i] = values.data[at + fScript]
-      if (fLine >= 0) loc.line[i] = values.data[at + fLine]
-      if (fColumn >= 0) loc.column[i] = values.data[at + fColumn]
+      node[i] = ordinal
+      if (fScript >= 0) scriptId[i] = data[at + fScript]
+      if (fLine >= 0) line[i] = data[at + fLine]
+      if (fColumn >= 0) column[i] = data[at + fColumn]
     }
     return loc
   }
