@@ -23,3 +23,11 @@ export {
 export type { HeapscopeErrorCode } from './snapshot/errors.js'
 export { openSnapshot, parseSnapshotChunks } from './snapshot/open.js'
 export type { OpenOptions, ProgressInfo } from './snapshot/open.js'
+export {
+  computeSnapshotSummary,
+  computeClassNames,
+  detectSnapshotKind,
+  compareClassesBySize,
+  compareClassesByCount,
+} from './analysis/summary.js'
+export type { SnapshotSummary, SnapshotKind, ClassStats, ClassNames, SummaryOptions } from './analysis/summary.js'

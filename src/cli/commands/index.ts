@@ -1,0 +1,21 @@
+/**
+ * Every command, in the order `--help` lists them. A plain array: nothing is
+ * discovered by file name at run time. To add a command, write
+ * `commands/<name>.ts` exporting `<name>Command(ctx): CommandModule<GlobalArgs, <Name>Args>`
+ * and add one line here.
+ */
+import type { Argv, CommandModule } from 'yargs'
+import type { CliContext, GlobalArgs } from '../context.js'
+import { summaryCommand } from './summary.js'
+
+/** A command bound to the context, with its argument type hidden, so differently-typed commands share one array. */
+export interface CommandEntry {
+  name: string
+  register(y: Argv<GlobalArgs>, ctx: CliContext): Argv<GlobalArgs>
+}
+
+function entry<A>(name: string, command: (ctx: CliContext) => CommandModule<GlobalArgs, A>): CommandEntry {
+  return { name, register: (y, ctx) => y.command(command(ctx)) }
+}
+
+export const commands: readonly CommandEntry[] = [entry('summary', summaryCommand)]

@@ -1,0 +1,73 @@
+/**
+ * `heapscope summary <file>`: counts, total size, snapshot kind, allocation
+ * traces, warnings and the top classes, as text, Markdown or JSON.
+ */
+import type { Argv, CommandModule } from 'yargs'
+import { computeSnapshotSummary } from '../../index.js'
+import { renderJson } from '../../report/json.js'
+import { renderSummaryMarkdown, renderSummaryText, summaryJson, type ClassSort, type SummaryReportOptions } from '../../report/summary.js'
+import { useColor, type CliContext, type GlobalArgs } from '../context.js'
+import { checkInput, jsonOption, markdownOption, redactOption, topOption } from '../options.js'
+import { createProgress } from '../progress.js'
+
+const SORTS: readonly ClassSort[] = ['size', 'count']
+const DEFAULT_SORT: ClassSort = 'size'
+
+function builder(y: Argv<GlobalArgs>) {
+  return y
+    .positional('file', {
+      type: 'string',
+      demandOption: true,
+      describe: 'a .heapsnapshot file, gzipped or not; - reads stdin',
+    })
+    .option('top', topOption(20))
+    .option('sort', { choices: SORTS, default: DEFAULT_SORT, describe: 'order classes by total self size or by count' })
+    .option('json', jsonOption)
+    .option('markdown', markdownOption)
+    .option('redact', redactOption)
+    .conflicts('json', 'markdown')
+    .example('$0 summary app.heapsnapshot.gz', 'counts, total size and the 20 largest classes')
+    .example('$0 summary app.heapsnapshot --sort count --top 0 --json', 'every class, by count, as JSON')
+    .example('gunzip -c app.heapsnapshot.gz | $0 summary -', 'read the snapshot from stdin')
+}
+
+export type SummaryArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never
+
+/**
+ * The `summary` command, bound to a context (streams, environment).
+ *
+ * @example
+ *   yargs(argv).command(summaryCommand(processContext()))
+ */
+export function summaryCommand(ctx: CliContext): CommandModule<GlobalArgs, SummaryArgs> {
+  return {
+    command: 'summary <file>',
+    describe: 'Counts, total size, kind and the largest classes of a snapshot',
+    builder,
+    async handler(args) {
+      checkInput(args.file, ctx)
+      const progress = createProgress(ctx.stderr, args.file, ctx.now)
+      let report: string
+      try {
+        progress.phase('reading')
+        const snapshot = await ctx.openSnapshot(args.file, { onProgress: progress.update })
+        progress.phase('summarizing')
+        const summary = computeSnapshotSummary(snapshot)
+        const options: SummaryReportOptions = {
+          file: args.file,
+          top: args.top,
+          sort: args.sort,
+          redact: args.redact,
+          color: useColor(ctx.stdout, ctx.env, args.color),
+        }
+        if (ctx.stdout.isTTY === true && ctx.stdout.columns !== undefined) options.maxWidth = ctx.stdout.columns
+        if (args.json === true) report = renderJson(summaryJson(summary, options))
+        else if (args.markdown === true) report = renderSummaryMarkdown(summary, options)
+        else report = renderSummaryText(summary, options)
+      } finally {
+        progress.done()
+      }
+      ctx.stdout.write(report)
+    },
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * How reports show a node's name. Names of string nodes are the contents of
+ * strings from the heap — customer data, tokens — so they are cut to a
+ * limit, and `--redact` replaces them by their length. Every name is escaped
+ * (no terminal control characters get through).
+ */
+import type { Snapshot } from '../index.js'
+import { DEFAULT_STRING_LIMIT, displayString, redactString } from './format.js'
+
+export interface NodeNameOptions {
+  /** replace the contents of string nodes with `<redacted N chars>` */
+  redact?: boolean
+  /** cut names to this many characters (default 60) */
+  limit?: number
+}
+
+/** Whether node n holds string contents as its name (string, concatenated string, sliced string). */
+export function isStringNode(s: Snapshot, n: number): boolean {
+  const t = s.nodeType[n]
+  const types = s.nodeTypes
+  return t === types.string || t === types.consString || t === types.slicedString
+}
+
+/**
+ * Node n's name as a report shows it.
+ *
+ * @example
+ *   displayNodeName(s, n, { redact: true }) // '<redacted 36 chars>' for a string, 'Foo' for an object
+ */
+export function displayNodeName(s: Snapshot, n: number, options: NodeNameOptions = {}): string {
+  const name = s.nodeNameOf(n)
+  if (options.redact === true && isStringNode(s, n)) return redactString(name)
+  return displayString(name, options.limit ?? DEFAULT_STRING_LIMIT)
+}

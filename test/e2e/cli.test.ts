@@ -1,0 +1,180 @@
+/**
+ * `heapscope summary` end to end: the built CLI in its own process, on the
+ * real fixtures, checked against values computed here straight from the JSON
+ * (gunzip + JSON.parse), not through our parser.
+ */
+import assert from 'node:assert/strict'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { fixturePath } from '../helpers/paths.js'
+import { readPlain, readRaw, runCli, type RawSnapshot } from './cli-helpers.js'
+
+const fixtures = readdirSync(fixturePath('')).filter((f) => f.endsWith('.heapsnapshot.gz')).sort()
+
+interface SummaryJson {
+  schemaVersion: number
+  command: string
+  file: string
+  kind: string
+  nodeCount: number
+  edgeCount: number
+  totalSelfSize: number
+  extraNativeBytes: number
+  hasAllocationTraces: boolean
+  warnings: string[]
+  classCount: number
+  sort: string
+  top: number
+  classes: { name: string; count: number; selfSize: number }[]
+}
+
+function summaryOf(args: string[], input?: Buffer): SummaryJson {
+  const r = runCli(['summary', ...args, '--json'], input)
+  assert.equal(r.stderr, '')
+  assert.equal(r.code, 0)
+  return JSON.parse(r.stdout)
+}
+
+/** Per class name: count and size of nodes with a non-zero self size, for names DevTools takes unchanged. */
+function independentClassCounts(raw: RawSnapshot): Map<string, { count: number; selfSize: number }> {
+  const meta = raw.snapshot.meta
+  const fieldCount = meta.node_fields.length
+  const typeOf = meta.node_fields.indexOf('type')
+  const nameOf = meta.node_fields.indexOf('name')
+  const sizeOf = meta.node_fields.indexOf('self_size')
+  const types = meta.node_types[0]
+  const out = new Map<string, { count: number; selfSize: number }>()
+  for (let i = 0; i < raw.nodes.length; i += fieldCount) {
+    const size = raw.nodes[i + sizeOf]
+    if (size === 0) continue
+    const type = types[raw.nodes[i + typeOf]]
+    const name = raw.strings[raw.nodes[i + nameOf]]
+    let cls: string
+    if (type === 'object') {
+      // Plain Objects get shape names ({a, b}) and HTML-like names are cut: not counted here.
+      if (name === 'Object' || name.startsWith('<')) continue
+      cls = name
+    } else if (type === 'native') {
+      continue // may be renamed "Detached ..." by DOM state propagation
+    } else if (type === 'hidden') cls = '(system)'
+    else if (type === 'code') cls = '(compiled code)'
+    else if (type === 'closure') cls = 'Function'
+    else if (type === 'regexp') cls = 'RegExp'
+    else cls = `(${type})`
+    const c = out.get(cls) ?? { count: 0, selfSize: 0 }
+    c.count++
+    c.selfSize += size
+    out.set(cls, c)
+  }
+  return out
+}
+
+/** Finds `{ "<className>": <count> }`-like facts for a fixture in manifest.json, whatever its exact layout. */
+function manifestEntry(name: string): Record<string, unknown> | undefined {
+  const path = fixturePath('manifest.json')
+  if (!existsSync(path)) return undefined
+  const manifest: unknown = JSON.parse(readFileSync(path, 'utf8'))
+  const base = name.replace(/\.heapsnapshot\.gz$/, '')
+  const candidates: unknown[] = Array.isArray(manifest)
+    ? manifest
+    : typeof manifest === 'object' && manifest !== null
+      ? Object.entries(manifest).flatMap(([k, v]) => (k === base || k === name ? [v] : Array.isArray(v) ? v : typeof v === 'object' && v !== null ? Object.entries(v).filter(([k2]) => k2 === base || k2 === name).map(([, v2]) => v2) : []))
+      : []
+  for (const c of candidates) {
+    if (typeof c !== 'object' || c === null) continue
+    const entry = Object.fromEntries(Object.entries(c))
+    const file = entry.file ?? entry.name ?? entry.fixture
+    if (Array.isArray(manifest) && file !== name && file !== base && file !== `fixtures/${name}`) continue
+    return entry
+  }
+  return undefined
+}
+
+describe('heapscope summary --json on the fixtures', () => {
+  it('has fixtures to run on', () => {
+    assert.ok(fixtures.length > 0, 'no fixtures/*.heapsnapshot.gz')
+  })
+
+  for (const name of fixtures) {
+    it(`${name}: counts, total size and classes equal the JSON's`, () => {
+      const file = fixturePath(name)
+      const raw = readRaw(file)
+      const out = summaryOf([file, '--top', '0'])
+      const meta = raw.snapshot.meta
+      assert.equal(out.schemaVersion, 1)
+      assert.equal(out.command, 'summary')
+      assert.equal(out.file, file)
+      assert.equal(out.nodeCount, raw.snapshot.node_count)
+      assert.equal(out.edgeCount, raw.snapshot.edge_count)
+      assert.equal(out.nodeCount, raw.nodes.length / meta.node_fields.length)
+      const sizeOf = meta.node_fields.indexOf('self_size')
+      let sum = 0
+      for (let i = sizeOf; i < raw.nodes.length; i += meta.node_fields.length) sum += raw.nodes[i]
+      const extra = raw.snapshot.extra_native_bytes ?? 0
+      assert.equal(out.extraNativeBytes, extra)
+      assert.equal(out.totalSelfSize, sum + extra)
+      // Class sizes add up to the self sizes (zero-size nodes count nowhere).
+      assert.equal(out.classes.reduce((a, c) => a + c.selfSize, 0), sum)
+      assert.equal(out.classCount, out.classes.length)
+      const traceOf = meta.node_fields.indexOf('trace_node_id')
+      let traced = false
+      if (traceOf !== -1) for (let i = traceOf; i < raw.nodes.length && !traced; i += meta.node_fields.length) traced = raw.nodes[i] !== 0
+      assert.equal(out.hasAllocationTraces, traced)
+      const byName = new Map(out.classes.map((c) => [c.name, c]))
+      for (const [cls, expected] of independentClassCounts(raw)) {
+        const got = byName.get(cls)
+        assert.ok(got !== undefined, `class ${cls} missing`)
+        assert.equal(got.count, expected.count, `count of ${cls}`)
+        assert.equal(got.selfSize, expected.selfSize, `self size of ${cls}`)
+      }
+      // Sorted by self size, largest first.
+      for (let i = 1; i < out.classes.length; i++) assert.ok(out.classes[i - 1].selfSize >= out.classes[i].selfSize)
+    })
+
+    it(`${name}: kind and manifest facts`, () => {
+      const out = summaryOf([fixturePath(name), '--top', '0'])
+      if (name.startsWith('node-') || name.startsWith('leak-') || name.startsWith('example-')) assert.equal(out.kind, 'node')
+      if (name.startsWith('chromium-')) assert.equal(out.kind, 'browser')
+      const entry = manifestEntry(name)
+      if (entry === undefined) return
+      if (typeof entry.kind === 'string') assert.equal(out.kind, entry.kind)
+      if (typeof entry.nodeCount === 'number') assert.equal(out.nodeCount, entry.nodeCount)
+      if (typeof entry.edgeCount === 'number') assert.equal(out.edgeCount, entry.edgeCount)
+      if (typeof entry.hasAllocationTraces === 'boolean') assert.equal(out.hasAllocationTraces, entry.hasAllocationTraces)
+      const byName = new Map(out.classes.map((c) => [c.name, c.count]))
+      for (const key of ['classCounts', 'liveCounts', 'counts', 'classes']) {
+        const counts: unknown = entry[key]
+        if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) continue
+        for (const [cls, count] of Object.entries(counts) satisfies [string, unknown][]) {
+          if (typeof count === 'number') assert.equal(byName.get(cls), count, `manifest ${key}.${cls}`)
+        }
+      }
+    })
+  }
+
+  it('--top, --sort count and text output', () => {
+    const file = fixturePath(fixtures[0])
+    const all = summaryOf([file, '--top', '0', '--sort', 'count'])
+    const top3 = summaryOf([file, '--top', '3', '--sort', 'count'])
+    assert.deepEqual(top3.classes, all.classes.slice(0, 3))
+    for (let i = 1; i < all.classes.length; i++) assert.ok(all.classes[i - 1].count >= all.classes[i].count)
+    const byDefault = summaryOf([file])
+    assert.equal(byDefault.classes.length, Math.min(20, byDefault.classCount))
+    const text = runCli(['summary', file])
+    assert.equal(text.code, 0)
+    assert.equal(text.stderr, '')
+    assert.match(text.stdout, new RegExp(`^Nodes +${all.nodeCount.toLocaleString('en-US')}$`, 'm'))
+    assert.match(text.stdout, /^Top 20 of [\d,]+ classes by self size$/m)
+    assert.ok(!text.stdout.includes('\u001b'), 'no colour when stdout is not a terminal')
+  })
+
+  it('summary - reads the snapshot from stdin, gzipped or plain', () => {
+    const file = fixturePath(fixtures[0])
+    const fromFile = summaryOf([file, '--top', '0'])
+    for (const input of [readFileSync(file), readPlain(file)]) {
+      const fromStdin = summaryOf(['-', '--top', '0'], input)
+      assert.equal(fromStdin.file, '-')
+      assert.deepEqual({ ...fromStdin, file }, fromFile)
+    }
+  })
+})

@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { buildCli, main } from '../../../src/cli/main.js'
+import { InputError, SnapshotFormatError, UsageError } from '../../../src/index.js'
+import { testIo } from './io.js'
+import { nodeLikeSnapshot } from './tiny-snapshot.js'
+
+const tiny = () => nodeLikeSnapshot().parse()
+
+async function rejectsWithUsage(argv: string[], pattern: RegExp): Promise<void> {
+  const io = testIo(tiny)
+  // yargs runs validation synchronously, so a usage error may be thrown by
+  // parseAsync() itself rather than reject: wrap it in an async function.
+  await assert.rejects(async () => buildCli(argv, io).parseAsync(), (err: unknown) => {
+    assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`)
+    assert.equal(err.code, 'E_USAGE')
+    assert.match(err.message, pattern)
+    return true
+  })
+  assert.deepEqual(io.opened, [], 'no snapshot is opened after a usage error')
+}
+
+describe('buildCli parsing', () => {
+  it('runs summary with the defaults', async () => {
+    const io = testIo(tiny)
+    const args = await buildCli(['summary', 'a.heapsnapshot', '--json'], io).parseAsync()
+    assert.deepEqual(io.opened, ['a.heapsnapshot'])
+    assert.equal(args.debug, false)
+    assert.equal(args.color, true)
+    const doc = JSON.parse(io.stdout.text)
+    assert.equal(doc.top, 20)
+    assert.equal(doc.sort, 'size')
+  })
+
+  it('passes - through for stdin (yargs would make it an empty string)', async () => {
+    const io = testIo(tiny)
+    await buildCli(['summary', '-', '--json'], io).parseAsync()
+    assert.deepEqual(io.opened, ['-'])
+    assert.equal(JSON.parse(io.stdout.text).file, '-')
+  })
+
+  it('refuses - when stdin is a terminal instead of waiting for input', async () => {
+    const io = testIo(tiny, { stdinTTY: true })
+    assert.equal(await main(['summary', '-'], io), 2)
+    assert.match(io.stderr.text, /^heapscope: - reads the snapshot from stdin, but stdin is a terminal/)
+    assert.deepEqual(io.opened, [])
+  })
+
+  it('accepts --top 0, --top N and --sort count', async () => {
+    // 9 classes with a non-zero size: global, process, Foo, (string), {a, b}, (number), Function, (compiled code), (array)
+    for (const [top, rows] of [['0', 9], ['2', 2]] as const) {
+      const io = testIo(tiny)
+      await buildCli(['summary', 'a', '--json', '--top', top, '--sort', 'count'], io).parseAsync()
+      const doc = JSON.parse(io.stdout.text)
+      assert.equal(doc.top, Number(top))
+      assert.equal(doc.sort, 'count')
+      assert.equal(doc.classes.length, rows)
+    }
+  })
+
+  it('rejects unknown options and commands (strict)', async () => {
+    await rejectsWithUsage(['summary', 'a', '--bogus'], /Unknown argument: bogus/)
+    await rejectsWithUsage(['summary', 'a', 'b'], /Unknown argument: b/)
+    await rejectsWithUsage(['sumary', 'a'], /^Unknown command: sumary\. Did you mean summary\?/)
+    await rejectsWithUsage(['frobnicate'], /Unknown argument: frobnicate/)
+    await rejectsWithUsage([], /say which command to run/)
+    await rejectsWithUsage(['summary'], /Not enough non-option arguments/)
+  })
+
+  it('validates --top with a message that says what to do', async () => {
+    for (const bad of ['-1', 'abc', '2.5', '1e3', '']) {
+      await rejectsWithUsage(['summary', 'a', '--top', bad], /--top takes one whole number of rows, 0 or more \(0 = all\)/)
+    }
+    await rejectsWithUsage(['summary', 'a', '--top=-1'], /got "-1"/)
+    await rejectsWithUsage(['summary', 'a', '--top'], /Not enough arguments following: top/)
+  })
+
+  it('validates --sort choices and --json/--markdown conflicts', async () => {
+    await rejectsWithUsage(['summary', 'a', '--sort', 'name'], /Choices: "size", "count"/)
+    await rejectsWithUsage(['summary', 'a', '--json', '--markdown'], /mutually exclusive/)
+  })
+
+  it('lets library errors through unchanged for the funnel', async () => {
+    const io = testIo(() => Promise.reject(new InputError('gone.heapsnapshot', 'no such file')))
+    await assert.rejects(buildCli(['summary', 'gone.heapsnapshot'], io).parseAsync(), InputError)
+  })
+})
+
+describe('main', () => {
+  it('returns 0 and writes only the report to stdout', async () => {
+    const io = testIo(tiny)
+    assert.equal(await main(['summary', 'a.heapsnapshot'], io), 0)
+    assert.equal(io.stderr.text, '')
+    assert.match(io.stdout.text, /^File +a\.heapsnapshot$/m)
+    assert.match(io.stdout.text, /^Kind +Node\.js$/m)
+  })
+
+  it('returns 2 with one stderr line for usage errors', async () => {
+    for (const argv of [['summary', 'a', '--top', '-1'], ['summary', 'a', '--nope'], []]) {
+      const io = testIo(tiny)
+      assert.equal(await main(argv, io), 2, argv.join(' '))
+      assert.equal(io.stderr.lines.length, 1)
+      assert.match(io.stderr.text, /^heapscope: .*\(see heapscope --help\)\n$/)
+      assert.equal(io.stdout.text, '')
+    }
+  })
+
+  it('returns 2 with one line naming the file for bad input; --debug adds the stack', async () => {
+    const error = () => Promise.reject(new SnapshotFormatError('bad.heapsnapshot', 12, "'{'", "'h'"))
+    const io = testIo(error)
+    assert.equal(await main(['summary', 'bad.heapsnapshot'], io), 2)
+    assert.equal(io.stderr.text, "heapscope: bad.heapsnapshot: expected '{' at byte 12, found 'h'\n")
+    const debug = testIo(error)
+    assert.equal(await main(['summary', 'bad.heapsnapshot', '--debug'], debug), 2)
+    assert.match(debug.stderr.lines[0], /^heapscope: bad\.heapsnapshot: expected/)
+    assert.ok(debug.stderr.lines.some((l) => l.startsWith('    at ')))
+  })
+
+  it('returns 70 for a bug, suggests --debug, prints no stack', async () => {
+    const io = testIo(() => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'x')")))
+    assert.equal(await main(['summary', 'a'], io), 70)
+    assert.equal(io.stderr.lines.length, 1)
+    assert.match(io.stderr.text, /^heapscope: internal error: Cannot read properties .* run again with --debug/)
+  })
+
+  it('prints --help and --version to stdout', async () => {
+    const help = testIo(tiny)
+    assert.equal(await main(['--help'], help), 0)
+    assert.match(help.stdout.text, /heapscope summary <file>/)
+    const summaryHelp = testIo(tiny)
+    assert.equal(await main(['summary', '--help'], summaryHelp), 0)
+    assert.match(summaryHelp.stdout.text, /--top/)
+    assert.match(summaryHelp.stdout.text, /Examples:/)
+    const version = testIo(tiny)
+    assert.equal(await main(['--version'], version), 0)
+    assert.match(version.stdout.text, /^\d+\.\d+\.\d+\n$/)
+    assert.deepEqual(help.opened, [])
+  })
+
+  it('colours only a terminal, and never with --no-color or NO_COLOR', async () => {
+    const tty = testIo(tiny, { stdoutTTY: true })
+    await main(['summary', 'a'], tty)
+    assert.ok(tty.stdout.text.includes('\u001b[1m'))
+    for (const [argv, env] of [
+      [['summary', 'a', '--no-color'], {}],
+      [['summary', 'a'], { NO_COLOR: '1' }],
+    ] as const) {
+      const io = testIo(tiny, { stdoutTTY: true, env })
+      await main([...argv], io)
+      assert.ok(!io.stdout.text.includes('\u001b'), `${argv.join(' ')} ${JSON.stringify(env)}`)
+    }
+    const pipe = testIo(tiny)
+    await main(['summary', 'a'], pipe)
+    assert.ok(!pipe.stdout.text.includes('\u001b'))
+  })
+
+  it('draws progress on a terminal stderr only, and clears it', async () => {
+    const tty = testIo(tiny, { stderrTTY: true })
+    assert.equal(await main(['summary', 'a.heapsnapshot', '--json'], tty), 0)
+    assert.match(tty.stderr.text, /reading a\.heapsnapshot/)
+    assert.ok(tty.stderr.text.endsWith('\r\u001b[K'), 'the progress line is cleared at the end')
+    JSON.parse(tty.stdout.text)
+    const pipe = testIo(tiny)
+    assert.equal(await main(['summary', 'a.heapsnapshot', '--json'], pipe), 0)
+    assert.equal(pipe.stderr.text, '')
+  })
+
+  it('never shows string contents; --redact is accepted', async () => {
+    for (const argv of [['summary', 'a'], ['summary', 'a', '--redact'], ['summary', 'a', '--json', '--redact', '--top', '0']]) {
+      const io = testIo(tiny)
+      assert.equal(await main(argv, io), 0)
+      assert.ok(!io.stdout.text.includes('secret-token'), argv.join(' '))
+    }
+  })
+})
