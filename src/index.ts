@@ -31,3 +31,13 @@ export {
   compareClassesByCount,
 } from './analysis/summary.js'
 export type { SnapshotSummary, SnapshotKind, ClassStats, ClassNames, SummaryOptions } from './analysis/summary.js'
+export { computePageOwned, computeEssentialEdges, hasBit, EphemeronNames } from './analysis/essential-edges.js'
+export type { EdgeBits } from './analysis/essential-edges.js'
+export { computeDominators } from './analysis/dominators.js'
+export type { Dominators } from './analysis/dominators.js'
+export { computeShallowSizes, computeRetainedSizes, hasUserRoots, isUserRoot } from './analysis/retained-size.js'
+export { computeDistances, NO_DISTANCE, SYSTEM_DISTANCE } from './analysis/distances.js'
+export { buildRetainers, findRetainerPaths } from './analysis/retainers.js'
+export type { Retainers, RetainerPath, RetainerPathOptions } from './analysis/retainers.js'
+export { analyzeHeap } from './analysis/heap-analysis.js'
+export type { HeapAnalysis, AnalysisPhase, AnalyzeOptions } from './analysis/heap-analysis.js'

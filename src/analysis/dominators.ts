@@ -185,6 +185,9 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
     }
     bucketHead[p] = 0
   }
+  // As in DevTools, the root dominates itself, and dom[0] = r sends every
+  // vertex whose bucket never resolved it (cliques nothing holds) to the root.
+  dom[0] = r
   dom[r] = r
   for (let i = 2; i <= count; i++) {
     const w = vertex[i]
