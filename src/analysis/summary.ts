@@ -29,6 +29,9 @@
  */
 import { UsageError } from '../snapshot/errors.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
+import { computeClassRetainedSizes } from './aggregates.js'
+import { buildDominatorTree } from './dominator-tree.js'
+import type { HeapAnalysis } from './heap-analysis.js'
 
 /** What produced the snapshot: a browser renderer (Chrome, Edge, Electron renderer), Node.js, or unknown (e.g. Deno, d8). */
 export type SnapshotKind = 'browser' | 'node' | 'unknown'
@@ -41,6 +44,8 @@ export interface ClassStats {
   count: number
   /** sum of their shallow sizes, bytes */
   selfSize: number
+  /** retained size of the class (outermost instances only), when the heap was analysed */
+  retainedSize?: number
 }
 
 export interface SnapshotSummary {
@@ -56,6 +61,8 @@ export interface SnapshotSummary {
   classes: ClassStats[]
   /** the parser's non-fatal findings (`Snapshot.warnings`) */
   warnings: string[]
+  /** DevTools' total size (root's retained size + extra_native_bytes), when the heap was analysed */
+  totalSize?: number
 }
 
 export interface SummaryOptions {
@@ -65,6 +72,11 @@ export interface SummaryOptions {
    * same either way, since redistribution moves bytes without changing the sum.
    */
   shallowSize?: ArrayLike<number>
+  /**
+   * The heap's analysis: when given, classes use its shallow sizes and get
+   * retained sizes, and the summary gets DevTools' total size.
+   */
+  analysis?: HeapAnalysis
 }
 
 /** Per-node DevTools class names, as an index into a small table of names. */
@@ -436,9 +448,10 @@ function hasPropertyNamed(s: Snapshot, n: number, property: string): boolean {
  */
 export function computeSnapshotSummary(s: Snapshot, options: SummaryOptions = {}): SnapshotSummary {
   for (const key of Object.keys(options)) {
-    if (key !== 'shallowSize') throw new UsageError(`computeSnapshotSummary: unknown option "${key}"`)
+    if (key !== 'shallowSize' && key !== 'analysis') throw new UsageError(`computeSnapshotSummary: unknown option "${key}"`)
   }
-  const shallowSize = options.shallowSize ?? s.nodeSelfSize
+  const analysis = options.analysis
+  const shallowSize = options.shallowSize ?? analysis?.shallowSize ?? s.nodeSelfSize
   if (shallowSize.length !== s.nodeCount) {
     throw new UsageError(`computeSnapshotSummary: shallowSize has ${shallowSize.length} entries, the snapshot ${s.nodeCount} nodes`)
   }
@@ -455,9 +468,16 @@ export function computeSnapshotSummary(s: Snapshot, options: SummaryOptions = {}
     count[c]++
     size[c] += bytes
   }
+  const retained =
+    analysis === undefined
+      ? null
+      : computeClassRetainedSizes(s, classIndex, names.length, buildDominatorTree(s, analysis.dominators, analysis.retainedSize), analysis.shallowSize, analysis.retainedSize)
   const classes: ClassStats[] = []
   for (let c = 0; c < names.length; c++) {
-    if (count[c] > 0) classes.push({ name: names[c], count: count[c], selfSize: size[c] })
+    if (count[c] === 0) continue
+    const stats: ClassStats = { name: names[c], count: count[c], selfSize: size[c] }
+    if (retained !== null) stats.retainedSize = retained[c]
+    classes.push(stats)
   }
   classes.sort(compareClassesBySize)
   return {
@@ -469,6 +489,7 @@ export function computeSnapshotSummary(s: Snapshot, options: SummaryOptions = {}
     kind: detectSnapshotKind(s),
     classes,
     warnings: s.warnings.slice(),
+    ...(analysis === undefined ? {} : { totalSize: analysis.totalSize }),
   }
 }
 

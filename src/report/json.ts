@@ -12,6 +12,7 @@ export const JSON_SCHEMA_VERSION = 1
 export interface JsonDocument {
   schemaVersion: typeof JSON_SCHEMA_VERSION
   command: string
+  [field: string]: unknown
 }
 
 /**

@@ -60,6 +60,8 @@ export interface SummaryJson extends JsonDocument {
   nodeCount: number
   edgeCount: number
   totalSelfSize: number
+  /** DevTools' total size (root's retained size + extra_native_bytes) */
+  totalSize?: number
   extraNativeBytes: number
   hasAllocationTraces: boolean
   warnings: string[]
@@ -96,7 +98,13 @@ export function summaryJson(summary: SnapshotSummary, options: SummaryReportOpti
     classCount: summary.classes.length,
     sort: options.sort,
     top: options.top,
-    classes: topClasses(summary, options.sort, options.top).map((c) => ({ name: c.name, count: c.count, selfSize: c.selfSize })),
+    ...(summary.totalSize === undefined ? {} : { totalSize: summary.totalSize }),
+    classes: topClasses(summary, options.sort, options.top).map((c) => ({
+      name: c.name,
+      count: c.count,
+      selfSize: c.selfSize,
+      ...(c.retainedSize === undefined ? {} : { retainedSize: c.retainedSize }),
+    })),
   }
 }
 
@@ -122,7 +130,13 @@ function classRows(summary: SnapshotSummary, rows: ClassStats[], stringLimit: nu
     { header: 'Self size', align: 'right' },
     { header: 'Self %', align: 'right' },
   ]
-  const cells = rows.map((c): Cell[] => [displayString(c.name, stringLimit), c.count, formatBytes(c.selfSize), formatPercent(c.selfSize, total)])
+  const withRetained = summary.totalSize !== undefined
+  if (withRetained) columns.push({ header: 'Retained', align: 'right' }, { header: 'Ret. %', align: 'right' })
+  const cells = rows.map((c): Cell[] => {
+    const row: Cell[] = [displayString(c.name, stringLimit), c.count, formatBytes(c.selfSize), formatPercent(c.selfSize, total)]
+    if (withRetained) row.push(formatBytes(c.retainedSize ?? 0), formatPercent(c.retainedSize ?? 0, summary.totalSize ?? 0))
+    return row
+  })
   return { columns, cells }
 }
 
@@ -143,6 +157,7 @@ export function renderSummaryText(summary: SnapshotSummary, options: SummaryRepo
     ['Total self size', `${formatBytes(summary.totalSelfSize)} (${formatCount(summary.totalSelfSize)} bytes)`],
   ]
   if (summary.extraNativeBytes > 0) fields.push(['  extra native', formatBytes(summary.extraNativeBytes)])
+  if (summary.totalSize !== undefined) fields.push(['Total size', `${formatBytes(summary.totalSize)} (retained by the root, as DevTools counts it)`])
   fields.push(['Allocation traces', summary.hasAllocationTraces ? 'yes' : 'no (take the snapshot with --track-heap-objects for allocation sites)'])
   fields.push(['Warnings', summary.warnings.length === 0 ? 'none' : formatCount(summary.warnings.length)])
   const labelWidth = Math.max(...fields.map(([label]) => label.length)) + 2

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
+import { loadFileWithDevTools } from '../helpers/devtools.js'
 import { fixturePath } from '../helpers/paths.js'
 import { readPlain, readRaw, runCli, type RawSnapshot } from './cli-helpers.js'
 
@@ -25,7 +26,8 @@ interface SummaryJson {
   classCount: number
   sort: string
   top: number
-  classes: { name: string; count: number; selfSize: number }[]
+  classes: { name: string; count: number; selfSize: number; retainedSize?: number }[]
+  totalSize?: number
 }
 
 function summaryOf(args: string[], input?: Buffer): SummaryJson {
@@ -35,36 +37,17 @@ function summaryOf(args: string[], input?: Buffer): SummaryJson {
   return JSON.parse(r.stdout)
 }
 
-/** Per class name: count and size of nodes with a non-zero self size, for names DevTools takes unchanged. */
-function independentClassCounts(raw: RawSnapshot): Map<string, { count: number; selfSize: number }> {
-  const meta = raw.snapshot.meta
-  const fieldCount = meta.node_fields.length
-  const typeOf = meta.node_fields.indexOf('type')
-  const nameOf = meta.node_fields.indexOf('name')
-  const sizeOf = meta.node_fields.indexOf('self_size')
-  const types = meta.node_types[0]
-  const out = new Map<string, { count: number; selfSize: number }>()
-  for (let i = 0; i < raw.nodes.length; i += fieldCount) {
-    const size = raw.nodes[i + sizeOf]
-    if (size === 0) continue
-    const type = types[raw.nodes[i + typeOf]]
-    const name = raw.strings[raw.nodes[i + nameOf]]
-    let cls: string
-    if (type === 'object') {
-      // Plain Objects get shape names ({a, b}) and HTML-like names are cut: not counted here.
-      if (name === 'Object' || name.startsWith('<')) continue
-      cls = name
-    } else if (type === 'native') {
-      continue // may be renamed "Detached ..." by DOM state propagation
-    } else if (type === 'hidden') cls = '(system)'
-    else if (type === 'code') cls = '(compiled code)'
-    else if (type === 'closure') cls = 'Function'
-    else if (type === 'regexp') cls = 'RegExp'
-    else cls = `(${type})`
-    const c = out.get(cls) ?? { count: 0, selfSize: 0 }
-    c.count++
-    c.selfSize += size
-    out.set(cls, c)
+/** DevTools' Summary rows summed by class name (it splits a name by constructor location). */
+async function devToolsClasses(file: string): Promise<Map<string, { count: number; self: number; maxRet: number }>> {
+  const model = await loadFileWithDevTools(file)
+  const aggregates: Record<string, { name: string; count: number; self: number; maxRet: number }> = model.aggregatesWithFilter({} as Parameters<typeof model.aggregatesWithFilter>[0])
+  const out = new Map<string, { count: number; self: number; maxRet: number }>()
+  for (const a of Object.values(aggregates)) {
+    const c = out.get(a.name) ?? { count: 0, self: 0, maxRet: 0 }
+    c.count += a.count
+    c.self += a.self
+    c.maxRet += a.maxRet
+    out.set(a.name, c)
   }
   return out
 }
@@ -96,7 +79,7 @@ describe('heapscope summary --json on the fixtures', () => {
   })
 
   for (const name of fixtures) {
-    it(`${name}: counts, total size and classes equal the JSON's`, () => {
+    it(`${name}: counts and total size equal the JSON's, classes equal DevTools'`, async () => {
       const file = fixturePath(name)
       const raw = readRaw(file)
       const out = summaryOf([file, '--top', '0'])
@@ -120,12 +103,17 @@ describe('heapscope summary --json on the fixtures', () => {
       let traced = false
       if (traceOf !== -1) for (let i = traceOf; i < raw.nodes.length && !traced; i += meta.node_fields.length) traced = raw.nodes[i] !== 0
       assert.equal(out.hasAllocationTraces, traced)
+      // Classes equal DevTools' Summary (its aggregates, summed by class name).
       const byName = new Map(out.classes.map((c) => [c.name, c]))
-      for (const [cls, expected] of independentClassCounts(raw)) {
+      const reference = await devToolsClasses(file)
+      assert.equal(out.totalSize, (await loadFileWithDevTools(file)).totalSize)
+      assert.equal(byName.size, reference.size)
+      for (const [cls, expected] of reference) {
         const got = byName.get(cls)
         assert.ok(got !== undefined, `class ${cls} missing`)
         assert.equal(got.count, expected.count, `count of ${cls}`)
-        assert.equal(got.selfSize, expected.selfSize, `self size of ${cls}`)
+        assert.equal(got.selfSize, expected.self, `shallow size of ${cls}`)
+        assert.equal(got.retainedSize, expected.maxRet, `retained size of ${cls}`)
       }
       // Sorted by self size, largest first.
       for (let i = 1; i < out.classes.length; i++) assert.ok(out.classes[i - 1].selfSize >= out.classes[i].selfSize)

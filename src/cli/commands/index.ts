@@ -6,7 +6,12 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import type { CliContext, GlobalArgs } from '../context.js'
+import { dominatorsCommand } from './dominators.js'
+import { exportCommand } from './export.js'
+import { inspectCommand } from './inspect.js'
+import { retainersCommand } from './retainers.js'
 import { summaryCommand } from './summary.js'
+import { topCommand } from './top.js'
 
 /** A command bound to the context, with its argument type hidden, so differently-typed commands share one array. */
 export interface CommandEntry {
@@ -18,4 +23,11 @@ function entry<A>(name: string, command: (ctx: CliContext) => CommandModule<Glob
   return { name, register: (y, ctx) => y.command(command(ctx)) }
 }
 
-export const commands: readonly CommandEntry[] = [entry('summary', summaryCommand)]
+export const commands: readonly CommandEntry[] = [
+  entry('summary', summaryCommand),
+  entry('top', topCommand),
+  entry('dominators', dominatorsCommand),
+  entry('retainers', retainersCommand),
+  entry('inspect', inspectCommand),
+  entry('export', exportCommand),
+]

@@ -7,8 +7,8 @@ import { computeSnapshotSummary } from '../../index.js'
 import { renderJson } from '../../report/json.js'
 import { renderSummaryMarkdown, renderSummaryText, summaryJson, type ClassSort, type SummaryReportOptions } from '../../report/summary.js'
 import { useColor, type CliContext, type GlobalArgs } from '../context.js'
-import { checkInput, jsonOption, markdownOption, redactOption, topOption } from '../options.js'
-import { createProgress } from '../progress.js'
+import { loadAnalyzed } from '../load.js'
+import { jsonOption, markdownOption, redactOption, topOption } from '../options.js'
 
 const SORTS: readonly ClassSort[] = ['size', 'count']
 const DEFAULT_SORT: ClassSort = 'size'
@@ -45,14 +45,10 @@ export function summaryCommand(ctx: CliContext): CommandModule<GlobalArgs, Summa
     describe: 'Counts, total size, kind and the largest classes of a snapshot',
     builder,
     async handler(args) {
-      checkInput(args.file, ctx)
-      const progress = createProgress(ctx.stderr, args.file, ctx.now)
+      const { snapshot, analysis } = await loadAnalyzed(args.file, ctx)
       let report: string
-      try {
-        progress.phase('reading')
-        const snapshot = await ctx.openSnapshot(args.file, { onProgress: progress.update })
-        progress.phase('summarizing')
-        const summary = computeSnapshotSummary(snapshot)
+      {
+        const summary = computeSnapshotSummary(snapshot, { analysis })
         const options: SummaryReportOptions = {
           file: args.file,
           top: args.top,
@@ -64,8 +60,6 @@ export function summaryCommand(ctx: CliContext): CommandModule<GlobalArgs, Summa
         if (args.json === true) report = renderJson(summaryJson(summary, options))
         else if (args.markdown === true) report = renderSummaryMarkdown(summary, options)
         else report = renderSummaryText(summary, options)
-      } finally {
-        progress.done()
       }
       ctx.stdout.write(report)
     },
