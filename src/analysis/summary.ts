@@ -428,6 +428,13 @@ export function detectSnapshotKind(s: Snapshot): SnapshotKind {
       if (s.nodeName[n] === environment && (nodeType[n] === types.synthetic || nodeType[n] === types.native)) return 'node'
     }
   }
+  // Recent headless Chromium writes no Window shortcut under the root; its
+  // Blink objects (native nodes named HTMLDocument, blink::...) still say browser.
+  for (let n = 0; n < s.nodeCount; n++) {
+    if (nodeType[n] !== types.native) continue
+    const name = s.strings[s.nodeName[n]]
+    if (name === 'HTMLDocument' || name.startsWith('blink::')) return 'browser'
+  }
   return 'unknown'
 }
 

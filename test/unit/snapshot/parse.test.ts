@@ -190,7 +190,7 @@ describe('parser on a hand-written snapshot', () => {
 })
 
 /** Real fixtures written by V8, checked against heapsnapshot-parser's independent decoding. */
-const REAL_FIXTURES = ['node-basic.heapsnapshot.gz', 'node-traced.heapsnapshot.gz', 'leak-traced-before.heapsnapshot.gz']
+const REAL_FIXTURES = ['node-basic.heapsnapshot.gz', 'node-traced.heapsnapshot.gz', 'leak-traced-before.heapsnapshot.gz', 'chromium-detached.heapsnapshot.gz']
 
 function compareWithReference(s: Snapshot, text: string): void {
   const raw = JSON.parse(text)
