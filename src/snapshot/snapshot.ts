@@ -270,6 +270,22 @@ export class Snapshot {
    * V8 Maps stop at 2^24 entries.
    */
   ordinalOfId(id: number): number {
+    const order = this.ordinalsById()
+    const ids = this.nodeId
+    let lo = 0
+    let hi = order.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      const v = ids[order[mid]]
+      if (v < id) lo = mid + 1
+      else if (v > id) hi = mid - 1
+      else return order[mid]
+    }
+    return -1
+  }
+
+  /** Node ordinals sorted by V8 id (computed once, O(n log n) at worst; V8 writes nodes mostly in id order). */
+  ordinalsById(): Uint32Array {
     let order = this.idOrder
     if (order === null) {
       order = new Uint32Array(this.nodeCount)
@@ -286,17 +302,7 @@ export class Snapshot {
       if (!sorted) order.sort((a, b) => ids[a] - ids[b])
       this.idOrder = order
     }
-    const ids = this.nodeId
-    let lo = 0
-    let hi = order.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1
-      const v = ids[order[mid]]
-      if (v < id) lo = mid + 1
-      else if (v > id) hi = mid - 1
-      else return order[mid]
-    }
-    return -1
+    return order
   }
 
   /** The position in `traceTree` of the trace node with id `traceNodeId`, or -1. */

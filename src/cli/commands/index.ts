@@ -6,6 +6,7 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import type { CliContext, GlobalArgs } from '../context.js'
+import { diffCommand } from './diff.js'
 import { dominatorsCommand } from './dominators.js'
 import { exportCommand } from './export.js'
 import { inspectCommand } from './inspect.js'
@@ -25,6 +26,7 @@ function entry<A>(name: string, command: (ctx: CliContext) => CommandModule<Glob
 
 export const commands: readonly CommandEntry[] = [
   entry('summary', summaryCommand),
+  entry('diff', diffCommand),
   entry('top', topCommand),
   entry('dominators', dominatorsCommand),
   entry('retainers', retainersCommand),

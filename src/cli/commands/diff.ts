@@ -1,0 +1,99 @@
+/**
+ * `heapscope diff <before> <after> [<final>]`: what grew, grouped by
+ * allocation site, stack, class or script; with --fail-on-growth, a CI gate
+ * (exit code 1 when the net growth is over the limit).
+ */
+import type { Argv, CommandModule } from 'yargs'
+import { analyzeHeap, buildRetainers, diffSnapshots, findRetainerPaths, UsageError, type DiffGrouping, type RetainerPath } from '../../index.js'
+import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
+import { renderJson } from '../../report/json.js'
+import type { CliContext, GlobalArgs } from '../context.js'
+import { GateFailedError } from '../exit.js'
+import { checkInput, jsonOption, markdownOption, parseTop, redactOption } from '../options.js'
+import { createProgress } from '../progress.js'
+
+const GROUPINGS: readonly DiffGrouping[] = ['site', 'stack', 'class', 'script']
+
+/** `5MB`, `512KiB`, `1000` → bytes (K/M/G are 1024-based, as the sizes we print). */
+export function parseSize(value: unknown): number {
+  const text = String(value).trim()
+  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|kib|k|mb|mib|m|gb|gib|g)?$/i.exec(text)
+  if (m === null) throw new Error(`a size is a number of bytes with an optional unit (KB, MB, GB), e.g. 5MB; got "${text}"`)
+  const unit = (m[2] ?? 'b').toLowerCase()
+  const scale = unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 ** 2 : unit.startsWith('g') ? 1024 ** 3 : 1
+  return Math.round(Number(m[1]) * scale)
+}
+
+function builder(y: Argv<GlobalArgs>) {
+  return y
+    .positional('before', { type: 'string', demandOption: true, describe: 'the snapshot taken first' })
+    .positional('after', { type: 'string', demandOption: true, describe: 'the snapshot taken after' })
+    .positional('final', { type: 'string', describe: 'optional third snapshot: keep only new objects still alive in it' })
+    .option('by', { choices: GROUPINGS, describe: 'group by allocation site (default with traces), stack, class (default without) or script' })
+    .option('top', { type: 'string', default: '20', describe: 'groups to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('min-growth', { type: 'string', describe: 'hide groups whose net growth is below this size (e.g. 1KB)', requiresArg: true, coerce: parseSize })
+    .option('fail-on-growth', { type: 'string', describe: 'exit with code 1 when the net growth is over this size (e.g. 5MB)', requiresArg: true, coerce: parseSize })
+    .option('json', jsonOption)
+    .option('markdown', markdownOption)
+    .option('redact', redactOption)
+    .conflicts('json', 'markdown')
+    .example('$0 diff before.heapsnapshot after.heapsnapshot', 'what grew, by allocation site')
+    .example('$0 diff a.heapsnapshot b.heapsnapshot c.heapsnapshot --by stack', 'leak candidates: new in b, still alive in c')
+    .example('$0 diff a.gz b.gz --fail-on-growth 5MB --markdown', 'a CI gate with a pull-request comment')
+}
+
+export type DiffArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never
+
+export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs> {
+  return {
+    command: 'diff <before> <after> [final]',
+    describe: 'What grew between snapshots, by allocation site, stack, class or script',
+    builder,
+    async handler(args) {
+      const files = [args.before, args.after, ...(args.final === undefined ? [] : [args.final])]
+      if (files.filter((f) => f === '-').length > 1) throw new UsageError('only one snapshot can come from stdin (-)')
+      for (const f of files) checkInput(f, ctx)
+      // One after the other: the peak is about the models, not the reads.
+      const snapshots = []
+      for (const file of files) {
+        const progress = createProgress(ctx.stderr, file, ctx.now)
+        try {
+          progress.phase('reading')
+          snapshots.push(await ctx.openSnapshot(file, { onProgress: progress.update }))
+        } finally {
+          progress.done()
+        }
+      }
+      const [before, after, final] = snapshots
+      const progress = createProgress(ctx.stderr, args.after, ctx.now)
+      let diff
+      try {
+        const afterAnalysis = analyzeHeap(after, { onPhase: (p) => progress.phase(p) })
+        progress.phase('diff')
+        diff = diffSnapshots(before, after, { afterAnalysis, ...(args.by === undefined ? {} : { groupBy: args.by }), ...(final === undefined ? {} : { final }) })
+      } finally {
+        progress.done()
+      }
+      const options: DiffReportOptions = { files, top: args.top, minGrowth: args['min-growth'] ?? -Infinity, redact: args.redact }
+      if (args['fail-on-growth'] !== undefined) options.failOnGrowth = args['fail-on-growth']
+      if (ctx.stdout.isTTY === true && ctx.stdout.columns !== undefined) options.maxWidth = ctx.stdout.columns
+      // The retainer path of each largest new object shown.
+      const paths = new Map<number, RetainerPath>()
+      if (args.markdown !== true) {
+        const retainers = buildRetainers(after)
+        for (const g of shownGroups(diff, options).slice(0, args.json === true ? undefined : 3)) {
+          for (const n of g.largestNew.slice(0, 3)) {
+            const [path] = findRetainerPaths(after, retainers, n)
+            if (path !== undefined) paths.set(n, path)
+          }
+        }
+      }
+      if (args.json === true) ctx.stdout.write(renderJson(diffJson(diff, after, paths, options)))
+      else if (args.markdown === true) ctx.stdout.write(renderDiffMarkdown(diff, options))
+      else ctx.stdout.write(renderDiffText(diff, after, paths, options))
+      if (options.failOnGrowth !== undefined && diff.totals.netSize > options.failOnGrowth) {
+        throw new GateFailedError(`net growth of ${diff.totals.netSize} bytes is over --fail-on-growth ${options.failOnGrowth} bytes`)
+      }
+    },
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Diff reports: text (a header that says how objects were matched, a group
+ * table, the largest new objects of the top groups with the path that keeps
+ * each alive), Markdown for a pull-request comment, and JSON.
+ * Pure: strings and plain data, no I/O.
+ */
+import type { Snapshot, SnapshotDiff, RetainerPath } from '../index.js'
+import { formatBytes, formatCount, displayString } from './format.js'
+import { JSON_SCHEMA_VERSION } from './json.js'
+import { escapeMarkdown, renderMarkdownTable } from './markdown.js'
+import { formatRetainerPath, nodeLabel } from './objects.js'
+import { renderTable, type Cell, type Column } from './table.js'
+
+export interface DiffReportOptions {
+  files: string[]
+  top: number
+  minGrowth: number
+  redact?: boolean
+  maxWidth?: number
+  /** the growth gate, bytes, when --fail-on-growth was given */
+  failOnGrowth?: number
+}
+
+/** Shown when the snapshots carry no allocation traces. */
+export const TRACKING_HINT =
+  'Allocation tracking was off, so objects are grouped by class. To group by allocating function, take the snapshots with ' +
+  "`node --track-heap-objects`, the inspector's `HeapProfiler.startTrackingHeapObjects({trackAllocations: true})`, " +
+  'or DevTools\' "Allocation instrumentation on timeline".'
+
+export function shownGroups(d: SnapshotDiff, o: DiffReportOptions) {
+  const kept = d.groups.filter((g) => g.netSize >= o.minGrowth)
+  return o.top > 0 ? kept.slice(0, o.top) : kept
+}
+
+function signed(bytes: number): string {
+  return (bytes > 0 ? '+' : bytes < 0 ? '-' : '') + formatBytes(Math.abs(bytes))
+}
+
+/** The lines that say how the snapshots were compared. */
+export function diffNotes(d: SnapshotDiff): string[] {
+  const notes: string[] = []
+  if (d.matchedBy === 'aggregate') {
+    notes.push(
+      `The snapshots come from different processes (only ${formatCount(d.agreeingIds)} of ${formatCount(d.sharedIds)} shared ids name the same object), ` +
+        'so groups are compared by their totals, not object by object; retained sizes are not available.',
+    )
+  }
+  if (!d.allocationTraces) notes.push(TRACKING_HINT)
+  else if (d.requestedGroupBy !== d.groupBy) notes.push(`--by ${d.requestedGroupBy} needs allocation traces in every snapshot; grouped by ${d.groupBy}.`)
+  if (d.leakCandidates) notes.push('Three snapshots: "new" counts objects created between the first two that are still alive in the third (leak candidates).')
+  return notes
+}
+
+function groupCells(d: SnapshotDiff, o: DiffReportOptions): { columns: Column[]; rows: Cell[][] } {
+  const columns: Column[] = [
+    { header: d.groupBy === 'class' ? 'Class' : d.groupBy === 'script' ? 'Script' : d.groupBy === 'stack' ? 'Allocation stack' : 'Allocation site', minWidth: 20 },
+    { header: 'New', align: 'right' },
+    { header: 'New size', align: 'right' },
+    { header: 'Freed', align: 'right' },
+    { header: 'Freed size', align: 'right' },
+    { header: 'Net', align: 'right' },
+    { header: 'Retained', align: 'right' },
+  ]
+  const rows = shownGroups(d, o).map((g): Cell[] => [
+    displayString(g.key, 100),
+    g.newCount,
+    formatBytes(g.newSize),
+    g.freedCount,
+    formatBytes(g.freedSize),
+    signed(g.netSize),
+    d.matchedBy === 'id' ? formatBytes(g.retainedSize) : 'n/a',
+  ])
+  return { columns, rows }
+}
+
+/** Text report. `paths` maps a new object's ordinal (in after) to its shortest retainer path. */
+export function renderDiffText(d: SnapshotDiff, after: Snapshot, paths: Map<number, RetainerPath>, o: DiffReportOptions): string {
+  let out = `heapscope diff ${o.files.join(' -> ')}\n`
+  out += `Matched by ${d.matchedBy === 'id' ? 'object id' : 'group totals'}; grouped by ${d.groupBy}\n`
+  for (const note of diffNotes(d)) out += `note: ${note}\n`
+  const t = d.totals
+  out += `New ${formatCount(t.newCount)} objects (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net ${signed(t.netSize)}\n\n`
+  const { columns, rows } = groupCells(d, o)
+  if (rows.length === 0) return out + 'No group grew.\n'
+  out += renderTable(columns, rows, o.maxWidth === undefined ? {} : { maxWidth: o.maxWidth })
+  const names = { redact: o.redact }
+  const detailed = shownGroups(d, o).filter((g) => g.largestNew.length > 0).slice(0, 3)
+  for (const g of detailed) {
+    out += `\nLargest new objects of ${displayString(g.key, 100)}:\n`
+    for (const n of g.largestNew.slice(0, 3)) {
+      out += `  ${nodeLabel(after, n, names)}\n`
+      const path = paths.get(n)
+      out += path === undefined ? '    held only weakly\n' : `    ${formatRetainerPath(after, path, names)}\n`
+    }
+  }
+  if (o.failOnGrowth !== undefined) out += `\nGate: net growth ${signed(t.netSize)} ${t.netSize > o.failOnGrowth ? '>' : '<='} ${formatBytes(o.failOnGrowth)}: ${t.netSize > o.failOnGrowth ? 'FAILED' : 'passed'}\n`
+  return out
+}
+
+/** Markdown for a pull-request comment. */
+export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): string {
+  const t = d.totals
+  let out = `### heapscope diff\n\n`
+  if (o.failOnGrowth !== undefined) {
+    out += t.netSize > o.failOnGrowth ? `**Memory gate failed:** net growth ${signed(t.netSize)} is over ${formatBytes(o.failOnGrowth)}.\n\n` : `Memory gate passed: net growth ${signed(t.netSize)} (limit ${formatBytes(o.failOnGrowth)}).\n\n`
+  }
+  out += `New ${formatCount(t.newCount)} objects (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net **${signed(t.netSize)}**; matched by ${d.matchedBy}, grouped by ${d.groupBy}.\n\n`
+  for (const note of diffNotes(d)) out += `> ${escapeMarkdown(note)}\n\n`
+  const { columns, rows } = groupCells(d, o)
+  out += rows.length === 0 ? 'No group grew.\n' : renderMarkdownTable(columns, rows)
+  return out
+}
+
+/** The `diff --json` document (schemaVersion 1). */
+export function diffJson(d: SnapshotDiff, after: Snapshot, paths: Map<number, RetainerPath>, o: DiffReportOptions) {
+  return {
+    schemaVersion: JSON_SCHEMA_VERSION as typeof JSON_SCHEMA_VERSION,
+    command: 'diff',
+    files: o.files,
+    matchedBy: d.matchedBy,
+    allocationTraces: d.allocationTraces,
+    groupBy: d.groupBy,
+    leakCandidates: d.leakCandidates,
+    sharedIds: d.sharedIds,
+    agreeingIds: d.agreeingIds,
+    notes: diffNotes(d),
+    totals: d.totals,
+    ...(o.failOnGrowth === undefined ? {} : { gate: { failOnGrowth: o.failOnGrowth, failed: d.totals.netSize > o.failOnGrowth } }),
+    groups: shownGroups(d, o).map((g) => ({
+      key: g.key,
+      ...(g.site === undefined ? {} : { site: g.site }),
+      ...(g.stack === undefined ? {} : { stack: g.stack }),
+      newCount: g.newCount,
+      newSize: g.newSize,
+      freedCount: g.freedCount,
+      freedSize: g.freedSize,
+      netSize: g.netSize,
+      retainedSize: g.retainedSize,
+      largestNew: g.largestNew.map((n) => ({
+        id: after.nodeId[n],
+        name: nodeLabel(after, n, { redact: o.redact }),
+        retainerPath: paths.has(n) ? formatRetainerPath(after, paths.get(n) as RetainerPath, { redact: o.redact }) : null,
+      })),
+    })),
+  }
+}
