@@ -1,0 +1,54 @@
+// heapscope, from the built library (../../dist/src/index.js: `npm run build` in the repo first;
+// or $HEAPSCOPE_DIST/src/index.js).
+//
+// parse:   openSnapshot(file): the streaming parser into the columnar Snapshot.
+// analyze: openSnapshot, then computeDominators(s), computeShallowSizes(s),
+//          computeRetainedSizes(s, dominators, shallowSizes). Reported as n/a while the build
+//          does not export them. `check.phases` gives the seconds of each step.
+//
+// A mode is one small function of the files it reads; to add one (cycles, diff), write it here,
+// say in its comment which library calls it times, and add it to `modes`. run.mjs passes the
+// mode's name and the snapshot file(s) after it.
+import { pathToFileURL } from 'node:url'
+import { NotAvailable, runMode } from './common.mjs'
+
+// HEAPSCOPE_DIST (a folder holding src/index.js) pins a copy of the build, so that a rebuild in the
+// work tree during a long benchmark does not change what is measured halfway through.
+const dist = process.env.HEAPSCOPE_DIST ? pathToFileURL(`${process.env.HEAPSCOPE_DIST}/`) : new URL('../../dist/', import.meta.url)
+const heapscope = await import(new URL('src/index.js', dist).href)
+
+/** Times `f()` into `phases[name]` (seconds) and returns its result. */
+async function timed(phases, name, f) {
+  const started = process.hrtime.bigint()
+  const result = await f()
+  phases[name] = Number(process.hrtime.bigint() - started) / 1e9
+  return result
+}
+
+function need(...names) {
+  const missing = names.filter((name) => typeof heapscope[name] !== 'function')
+  if (missing.length > 0) throw new NotAvailable(`dist/src/index.js does not export ${missing.join(', ')}`)
+}
+
+const modes = {
+  async parse(file) {
+    need('openSnapshot')
+    const phases = {}
+    const s = await timed(phases, 'parse', () => heapscope.openSnapshot(file))
+    return { nodeCount: s.nodeCount, edgeCount: s.edgeCount, phases }
+  },
+
+  async analyze(file) {
+    need('openSnapshot', 'computeDominators', 'computeShallowSizes', 'computeRetainedSizes')
+    const phases = {}
+    const s = await timed(phases, 'parse', () => heapscope.openSnapshot(file))
+    const dominators = await timed(phases, 'dominators', () => heapscope.computeDominators(s))
+    const shallowSizes = await timed(phases, 'shallowSizes', () => heapscope.computeShallowSizes(s))
+    const retained = await timed(phases, 'retainedSizes', () =>
+      heapscope.computeRetainedSizes(s, dominators, shallowSizes),
+    )
+    return { nodeCount: s.nodeCount, rootRetainedSize: retained[s.rootOrdinal], phases }
+  },
+}
+
+await runMode(modes)
