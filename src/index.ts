@@ -51,3 +51,7 @@ export { traceSite, traceStack, formatSite, allocationTraceOf } from './analysis
 export type { AllocationSite } from './analysis/sites.js'
 export { diffSnapshots, MIN_AGREEMENT } from './analysis/diff.js'
 export type { DiffGrouping, DiffOptions, DiffGroup, DiffTotals, SnapshotDiff } from './analysis/diff.js'
+export { computeDetachedNodes, findDetachedTrees } from './analysis/detached.js'
+export type { DetachedTree, DetachedReport } from './analysis/detached.js'
+export { findCycles, stronglyConnectedComponents, DEFAULT_CYCLE_EDGE_TYPES } from './analysis/cycles.js'
+export type { Cycle, CycleReport, CycleOptions, CycleStep, ExternalRetainer } from './analysis/cycles.js'

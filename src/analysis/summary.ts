@@ -135,7 +135,7 @@ function objectClassName(name: string): string {
  * Which native nodes DevTools names `Detached ...` (its `propagateDOMState`):
  * 1 for node n when it is. All zeros when the snapshot has no detachedness field.
  */
-function computeDetachedNames(s: Snapshot): Uint8Array {
+export function computeDetachedNames(s: Snapshot): Uint8Array {
   const nodeCount = s.nodeCount
   const detachedName = new Uint8Array(nodeCount)
   const given = s.nodeDetachedness

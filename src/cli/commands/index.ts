@@ -6,6 +6,8 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import type { CliContext, GlobalArgs } from '../context.js'
+import { cyclesCommand } from './cycles.js'
+import { detachedCommand } from './detached.js'
 import { diffCommand } from './diff.js'
 import { dominatorsCommand } from './dominators.js'
 import { exportCommand } from './export.js'
@@ -32,4 +34,6 @@ export const commands: readonly CommandEntry[] = [
   entry('retainers', retainersCommand),
   entry('inspect', inspectCommand),
   entry('export', exportCommand),
+  entry('cycles', cyclesCommand),
+  entry('detached', detachedCommand),
 ]

@@ -1,0 +1,43 @@
+/**
+ * `heapscope cycles <file>`: groups of objects that reference each other,
+ * ranked by the bytes they retain, with a representative cycle and the
+ * references from outside that keep each group alive.
+ */
+import type { Argv, CommandModule } from 'yargs'
+import { buildRetainers, DEFAULT_CYCLE_EDGE_TYPES, findCycles } from '../../index.js'
+import { cyclesJson, renderCyclesText } from '../../report/cycles.js'
+import { renderJson } from '../../report/json.js'
+import type { CliContext, GlobalArgs } from '../context.js'
+import { loadAnalyzed } from '../load.js'
+import { jsonOption, parseTop, redactOption } from '../options.js'
+import { parseSize } from './diff.js'
+
+const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut'] as const
+
+function builder(y: Argv<GlobalArgs>) {
+  return y
+    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
+    .option('edges', { type: 'array', choices: EDGE_TYPES, default: [...DEFAULT_CYCLE_EDGE_TYPES], describe: 'edge types that count as references (weak never does)' })
+    .option('top', { type: 'string', default: '10', describe: 'groups to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('min-size', { type: 'string', default: '0', describe: 'leave out groups retaining less (e.g. 10KB)', requiresArg: true, coerce: parseSize })
+    .option('json', jsonOption)
+    .option('redact', redactOption)
+    .example('$0 cycles app.heapsnapshot --top 5', 'the five loops that retain the most')
+    .example('$0 cycles app.heapsnapshot --edges property context internal', 'count internal references too')
+}
+
+export type CyclesArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never
+
+export function cyclesCommand(ctx: CliContext): CommandModule<GlobalArgs, CyclesArgs> {
+  return {
+    command: 'cycles <file>',
+    describe: 'Objects that hold each other in a loop, by bytes retained',
+    builder,
+    async handler(args) {
+      const { snapshot: s, analysis: a } = await loadAnalyzed(args.file, ctx)
+      const report = findCycles(s, a, buildRetainers(s), { edgeTypes: args.edges.map(String), top: args.top, minRetainedSize: args['min-size'] })
+      const names = { redact: args.redact }
+      ctx.stdout.write(args.json === true ? renderJson(cyclesJson(s, report, args.file, names)) : renderCyclesText(s, report, names))
+    },
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * `heapscope detached <file>`: DOM (and embedder) objects thrown away but
+ * still referenced, grouped into detached trees with the path that keeps
+ * each alive.
+ */
+import type { Argv, CommandModule } from 'yargs'
+import { buildRetainers, findDetachedTrees, findRetainerPaths, type RetainerPath } from '../../index.js'
+import { detachedJson, renderDetachedText } from '../../report/cycles.js'
+import { renderJson } from '../../report/json.js'
+import type { CliContext, GlobalArgs } from '../context.js'
+import { loadAnalyzed } from '../load.js'
+import { jsonOption, parseTop, redactOption } from '../options.js'
+
+function builder(y: Argv<GlobalArgs>) {
+  return y
+    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
+    .option('top', { type: 'string', default: '20', describe: 'trees to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('json', jsonOption)
+    .option('redact', redactOption)
+    .example('$0 detached page.heapsnapshot', 'detached DOM trees and what keeps them alive')
+}
+
+export type DetachedArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never
+
+export function detachedCommand(ctx: CliContext): CommandModule<GlobalArgs, DetachedArgs> {
+  return {
+    command: 'detached <file>',
+    describe: 'Detached DOM trees and what keeps them alive',
+    builder,
+    async handler(args) {
+      const { snapshot: s, analysis: a } = await loadAnalyzed(args.file, ctx)
+      const report = findDetachedTrees(s, a)
+      if (args.top > 0) report.trees = report.trees.slice(0, args.top)
+      const retainers = buildRetainers(s)
+      const paths = new Map<number, RetainerPath>()
+      for (const t of report.trees) {
+        const [path] = findRetainerPaths(s, retainers, t.root)
+        if (path !== undefined) paths.set(t.root, path)
+      }
+      const names = { redact: args.redact }
+      ctx.stdout.write(args.json === true ? renderJson(detachedJson(s, report, paths, args.file, names)) : renderDetachedText(s, report, paths, names))
+    },
+  }
+}
