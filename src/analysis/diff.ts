@@ -142,6 +142,21 @@ class GroupRegistry {
   }
 }
 
+/** Per group: [count, self size] of a snapshot's non-synthetic nodes. */
+function countByGroup(s: Snapshot, grouper: Grouper): Map<number, [number, number]> {
+  const out = new Map<number, [number, number]>()
+  const synthetic = s.nodeTypes.synthetic
+  for (let n = 0; n < s.nodeCount; n++) {
+    if (s.nodeType[n] === synthetic) continue
+    const g = grouper.groupOf(n)
+    const c = out.get(g) ?? [0, 0]
+    c[0]++
+    c[1] += s.nodeSelfSize[n]
+    out.set(g, c)
+  }
+  return out
+}
+
 function sameObject(a: Snapshot, na: number, b: Snapshot, nb: number): boolean {
   return a.nodeTypeName(na) === b.nodeTypeName(nb) && a.strings[a.nodeName[na]] === b.strings[b.nodeName[nb]]
 }
@@ -224,24 +239,8 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
     }
   } else {
     // Different processes: per group, the change of count and size.
-    const countA = new Map<number, [number, number]>()
-    for (let n = 0; n < before.nodeCount; n++) {
-      if (before.nodeType[n] === syntheticA) continue
-      const g = groupsBefore.groupOf(n)
-      const c = countA.get(g) ?? [0, 0]
-      c[0]++
-      c[1] += before.nodeSelfSize[n]
-      countA.set(g, c)
-    }
-    const countB = new Map<number, [number, number]>()
-    for (let n = 0; n < after.nodeCount; n++) {
-      if (after.nodeType[n] === syntheticB) continue
-      const g = groupsAfter.groupOf(n)
-      const c = countB.get(g) ?? [0, 0]
-      c[0]++
-      c[1] += after.nodeSelfSize[n]
-      countB.set(g, c)
-    }
+    const countA = countByGroup(before, groupsBefore)
+    const countB = countByGroup(after, groupsAfter)
     registry.groups.forEach((group, g) => {
       const [ca, sa] = countA.get(g) ?? [0, 0]
       const [cb, sb] = countB.get(g) ?? [0, 0]

@@ -56,3 +56,13 @@ export const redactOption = {
   default: false,
   describe: 'replace the contents of strings from the heap with <redacted N chars>',
 } satisfies Options
+
+/** The snapshot argument of every single-file command. */
+export const fileArgument = {
+  type: 'string',
+  demandOption: true,
+  describe: 'a .heapsnapshot file, gzipped or not; - reads stdin',
+} as const
+
+/** An object id argument: V8's node id, `@N` in DevTools. */
+export const idArgument = { type: 'number', demandOption: true, describe: 'the object (V8 id, @N in DevTools)' } as const

@@ -9,14 +9,14 @@ import { cyclesJson, renderCyclesText } from '../../report/cycles.js'
 import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { jsonOption, parseTop, redactOption } from '../options.js'
+import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
 import { parseSize } from './diff.js'
 
 const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut'] as const
 
 function builder(y: Argv<GlobalArgs>) {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
+    .positional('file', fileArgument)
     .option('edges', { type: 'array', choices: EDGE_TYPES, default: [...DEFAULT_CYCLE_EDGE_TYPES], describe: 'edge types that count as references (weak never does)' })
     .option('top', { type: 'string', default: '10', describe: 'groups to show (0 = all)', requiresArg: true, coerce: parseTop })
     .option('min-size', { type: 'string', default: '0', describe: 'leave out groups retaining less (e.g. 10KB)', requiresArg: true, coerce: parseSize })

@@ -9,11 +9,11 @@ import { detachedJson, renderDetachedText } from '../../report/cycles.js'
 import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { jsonOption, parseTop, redactOption } from '../options.js'
+import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
+    .positional('file', fileArgument)
     .option('top', { type: 'string', default: '20', describe: 'trees to show (0 = all)', requiresArg: true, coerce: parseTop })
     .option('json', jsonOption)
     .option('redact', redactOption)

@@ -8,14 +8,14 @@ import { renderJson, JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorSubtree, renderDominatorTreeText, resolveNodeId } from '../../report/objects.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { jsonOption, parseTop, redactOption } from '../options.js'
+import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
 
 /** Deeper trees are not readable, and the renderer recurses per level. */
 const MAX_DEPTH = 64
 
 function builder(y: Argv<GlobalArgs>) {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
+    .positional('file', fileArgument)
     .option('id', { type: 'number', describe: 'start at this object (V8 id, @N in DevTools) instead of the root', requiresArg: true })
     .option('depth', { type: 'string', default: '3', describe: `levels to show (1-${MAX_DEPTH})`, requiresArg: true, coerce: parseDepth })
     .option('width', { type: 'string', default: '10', describe: 'children to show per object (0 = all)', requiresArg: true, coerce: parseTop })

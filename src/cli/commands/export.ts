@@ -9,15 +9,15 @@ import { writeGraph, type GraphFormat } from '../../report/graph-export.js'
 import { resolveNodeId } from '../../report/objects.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { parseTop } from '../options.js'
+import { fileArgument, idArgument, parseTop } from '../options.js'
 
 const WHAT = ['retainers', 'dominated'] as const
 const FORMATS: readonly GraphFormat[] = ['gexf', 'graphml', 'json']
 
 function builder(y: Argv<GlobalArgs>) {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
-    .positional('id', { type: 'number', demandOption: true, describe: 'the object (V8 id, @N in DevTools)' })
+    .positional('file', fileArgument)
+    .positional('id', idArgument)
     .option('what', { choices: WHAT, default: 'retainers' as const, describe: 'what holds the object, or what it dominates' })
     .option('depth', { type: 'string', default: '3', describe: 'steps from the object', requiresArg: true, coerce: parseTop })
     .option('max-nodes', { type: 'string', default: '2000', describe: 'stop adding objects past this many', requiresArg: true, coerce: parseTop })

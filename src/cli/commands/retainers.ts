@@ -10,12 +10,12 @@ import { renderJson, JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorChainLabels, formatRetainerPath, nodeLabel, objectRow, resolveNodeId, retainerPathJson } from '../../report/objects.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { jsonOption, parseTop, redactOption } from '../options.js'
+import { fileArgument, idArgument, jsonOption, parseTop, redactOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
-    .positional('id', { type: 'number', demandOption: true, describe: 'the object (V8 id, @N in DevTools)' })
+    .positional('file', fileArgument)
+    .positional('id', idArgument)
     .option('paths', { type: 'string', default: '3', describe: 'distinct paths to show', requiresArg: true, coerce: parseTop })
     .option('json', jsonOption)
     .option('redact', redactOption)

@@ -8,18 +8,14 @@ import { renderJson } from '../../report/json.js'
 import { renderSummaryMarkdown, renderSummaryText, summaryJson, type ClassSort, type SummaryReportOptions } from '../../report/summary.js'
 import { useColor, type CliContext, type GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { jsonOption, markdownOption, redactOption, topOption } from '../options.js'
+import { fileArgument, jsonOption, markdownOption, redactOption, topOption } from '../options.js'
 
 const SORTS: readonly ClassSort[] = ['size', 'count']
 const DEFAULT_SORT: ClassSort = 'size'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
-    .positional('file', {
-      type: 'string',
-      demandOption: true,
-      describe: 'a .heapsnapshot file, gzipped or not; - reads stdin',
-    })
+    .positional('file', fileArgument)
     .option('top', topOption(20))
     .option('sort', { choices: SORTS, default: DEFAULT_SORT, describe: 'order classes by total self size or by count' })
     .option('json', jsonOption)

@@ -10,11 +10,11 @@ import { largestObjects, objectRow } from '../../report/objects.js'
 import { renderTable } from '../../report/table.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { jsonOption, parseTop, redactOption } from '../options.js'
+import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
-    .positional('file', { type: 'string', demandOption: true, describe: 'a .heapsnapshot file, gzipped or not; - reads stdin' })
+    .positional('file', fileArgument)
     .option('n', { type: 'string', default: '50', describe: 'objects to list (0 = all)', requiresArg: true, coerce: parseTop })
     .option('json', jsonOption)
     .option('redact', redactOption)
