@@ -12,8 +12,8 @@
 // of its error; its peak RSS then comes from polling /proc/<pid>/status (VmHWM) every 200 ms.
 // Within one size the tools are interleaved run by run (A B C, A B C, …) so that drift in the
 // machine's speed falls on all of them alike; the table shows medians over the runs.
-// A tool that fails or is n/a at a size is not run again at that size, and one that timed out
-// is not run at larger sizes either.
+// A tool that fails or is n/a at a size is not run again at that size, one that timed out is not
+// run at larger sizes either, and one whose parse failed is skipped in analyze (which parses first).
 //
 // `--sizes` takes the names generate.mjs knows: 20, 150, 600, 1500 and bigstrings.
 // `floor` in --tools stands for floor-read and floor-commas. `--append` keeps the blocks already in
@@ -294,6 +294,7 @@ async function main() {
     writeFileSync(options.out, JSON.stringify(results, null, 2) + '\n')
   }
   const timedOutAt = new Map() // "mode/tool" → size name where it timed out
+  const parseFailed = new Map() // "size/tool" → error, when its parse failed in this invocation
 
   for (const size of options.sizes) {
     const file = snapshotFile(size)
@@ -315,12 +316,19 @@ async function main() {
             entry.stop = true
             continue
           }
+          if (mode === 'analyze' && parseFailed.has(`${size}/${tool}`)) {
+            // analyze parses first: it would fail the same way, only later
+            entry.runs.push({ status: 'skipped', error: `parse failed: ${parseFailed.get(`${size}/${tool}`)}` })
+            entry.stop = true
+            continue
+          }
           const result = await runOnce(tool, mode, file, options.timeout)
           entry.runs.push(result)
           const shown = result.status === 'ok' ? `${fmt.seconds(result.wallSeconds)} s, ${fmt.mib(result.maxRSSKiB)} MiB` : `${result.status}: ${result.error}`
           console.error(`  ${mode} ${size} run ${run + 1}/${options.runs} ${tool}: ${shown}`)
           if (result.status !== 'ok') entry.stop = true
           if (result.status === 'fail' && /^timeout/.test(result.error)) timedOutAt.set(`${mode}/${tool}`, size)
+          if (result.status === 'fail' && mode === 'parse') parseFailed.set(`${size}/${tool}`, result.error)
         }
       }
       for (const entry of Object.values(block.tools)) {
