@@ -3,6 +3,7 @@
 //   node bench/run.mjs [--sizes 20,150,600,1500] [--runs 3] [--mode parse|analyze|all]
 //                      [--tools heapscope,devtools,memlab,vscode,hsp,floor]
 //                      [--timeout 1200] [--out bench/results/latest.json] [--append]
+//   node bench/run.mjs --markdown [--out bench/results/latest.json]   (print its tables, run nothing)
 //
 // Every run is its own Node process (`runners/<tool>.mjs <mode> <file>`, with
 // --max-old-space-size=20000), so no tool inherits another's heap or JIT state. The parent times
@@ -10,6 +11,7 @@
 // its last stdout line (process.resourceUsage().maxRSS at exit, see runners/common.mjs). A child
 // that crashes, runs out of memory or passes --timeout is recorded as `fail` with the first line
 // of its error; its peak RSS then comes from polling /proc/<pid>/status (VmHWM) every 200 ms.
+// Each file is read once, untimed, before its runs, so all tools find it in the page cache.
 // Within one size the tools are interleaved run by run (A B C, A B C, …) so that drift in the
 // machine's speed falls on all of them alike; the table shows medians over the runs.
 // A tool that fails or is n/a at a size is not run again at that size, one that timed out is not
@@ -62,6 +64,7 @@ function parseArgs(argv) {
       case '--timeout': options.timeout = Number(value()); break
       case '--out': options.out = value(); break
       case '--append': options.append = true; break
+      case '--markdown': options.markdown = true; break
       case '--help': case '-h':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n\n')[0].replace(/^\/\/ ?/gm, ''))
         process.exit(0)
@@ -198,6 +201,17 @@ function readCounts(file) {
   }
 }
 
+/** Reads the file once, untimed, so that the first tool measured does not pay for the disk. */
+function warmPageCache(file) {
+  const buffer = Buffer.allocUnsafe(1 << 20)
+  const fd = openSync(file, 'r')
+  try {
+    while (readSync(fd, buffer, 0, buffer.length, null) > 0);
+  } finally {
+    closeSync(fd)
+  }
+}
+
 function packageVersion(name) {
   try {
     return JSON.parse(readFileSync(join(here, 'node_modules', name, 'package.json'), 'utf8')).version
@@ -209,6 +223,14 @@ function packageVersion(name) {
 function git(...args) {
   try {
     return execFileSync('git', args, { cwd: here, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    return null
+  }
+}
+
+function distBuiltAt() {
+  try {
+    return statSync(join(process.env.HEAPSCOPE_DIST ?? join(here, '..', 'dist'), 'src', 'index.js')).mtime.toISOString()
   } catch {
     return null
   }
@@ -235,7 +257,8 @@ const fmt = {
   count: (n) => (Number.isFinite(n) ? n.toLocaleString('en-US') : '?'),
 }
 
-function renderTable(block) {
+/** The table of one block: a header row, then one row per tool; the last column is the note. */
+function tableRows(block) {
   const base = block.tools.heapscope?.summary
   const baseOk = base && base.wallSeconds != null
   const rows = [['tool', 'wall s', 'in-process s', 'peak RSS MiB', 'time vs hs', 'RSS vs hs', 'note']]
@@ -255,20 +278,41 @@ function renderTable(block) {
       note,
     ])
   }
+  return rows
+}
+
+function blockTitle(block) {
+  return (
+    `${block.mode} — ${block.file.replace(/^.*\/bench\//, 'bench/')} ` +
+    `(${(block.bytes / 1e6).toFixed(1)} MB, ${fmt.count(block.nodeCount)} nodes, ${fmt.count(block.edgeCount)} edges), ` +
+    `median of ${block.runs} run${block.runs > 1 ? 's' : ''}`
+  )
+}
+
+function renderTable(block) {
+  const rows = tableRows(block)
   const NOTE = rows[0].length - 1
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (c === NOTE ? 0 : r[c].length))))
   const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : c === NOTE ? cell : cell.padStart(widths[c]))).join('  ').trimEnd()
-  const title =
-    `${block.mode} — ${relative(process.cwd(), block.file)} ` +
-    `(${(block.bytes / 1e6).toFixed(1)} MB, ${fmt.count(block.nodeCount)} nodes, ${fmt.count(block.edgeCount)} edges), ` +
-    `median of ${block.runs} run${block.runs > 1 ? 's' : ''}`
-  return [title, ...rows.map(line)].join('\n')
+  return [blockTitle(block), ...rows.map(line)].join('\n')
+}
+
+function renderMarkdown(block) {
+  const [header, ...rows] = tableRows(block)
+  const align = header.map((_, c) => (c === 0 || c === header.length - 1 ? '---' : '---:'))
+  const line = (r) => `| ${r.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`
+  return [`**${blockTitle(block)}**`, '', line(header), line(align), ...rows.map(line)].join('\n')
 }
 
 // ---- main ----
 
 async function main() {
   const options = parseArgs(process.argv.slice(2))
+  if (options.markdown) {
+    const saved = JSON.parse(readFileSync(options.out, 'utf8'))
+    console.log(saved.blocks.map(renderMarkdown).join('\n\n'))
+    return
+  }
   const modes = options.mode === 'all' ? MODES : [options.mode]
   const results = {
     startedAt: new Date().toISOString(),
@@ -279,7 +323,9 @@ async function main() {
     peers: Object.fromEntries(['heap-snapshot-toolkit', '@memlab/core', '@vscode/v8-heap-parser', 'heapsnapshot-parser'].map((p) => [p, packageVersion(p)])),
     childHeapMB: CHILD_HEAP_MB,
     timeoutSeconds: options.timeout,
+    // with HEAPSCOPE_DIST the commit above describes the work tree, not the pinned copy: its build time does
     heapscopeDist: process.env.HEAPSCOPE_DIST ?? 'dist',
+    heapscopeDistBuiltAt: distBuiltAt(),
     blocks: [],
   }
   if (options.append && existsSync(options.out)) {
@@ -303,6 +349,7 @@ async function main() {
       continue
     }
     const { nodeCount, edgeCount } = readCounts(file)
+    warmPageCache(file)
     for (const mode of modes) {
       const block = { mode, size, file, bytes: statSync(file).size, nodeCount, edgeCount, runs: options.runs, tools: {} }
       for (const tool of options.tools) block.tools[tool] = { runs: [] }

@@ -12,18 +12,40 @@ import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { runMode } from './common.mjs'
 
-const { decode_bytes, WasmSortBy } = createRequire(import.meta.url)('@vscode/v8-heap-parser')
+const parser = createRequire(import.meta.url)('@vscode/v8-heap-parser')
+const { decode_bytes, WasmSortBy } = parser
+
+/**
+ * A failed allocation in wasm aborts as `RuntimeError: unreachable` with no message (Rust's
+ * alloc error handler does not go through the panic hook), so say how big wasm memory had grown.
+ */
+function explained(error) {
+  const bytes = parser.__wasm?.memory?.buffer.byteLength
+  if (error instanceof Error && bytes) {
+    error.message += ` (wasm memory ${Math.round(bytes / 2 ** 20)} MiB of wasm32's 4096 MiB)`
+  }
+  return error
+}
 
 function parse(file) {
-  const graph = decode_bytes(readFileSync(file))
-  return { graph, check: { rootIndex: graph.root_index } }
+  try {
+    const graph = decode_bytes(readFileSync(file))
+    return { graph, check: { rootIndex: graph.root_index } }
+  } catch (error) {
+    throw explained(error)
+  }
 }
 
 const modes = {
   parse: (file) => parse(file).check,
   analyze(file) {
     const { graph } = parse(file)
-    const [top] = graph.node_children(graph.root_index, 0, 1, WasmSortBy.RetainedSize)
+    let top
+    try {
+      ;[top] = graph.node_children(graph.root_index, 0, 1, WasmSortBy.RetainedSize)
+    } catch (error) {
+      throw explained(error)
+    }
     return { topRootChild: top.name(), topRootChildRetainedSize: Number(top.retained_size) }
   },
 }
