@@ -49,7 +49,7 @@ export function buildCli(argv: readonly string[], io: Partial<CliContext> = {}):
     .option('color', { type: 'boolean', default: true, global: true, describe: 'colour output on a terminal (--no-color or NO_COLOR=1 to disable)' })
   for (const command of commands) cli = command.register(cli, ctx)
   return cli
-    .demandCommand(1, 'say which command to run, e.g. heapscope summary app.heapsnapshot (see heapscope --help)')
+    .demandCommand(1, 'say which command to run, e.g. heapscope summary app.heapsnapshot')
     .recommendCommands()
     .strict()
     .exitProcess(false)
