@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { analyzeHeap, buildRetainers, diffSnapshots, findRetainerPaths, UsageError, type DiffGrouping, type RetainerPath } from '../../index.js'
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
 import { renderJson } from '../../report/json.js'
-import type { CliContext, GlobalArgs } from '../context.js'
+import { useColor, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
 import { checkInput, jsonOption, markdownOption, parseTop, redactOption } from '../options.js'
 import { createProgress } from '../progress.js'
@@ -36,6 +36,7 @@ function builder(y: Argv<GlobalArgs>) {
     .option('json', jsonOption)
     .option('markdown', markdownOption)
     .option('redact', redactOption)
+    .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui: the text report)' })
     .conflicts('json', 'markdown')
     .example('$0 diff before.heapsnapshot after.heapsnapshot', 'what grew, by allocation site')
     .example('$0 diff a.heapsnapshot b.heapsnapshot c.heapsnapshot --by stack', 'leak candidates: new in b, still alive in c')
@@ -69,6 +70,13 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       let diff
       try {
         const afterAnalysis = analyzeHeap(after, { onPhase: (p) => progress.phase(p) })
+        const interactive = args.tui && ctx.stdout.isTTY === true && args.json !== true && args.markdown !== true && args['fail-on-growth'] === undefined
+        if (interactive) {
+          progress.done()
+          const { runDiffTui } = await import('../../tui/run.js')
+          await runDiffTui(before, after, afterAnalysis, final, args.by, args.after, { redact: args.redact }, useColor(ctx.stdout, ctx.env, args.color))
+          return
+        }
         progress.phase('diff')
         diff = diffSnapshots(before, after, { afterAnalysis, ...(args.by === undefined ? {} : { groupBy: args.by }), ...(final === undefined ? {} : { final }) })
       } finally {

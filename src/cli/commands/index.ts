@@ -12,6 +12,7 @@ import { diffCommand } from './diff.js'
 import { dominatorsCommand } from './dominators.js'
 import { exportCommand } from './export.js'
 import { inspectCommand } from './inspect.js'
+import { openCommand } from './open.js'
 import { retainersCommand } from './retainers.js'
 import { summaryCommand } from './summary.js'
 import { topCommand } from './top.js'
@@ -29,6 +30,7 @@ function entry<A>(name: string, command: (ctx: CliContext) => CommandModule<Glob
 export const commands: readonly CommandEntry[] = [
   entry('summary', summaryCommand),
   entry('diff', diffCommand),
+  entry('open', openCommand),
   entry('top', topCommand),
   entry('dominators', dominatorsCommand),
   entry('retainers', retainersCommand),
