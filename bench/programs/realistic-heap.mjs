@@ -141,6 +141,16 @@ for (let i = 0; i < tenantCount; i++) {
 const built = process.hrtime.bigint()
 writeHeapSnapshot(out)
 const written = process.hrtime.bigint()
+// `<scale> <out> <growth> <out2>`: a second snapshot of the same process
+// after `growth` x the tenants more (a leak), and a fifth of the first ones
+// released: a before/after pair for the diff benchmark.
+const growth = Number(process.argv[4] ?? 0)
+const out2 = process.argv[5]
+if (growth > 0 && out2) {
+  world.tenants.splice(0, Math.floor(world.tenants.length / 5))
+  for (let i = 0; i < Math.round(tenantCount * growth); i++) world.tenants.push(buildTenant(tenantCount + i))
+  writeHeapSnapshot(out2)
+}
 console.log(
   JSON.stringify({
     scale,

@@ -9,7 +9,7 @@
 //          load: retainers, essential edges, dominators, retained sizes, dominated nodes,
 //          distances, class aggregates' prerequisites. DevTools cannot do less.
 import { createReadStream } from 'node:fs'
-import { DevToolsAPI, parse } from 'heap-snapshot-toolkit'
+import { DevToolsAPI, diff, parse } from 'heap-snapshot-toolkit'
 import { runMode } from './common.mjs'
 
 async function parseOnly(file) {
@@ -35,4 +35,14 @@ async function analyze(file) {
   return { nodeCount: snapshot.nodeCount, rootRetainedSize: snapshot.retainedSizes[rootOrdinal], totalSize: snapshot.totalSize }
 }
 
-await runMode({ parse: parseOnly, analyze })
+/** `diff <before> <after>`: DevTools' Comparison view (by class), both models loaded one after the other. */
+async function compare(before, after) {
+  const a = await parse(createReadStream(before, 'utf-8'))
+  const b = await parse(createReadStream(after, 'utf-8'))
+  const result = await diff(a, b)
+  let added = 0
+  for (const entry of Object.values(result)) added += entry.addedCount ?? 0
+  return { classes: Object.keys(result).length, addedCount: added }
+}
+
+await runMode({ parse: parseOnly, analyze, diff: compare })

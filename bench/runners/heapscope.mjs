@@ -31,6 +31,17 @@ function need(...names) {
 }
 
 const modes = {
+  /** `diff <before> <after>`: both parsed one after the other, the after analysed, then diffSnapshots. */
+  async diff(before, after) {
+    need('openSnapshot', 'analyzeHeap', 'diffSnapshots')
+    const phases = {}
+    const a = await timed(phases, 'parseBefore', () => heapscope.openSnapshot(before))
+    const b = await timed(phases, 'parseAfter', () => heapscope.openSnapshot(after))
+    const analysis = await timed(phases, 'analyzeAfter', () => heapscope.analyzeHeap(b))
+    const d = await timed(phases, 'diff', () => heapscope.diffSnapshots(a, b, { afterAnalysis: analysis, groupBy: 'class' }))
+    return { newCount: d.totals.newCount, freedCount: d.totals.freedCount, netSize: d.totals.netSize, phases }
+  },
+
   async parse(file) {
     need('openSnapshot')
     const phases = {}
