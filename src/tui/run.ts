@@ -2,6 +2,8 @@
  * Entry points the CLI loads with a dynamic import, only when it opens the
  * UI (so `summary --json` never loads Ink or React).
  */
+// First: before Ink loads (see interactive.ts).
+import './interactive.js'
 import type { DiffGrouping, HeapAnalysis, Snapshot } from '../index.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { runTui } from './app.js'
