@@ -19,6 +19,7 @@ export {
   GzipError,
   NodeNotFoundError,
   UsageError,
+  CancelledError,
 } from './snapshot/errors.js'
 export type { HeapscopeErrorCode } from './snapshot/errors.js'
 export { openSnapshot, parseSnapshotChunks } from './snapshot/open.js'
@@ -39,8 +40,8 @@ export { computeShallowSizes, computeRetainedSizes, hasUserRoots, isUserRoot } f
 export { computeDistances, NO_DISTANCE, SYSTEM_DISTANCE } from './analysis/distances.js'
 export { buildRetainers, findRetainerPaths } from './analysis/retainers.js'
 export type { Retainers, RetainerPath, RetainerPathOptions } from './analysis/retainers.js'
-export { analyzeHeap } from './analysis/heap-analysis.js'
-export type { HeapAnalysis, AnalysisPhase, AnalyzeOptions } from './analysis/heap-analysis.js'
+export { analyzeHeap, analyzeHeapAsync } from './analysis/heap-analysis.js'
+export type { HeapAnalysis, AnalysisPhase, AnalyzeOptions, AnalyzeAsyncOptions } from './analysis/heap-analysis.js'
 export { buildDominatorTree, dominatorChain } from './analysis/dominator-tree.js'
 export type { DominatorTree } from './analysis/dominator-tree.js'
 export { computeClassRetainedSizes } from './analysis/aggregates.js'

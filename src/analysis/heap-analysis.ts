@@ -26,20 +26,20 @@ export interface AnalyzeOptions {
   onPhase?: (phase: AnalysisPhase) => void
 }
 
-/**
- * @example
- *   const a = analyzeHeap(await openSnapshot('app.heapsnapshot'))
- *   console.log(a.totalSize, a.retainedSize[n])
- */
-export function analyzeHeap(s: Snapshot, options: AnalyzeOptions = {}): HeapAnalysis {
-  const phase = options.onPhase ?? (() => {})
-  phase('dominators')
+export interface AnalyzeAsyncOptions extends AnalyzeOptions {
+  /** checked between phases; the promise rejects with the signal's reason */
+  signal?: AbortSignal
+}
+
+/** The passes in order: yields each phase's name before running it. */
+function* analysisSteps(s: Snapshot): Generator<AnalysisPhase, HeapAnalysis> {
+  yield 'dominators'
   const dominators = computeDominators(s, computeEssentialEdges(s, computePageOwned(s)))
-  phase('shallow sizes')
+  yield 'shallow sizes'
   const shallowSize = computeShallowSizes(s)
-  phase('retained sizes')
+  yield 'retained sizes'
   const retainedSize = computeRetainedSizes(s, dominators, shallowSize)
-  phase('distances')
+  yield 'distances'
   const distance = computeDistances(s)
   return {
     dominators,
@@ -47,5 +47,39 @@ export function analyzeHeap(s: Snapshot, options: AnalyzeOptions = {}): HeapAnal
     retainedSize,
     distance,
     totalSize: retainedSize[s.rootOrdinal] + s.extraNativeBytes,
+  }
+}
+
+/**
+ * @example
+ *   const a = analyzeHeap(await openSnapshot('app.heapsnapshot'))
+ *   console.log(a.totalSize, a.retainedSize[n])
+ */
+export function analyzeHeap(s: Snapshot, options: AnalyzeOptions = {}): HeapAnalysis {
+  const steps = analysisSteps(s)
+  for (;;) {
+    const step = steps.next()
+    if (step.done === true) return step.value
+    options.onPhase?.(step.value)
+  }
+}
+
+/**
+ * analyzeHeap for an interactive caller: between phases it lets the event
+ * loop run (a UI redraws, a key press is read) and stops if `signal` is
+ * aborted. Each phase itself still runs to its end.
+ *
+ * @example
+ *   const a = await analyzeHeapAsync(s, { onPhase: show, signal: controller.signal })
+ */
+export async function analyzeHeapAsync(s: Snapshot, options: AnalyzeAsyncOptions = {}): Promise<HeapAnalysis> {
+  const steps = analysisSteps(s)
+  for (;;) {
+    options.signal?.throwIfAborted()
+    const step = steps.next()
+    if (step.done === true) return step.value
+    options.onPhase?.(step.value)
+    await new Promise((resolve) => setImmediate(resolve))
+    options.signal?.throwIfAborted()
   }
 }

@@ -63,3 +63,11 @@ export function useColor(stream: OutputStream, env: CliContext['env'], colorFlag
   if (noColor !== undefined && noColor !== '') return false
   return stream.isTTY === true
 }
+
+/**
+ * Whether a command that has a terminal UI opens it: stdout is a terminal
+ * and so is stdin (its keys), and no input is read from stdin (`-`).
+ */
+export function opensTui(ctx: CliContext, files: readonly string[]): boolean {
+  return ctx.stdout.isTTY === true && ctx.stdinIsTTY && !files.includes('-')
+}

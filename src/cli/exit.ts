@@ -12,6 +12,8 @@
  *       not 1, so a CI gate never mistakes a crash for "the heap grew")
  *  74   the report could not be written to stdout, e.g. a full disk
  *       (EX_IOERR); a reader closing the pipe early (`| head`) is not an error
+ * 130   the user cancelled (Ctrl-C while the terminal UI was loading), as a
+ *       shell reports a command ended by SIGINT
  */
 import { HeapscopeError } from '../index.js'
 import { escapeControlChars, truncate } from '../report/format.js'
@@ -22,6 +24,7 @@ export const EXIT_GATE_FAILED = 1
 export const EXIT_BAD_INPUT = 2
 export const EXIT_INTERNAL = 70
 export const EXIT_OUTPUT_FAILED = 74
+export const EXIT_CANCELLED = 130
 
 /** Longest error line we print, in code points: a message must stay one readable line. */
 const MAX_MESSAGE_LENGTH = 1000
@@ -43,7 +46,7 @@ export class GateFailedError extends Error {
 /** The exit code for an error (see the table at the top of this file). */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof GateFailedError) return EXIT_GATE_FAILED
-  if (err instanceof HeapscopeError) return EXIT_BAD_INPUT
+  if (err instanceof HeapscopeError) return err.code === 'E_CANCELLED' ? EXIT_CANCELLED : EXIT_BAD_INPUT
   return EXIT_INTERNAL
 }
 

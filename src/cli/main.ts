@@ -41,9 +41,9 @@ function packageVersion(): string {
  */
 export function buildCli(argv: readonly string[], io: Partial<CliContext> = {}): Argv<GlobalArgs> {
   const ctx = resolveContext(io)
-  let cli: Argv<GlobalArgs> = yargs(protectDashes(argv))
+  let cli: Argv<GlobalArgs> = yargs(protectDashes(withDefaultCommand(argv)))
     .scriptName('heapscope')
-    .usage('$0 <command> [options]\n\nAnalyze V8 heap snapshots (.heapsnapshot, also gzipped).')
+    .usage('$0 <command> [options]\n$0 <file>   the same as $0 open <file>\n\nAnalyze V8 heap snapshots (.heapsnapshot, also gzipped).')
     .locale('en')
     .option('debug', { type: 'boolean', default: false, global: true, describe: 'show stack traces with errors' })
     .option('color', { type: 'boolean', default: true, global: true, describe: 'colour output on a terminal (--no-color or NO_COLOR=1 to disable)' })
@@ -91,6 +91,21 @@ function restoreDashes(args: Record<string, unknown>): void {
   }
 }
 
+/**
+ * `heapscope app.heapsnapshot` means `heapscope open app.heapsnapshot`: when
+ * the first argument that is not an option is no command but names a file
+ * that exists, or looks like a snapshot's name, `open` goes before it. A
+ * mistyped command (`sumary`) stays as it is, for yargs' "did you mean".
+ */
+export function withDefaultCommand(argv: readonly string[]): string[] {
+  const at = argv.findIndex((arg) => arg === '-' || !arg.startsWith('-'))
+  if (at < 0 || argv.slice(0, at).includes('--')) return argv.slice()
+  const first = argv[at]
+  if (commands.some((c) => c.name === first)) return argv.slice()
+  if (first === '-' || /\.heapsnapshot(\.gz)?$/i.test(first) || existsSync(first)) return [...argv.slice(0, at), 'open', ...argv.slice(at)]
+  return argv.slice()
+}
+
 /** Whether --debug is among the arguments, read before yargs so even a usage error honours it. */
 function wantsDebug(argv: readonly string[]): boolean {
   for (const arg of argv) {
@@ -115,7 +130,7 @@ export async function main(argv: string[], io: Partial<CliContext> = {}): Promis
     let output = ''
     // With a parse callback, yargs hands --help and --version text to us
     // instead of printing it with console.log: it goes to ctx.stdout.
-    await buildCli(argv, ctx).parseAsync(protectDashes(argv), {}, (_err, _args, text) => {
+    await buildCli(argv, ctx).parseAsync(protectDashes(withDefaultCommand(argv)), {}, (_err, _args, text) => {
       output = text
     })
     if (output !== '') ctx.stdout.write(output.endsWith('\n') ? output : output + '\n')

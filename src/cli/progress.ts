@@ -6,13 +6,13 @@
  * stderr is not a terminal (CI logs, `2> file`) it writes nothing at all.
  */
 import type { ProgressInfo } from '../index.js'
-import { escapeControlChars, formatBytes, truncate } from '../report/format.js'
+import { truncate } from '../report/format.js'
+import { renderProgressLine } from '../report/progress.js'
 import type { OutputStream } from './context.js'
 
+export { renderProgressLine, type ProgressLine } from '../report/progress.js'
+
 const REDRAW_INTERVAL_MS = 100
-const BAR_WIDTH = 20
-/** Carriage return, then erase to the end of the line (CSI K). */
-const CLEAR_LINE = '\r\u001b[K'
 
 export interface ProgressReporter {
   /** Starts a named phase ('reading', 'summarizing'); redraws at once. */
@@ -23,39 +23,8 @@ export interface ProgressReporter {
   done(): void
 }
 
-export interface ProgressLine {
-  phase: string
-  label: string
-  bytesRead: number
-  totalBytes: number | null
-  elapsedMs: number
-  /** terminal width; the line is cut to it */
-  width: number
-}
-
-/**
- * The text of one progress line (pure, for tests).
- *
- * @example
- *   renderProgressLine({ phase: 'reading', label: 'a.gz', bytesRead: 512, totalBytes: 1024, elapsedMs: 1000, width: 80 })
- *   // 'reading a.gz [##########----------]  50%  512 B / 1.0 KiB  512 B/s'
- */
-export function renderProgressLine(p: ProgressLine): string {
-  let line = `${p.phase} ${escapeControlChars(p.label)}`
-  if (p.bytesRead > 0 || p.totalBytes !== null) {
-    if (p.totalBytes !== null && p.totalBytes > 0) {
-      const fraction = Math.min(1, p.bytesRead / p.totalBytes)
-      const filled = Math.round(fraction * BAR_WIDTH)
-      const percent = `${Math.floor(fraction * 100)}%`.padStart(4)
-      line += ` [${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] ${percent}  ${formatBytes(p.bytesRead)} / ${formatBytes(p.totalBytes)}`
-    } else {
-      line += `  ${formatBytes(p.bytesRead)}`
-    }
-    if (p.elapsedMs >= 250) line += `  ${formatBytes((p.bytesRead * 1000) / p.elapsedMs)}/s`
-  }
-  // Leave the last column free: writing into it makes some terminals wrap.
-  return truncate(line, Math.max(10, p.width - 1))
-}
+/** Carriage return, then erase to the end of the line (CSI K). */
+const CLEAR_LINE = '\r\u001b[K'
 
 /**
  * A progress reporter for `label` (usually the file name) on `stream`; a

@@ -9,6 +9,7 @@ export type HeapscopeErrorCode =
   | 'E_GZIP' // corrupt or truncated gzip stream
   | 'E_USAGE' // bad arguments or options given to a library function
   | 'E_NOT_FOUND' // an object id that is not in the snapshot
+  | 'E_CANCELLED' // the caller aborted the work (Ctrl-C in the UI)
 
 export class HeapscopeError extends Error {
   readonly code: HeapscopeErrorCode
@@ -62,6 +63,14 @@ export class NodeNotFoundError extends HeapscopeError {
   constructor(readonly file: string, readonly id: number) {
     super('E_NOT_FOUND', `${file}: no object with id @${id} in this snapshot`)
     this.name = 'NodeNotFoundError'
+  }
+}
+
+/** The work was cancelled through its AbortSignal (a user pressed Ctrl-C). */
+export class CancelledError extends HeapscopeError {
+  constructor(message = 'cancelled') {
+    super('E_CANCELLED', message)
+    this.name = 'CancelledError'
   }
 }
 

@@ -106,7 +106,12 @@ function makeSource(
               yield r.value
             }
           }
-          const inflated = Readable.from(all()).pipe(createGunzip({ chunkSize: DEFAULT_CHUNK }))
+          const compressed = Readable.from(all())
+          const inflated = createGunzip({ chunkSize: DEFAULT_CHUNK })
+          // pipe() does not pass errors on: a failed read or an abort while
+          // inflating must reach our iterator, not become an uncaught 'error'.
+          compressed.on('error', (err) => inflated.destroy(err))
+          compressed.pipe(inflated)
           iterator = inflated[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>
         }
       }

@@ -4,7 +4,10 @@
  * visible rows are rendered; the layout follows the terminal's size.
  */
 import { Box, Text, render, useApp, useInput, useStdout } from 'ink'
-import { useEffect, useReducer } from 'react'
+import { useEffect, useReducer, useState } from 'react'
+import { CancelledError } from '../index.js'
+import { formatCount } from '../report/format.js'
+import { renderProgressLine } from '../report/progress.js'
 import { KEYMAP, statusLine } from './keymap.js'
 import type { Screen } from './screens.js'
 import { currentFrame, initialState, reduce, type State } from './state.js'
@@ -73,7 +76,8 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
   const listHeight = Math.max(1, height - chromeLines(state))
   // Column widths: numbers take what their widest visible cell needs; the first column the rest.
   const visible = frame.view.slice(frame.top, frame.top + listHeight)
-  const widths = screen.columns.map((c, i) => Math.max(c.header.length, ...visible.map((r) => screen.rows[r].cells[i].length)))
+  const cells = visible.map((r) => screen.cells(r))
+  const widths = screen.columns.map((c, i) => Math.max(c.header.length + (i === frame.sortColumn ? 1 : 0), ...cells.map((row) => row[i].length)))
   const others = widths.slice(1).reduce((a, w) => a + w + 2, 0)
   widths[0] = Math.max(10, width - others - 2)
   const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i], screen.columns[i].align)).join('  ')
@@ -108,31 +112,109 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
         const selected = frame.top + i === frame.selected
         return (
           <Text key={r} inverse={selected}>
-            {fit(line(screen.rows[r].cells), width)}
+            {fit(line(cells[i]), width)}
           </Text>
         )
       })}
       {visible.length === 0 ? <Text dimColor>(nothing here)</Text> : null}
-      <Text dimColor>{fit(state.message !== '' ? state.message : `${frame.view.length === 0 ? 0 : frame.selected + 1}/${frame.view.length}  ${statusLine()}`, width)}</Text>
+      <Text dimColor>{fit(state.message !== '' ? state.message : `${formatCount(frame.view.length === 0 ? 0 : frame.selected + 1)}/${formatCount(frame.view.length)}  ${statusLine()}`, width)}</Text>
     </Box>
   )
 }
 
+/** One file's line on the loading screen. */
+export interface LoadStatus {
+  label: string
+  /** 'waiting', 'reading', 'dominators', …, 'done' */
+  phase: string
+  bytesRead: number
+  totalBytes: number | null
+  /** when the phase began, ms (Date.now) */
+  since: number
+}
+
+/**
+ * Builds the UI's first state, telling the loading screen how it goes
+ * (`report` with every file's line), and stops when `signal` aborts.
+ */
+export type Loader = (report: (files: LoadStatus[]) => void, signal: AbortSignal) => Promise<State>
+
+/** The loading screen: a progress line per file; Ctrl-C or q calls `cancel`. */
+export function Loading({ files, width, cancel }: { files: LoadStatus[]; width: number; cancel: () => void }) {
+  useInput((input, key) => {
+    if (input === 'q' || (key.ctrl && input === 'c')) cancel()
+  })
+  const now = Date.now()
+  const labelWidth = Math.min(40, Math.max(...files.map((f) => f.label.length)))
+  return (
+    <Box flexDirection="column">
+      <Text bold>heapscope: loading</Text>
+      {files.map((f, i) => (
+        <Text key={i} dimColor={f.phase === 'waiting' || f.phase === 'done'}>
+          {renderProgressLine({ phase: f.phase.padEnd(14), label: fitTail(f.label, labelWidth).padEnd(labelWidth), bytesRead: f.bytesRead, totalBytes: f.totalBytes, elapsedMs: now - f.since, width })}
+        </Text>
+      ))}
+      <Text dimColor>Ctrl-C or q: cancel</Text>
+    </Box>
+  )
+}
+
+interface RootProps {
+  load: Loader
+  initialFiles: LoadStatus[]
+  color: boolean
+  columns: number
+  rows: number
+  /** called with the load's error (a CancelledError after Ctrl-C); the UI then exits */
+  onLoadError: (err: unknown) => void
+}
+
+/** Loading, then the App; a load error or a cancel ends the UI. */
+export function Root({ load, initialFiles, color, columns, rows, onLoadError }: RootProps) {
+  const [files, setFiles] = useState(initialFiles)
+  const [initial, setInitial] = useState<State | null>(null)
+  const [controller] = useState(() => new AbortController())
+  const { exit } = useApp()
+  const { stdout } = useStdout()
+  useEffect(() => {
+    load((next) => setFiles(next), controller.signal).then(setInitial, (err: unknown) => {
+      onLoadError(err)
+      exit()
+    })
+  }, [])
+  if (initial === null) return <Loading files={files} width={stdout?.columns ?? columns} cancel={() => controller.abort(new CancelledError('cancelled while loading'))} />
+  return <App initial={initial} color={color} columns={columns} rows={rows} />
+}
+
 export interface TuiOptions {
-  tabs: { name: string; make: () => Screen }[]
+  /** the files to load, as the loading screen first lists them */
+  files: string[]
+  load: Loader
   color: boolean
 }
 
 /**
- * Runs the UI until the user quits. Resolves when it has unmounted.
+ * Runs the UI, loading screen first, until the user quits. Resolves when it
+ * has unmounted; rejects with the load's error, or a CancelledError when the
+ * user cancels the load.
  *
  * @example
- *   await runTui({ tabs: [{ name: 'Summary', make: () => summaryScreen(h) }], color: true })
+ *   await runTui({ files: ['a.gz'], load: async (report, signal) => initialState(tabs, 20), color: true })
  */
 export async function runTui(options: TuiOptions): Promise<void> {
   const columns = process.stdout.columns ?? 100
   const rows = process.stdout.rows ?? 30
-  const initial = initialState(options.tabs, rows - 10)
-  const app = render(<App initial={initial} color={options.color} columns={columns} rows={rows} />, { exitOnCtrlC: false })
+  const files: LoadStatus[] = options.files.map((label) => ({ label, phase: 'waiting', bytesRead: 0, totalBytes: null, since: Date.now() }))
+  let failure: { err: unknown } | null = null
+  const onLoadError = (err: unknown): void => {
+    failure = { err }
+  }
+  const app = render(<Root load={options.load} initialFiles={files} color={options.color} columns={columns} rows={rows} onLoadError={onLoadError} />, { exitOnCtrlC: false })
   await app.waitUntilExit()
+  if (failure !== null) throw (failure as { err: unknown }).err
+}
+
+/** The number of list rows a terminal of `rows` lines has room for, before the first frame is measured. */
+export function listRowsFor(rows: number): number {
+  return Math.max(1, rows - 10)
 }

@@ -15,6 +15,7 @@ export type ActionName =
   | 'filter'
   | 'sort'
   | 'dominated'
+  | 'toggle'
   | 'regroup'
   | 'help'
   | 'quit'
@@ -37,10 +38,11 @@ export const KEYMAP: readonly KeyBinding[] = [
   { action: 'end', keys: 'G', description: 'last row' },
   { action: 'open', keys: 'Enter', description: 'open the row (class → instances → object)', status: true },
   { action: 'back', keys: '⌫/←', description: 'back', status: true },
-  { action: 'nextTab', keys: 'Tab', description: 'next view (Summary, Diff, Cycles, Detached)', status: true },
+  { action: 'nextTab', keys: 'Tab', description: 'next view (Diff, Summary, Dominators, Cycles, Detached)', status: true },
   { action: 'filter', keys: '/', description: 'filter rows by name', status: true },
   { action: 'sort', keys: 's', description: 'sort by the next column', status: true },
-  { action: 'dominated', keys: 'd', description: "an object's dominator subtree", status: true },
+  { action: 'dominated', keys: 'd', description: "an object's dominator tree", status: true },
+  { action: 'toggle', keys: 'e/→', description: 'expand or collapse a row of a dominator tree (← collapses too)', status: true },
   { action: 'regroup', keys: 'b', description: 'diff: group by site, stack, class or script', status: true },
   { action: 'help', keys: '?', description: 'this help', status: true },
   { action: 'quit', keys: 'q', description: 'quit', status: true },
@@ -51,6 +53,7 @@ export interface KeyFlags {
   upArrow?: boolean
   downArrow?: boolean
   leftArrow?: boolean
+  rightArrow?: boolean
   pageUp?: boolean
   pageDown?: boolean
   return?: boolean
@@ -75,6 +78,7 @@ export function actionForKey(input: string, key: KeyFlags): ActionName | null {
   if (input === '/') return 'filter'
   if (input === 's') return 'sort'
   if (input === 'd') return 'dominated'
+  if (input === 'e' || key.rightArrow) return 'toggle'
   if (input === 'b') return 'regroup'
   if (input === '?') return 'help'
   if (input === 'q' || (key.ctrl && input === 'c')) return 'quit'

@@ -32,6 +32,7 @@ export interface Column {
   align: 'left' | 'right'
 }
 
+/** One row, for screens that build their rows up front (a few thousand at most). */
 export interface Row {
   cells: string[]
   /** numbers to sort by, one per column (NaN: not sortable) */
@@ -40,18 +41,50 @@ export interface Row {
   text: string
 }
 
+/**
+ * A titled list. Rows are asked for by index, so a screen of a million
+ * objects formats only the rows on screen: `cells` for the visible ones,
+ * `sortValue` (cheap, from typed arrays) when sorting, `text` when
+ * filtering (cached by the screen).
+ */
 export interface Screen {
   title: string
   /** lines above the list: totals, notes, a retainer path */
   header: string[]
   columns: Column[]
-  rows: Row[]
+  /** how many rows */
+  size: number
+  cells(row: number): string[]
+  /** the number column `column` sorts row `row` by (NaN: not sortable) */
+  sortValue(row: number, column: number): number
+  /** the text `/` filters on */
+  text(row: number): string
   /** the screen a row opens, or null */
   open(row: number): Screen | null
-  /** the screen behind `d` (an object's dominator subtree), if any */
+  /** the screen behind `d` (an object's dominator tree), if any */
   dominated?(): Screen | null
   /** the same screen grouped differently (`b` in a diff) */
   regroup?(): Screen | null
+  /** a tree: rows keep their order (no sort); `toggle` expands or collapses a row */
+  toggle?(row: number): Screen | null
+  /** whether the row is expanded (← collapses it instead of going back) */
+  expanded?(row: number): boolean
+}
+
+/** The row-access part of a Screen, from rows built up front. */
+export function fromRows(rows: Row[]): Pick<Screen, 'size' | 'cells' | 'sortValue' | 'text'> {
+  return {
+    size: rows.length,
+    cells: (i) => rows[i].cells,
+    sortValue: (i, c) => rows[i].sort[c],
+    text: (i) => rows[i].text,
+  }
+}
+
+/** A cache of strings computed per row on first use. */
+function memo(size: number, compute: (i: number) => string): (i: number) => string {
+  const cache: (string | undefined)[] = new Array<string | undefined>(size)
+  return (i) => (cache[i] ??= compute(i))
 }
 
 /** One analysed snapshot and the indexes the screens share, built on first use. */
@@ -90,28 +123,41 @@ const OBJECT_COLUMNS: Column[] = [
   { header: 'Distance', align: 'right' },
 ]
 
-function objectRow(h: HeapContext, n: number, prefix = ''): Row {
-  const label = prefix + nodeLabel(h.s, n, h.names)
+function objectCells(h: HeapContext, n: number, label: string): string[] {
   const d = h.a.distance[n]
+  return [label, formatBytes(h.a.shallowSize[n]), formatBytes(h.a.retainedSize[n]), d < 0 ? '-' : formatCount(d)]
+}
+
+function objectSortValue(h: HeapContext, n: number, column: number): number {
+  return column === 1 ? h.a.shallowSize[n] : column === 2 ? h.a.retainedSize[n] : column === 3 ? h.a.distance[n] : NaN
+}
+
+/**
+ * Rows of objects, lazily: `nodeOf(row)` is the object of a row, `label(row)`
+ * its text (cached; it is what `/` searches).
+ */
+function objectRows(h: HeapContext, size: number, nodeOf: (row: number) => number, label: (row: number) => string): Pick<Screen, 'size' | 'cells' | 'sortValue' | 'text'> {
+  const text = memo(size, label)
   return {
-    cells: [label, formatBytes(h.a.shallowSize[n]), formatBytes(h.a.retainedSize[n]), d < 0 ? '-' : formatCount(d)],
-    sort: [NaN, h.a.shallowSize[n], h.a.retainedSize[n], d],
-    text: label,
+    size,
+    cells: (i) => objectCells(h, nodeOf(i), text(i)),
+    sortValue: (i, c) => objectSortValue(h, nodeOf(i), c),
+    text,
   }
 }
 
 /** A list of objects; Enter opens one. */
-export function objectsScreen(h: HeapContext, title: string, header: string[], ordinals: number[]): Screen {
+export function objectsScreen(h: HeapContext, title: string, header: string[], ordinals: ArrayLike<number>): Screen {
   return {
     title,
     header,
     columns: OBJECT_COLUMNS,
-    rows: ordinals.map((n) => objectRow(h, n)),
+    ...objectRows(h, ordinals.length, (i) => ordinals[i], (i) => nodeLabel(h.s, ordinals[i], h.names)),
     open: (row) => objectScreen(h, ordinals[row]),
   }
 }
 
-/** One object: its retainer paths on top, its references below; `d` shows what it dominates. */
+/** One object: its retainer paths on top, its references below; `d` shows its dominator tree. */
 export function objectScreen(h: HeapContext, n: number): Screen {
   const { s, a } = h
   const paths = findRetainerPaths(s, h.retainers, n, { maxPaths: 3 })
@@ -119,24 +165,64 @@ export function objectScreen(h: HeapContext, n: number): Screen {
     `${nodeLabel(s, n, h.names)}  ${s.nodeTypeName(n)}  shallow ${formatBytes(a.shallowSize[n])}  retained ${formatBytes(a.retainedSize[n])}`,
     ...(paths.length === 0 ? ['held only weakly'] : paths.map((p, i) => `path ${i + 1}: ${formatRetainerPath(s, p, h.names)}`)),
   ]
-  const edges: number[] = []
-  for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) edges.push(e)
+  const first = s.firstEdge[n]
   return {
     title: `References of ${nodeLabel(s, n, h.names)}`,
     header,
     columns: OBJECT_COLUMNS,
-    rows: edges.map((e) => objectRow(h, s.edgeTarget[e], `${edgeLabel(s, e)} -> `)),
-    open: (row) => objectScreen(h, s.edgeTarget[edges[row]]),
-    dominated: () => dominatedScreen(h, n),
+    ...objectRows(h, s.firstEdge[n + 1] - first, (i) => s.edgeTarget[first + i], (i) => `${edgeLabel(s, first + i)} -> ${nodeLabel(s, s.edgeTarget[first + i], h.names)}`),
+    open: (row) => objectScreen(h, s.edgeTarget[first + row]),
+    dominated: () => dominatorTreeScreen(h, n),
   }
 }
 
-/** What an object dominates, largest first; Enter goes one level down. */
-export function dominatedScreen(h: HeapContext, n: number): Screen {
-  const children: number[] = []
-  for (let k = h.tree.firstChild[n]; k < h.tree.firstChild[n + 1]; k++) children.push(h.tree.child[k])
-  const screen = objectsScreen(h, `Dominated by ${nodeLabel(h.s, n, h.names)}`, [`retained ${formatBytes(h.a.retainedSize[n])}: releasing it frees all of these`], children)
-  return { ...screen, open: (row) => dominatedScreen(h, children[row]), dominated: undefined }
+/** A visible row of a dominator tree. */
+interface TreeRow {
+  node: number
+  depth: number
+  expanded: boolean
+}
+
+/**
+ * The dominator tree under `root` (the whole heap from the synthetic root),
+ * children largest retained first. → or e expands and collapses a row, ←
+ * collapses an expanded one, Enter opens the object. Expanding replaces the
+ * row list (the visible rows only, never the whole tree).
+ */
+export function dominatorTreeScreen(h: HeapContext, root: number, rows?: TreeRow[]): Screen {
+  const { firstChild, child } = h.tree
+  const childrenOf = (n: number, depth: number): TreeRow[] => {
+    const out: TreeRow[] = []
+    for (let k = firstChild[n]; k < firstChild[n + 1]; k++) out.push({ node: child[k], depth, expanded: false })
+    return out
+  }
+  const visible = rows ?? childrenOf(root, 0)
+  const label = (i: number): string => {
+    const r = visible[i]
+    const leaf = firstChild[r.node] === firstChild[r.node + 1]
+    return `${'  '.repeat(r.depth)}${leaf ? '  ' : r.expanded ? '▾ ' : '▸ '}${nodeLabel(h.s, r.node, h.names)}`
+  }
+  const isRoot = root === h.s.rootOrdinal
+  return {
+    title: isRoot ? 'Dominator tree' : `Dominator tree of ${nodeLabel(h.s, root, h.names)}`,
+    header: [
+      isRoot
+        ? `total ${formatBytes(h.a.totalSize)}; each object retains what is below it: releasing it frees all of that`
+        : `retained ${formatBytes(h.a.retainedSize[root])}: releasing it frees all of these`,
+    ],
+    columns: OBJECT_COLUMNS,
+    ...objectRows(h, visible.length, (i) => visible[i].node, label),
+    open: (row) => objectScreen(h, visible[row].node),
+    toggle: (row) => {
+      const r = visible[row]
+      if (firstChild[r.node] === firstChild[r.node + 1]) return null
+      let end = row + 1
+      if (r.expanded) while (end < visible.length && visible[end].depth > r.depth) end++
+      const inserted = r.expanded ? [] : childrenOf(r.node, r.depth + 1)
+      return dominatorTreeScreen(h, root, [...visible.slice(0, row), { ...r, expanded: !r.expanded }, ...inserted, ...visible.slice(end)])
+    },
+    expanded: (row) => visible[row].expanded,
+  }
 }
 
 /** The Summary: classes with count, shallow and retained size; Enter lists instances. */
@@ -153,11 +239,11 @@ export function summaryScreen(h: HeapContext): Screen {
       { header: 'Shallow', align: 'right' },
       { header: 'Retained', align: 'right' },
     ],
-    rows: classes.map((c) => ({
+    ...fromRows(classes.map((c) => ({
       cells: [c.name, formatCount(c.count), formatBytes(c.selfSize), formatBytes(c.retainedSize ?? 0)],
       sort: [NaN, c.count, c.selfSize, c.retainedSize ?? 0],
       text: c.name,
-    })),
+    }))),
     open: (row) => {
       const c = index.get(classes[row].name)
       if (c === undefined) return null
@@ -191,11 +277,11 @@ export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGr
       { header: 'Net', align: 'right' },
       { header: 'Retained', align: 'right' },
     ],
-    rows: d.groups.map((g) => ({
+    ...fromRows(d.groups.map((g) => ({
       cells: [g.key, formatCount(g.newCount), formatBytes(g.newSize), formatCount(g.freedCount), (g.netSize >= 0 ? '+' : '-') + formatBytes(Math.abs(g.netSize)), formatBytes(g.retainedSize)],
       sort: [NaN, g.newCount, g.newSize, g.freedCount, g.netSize, g.retainedSize],
       text: g.key,
-    })),
+    }))),
     open: (row) => {
       const g = d.groups[row]
       const frames = g.stack ?? (g.site === undefined ? [] : [g.site])
@@ -217,10 +303,10 @@ export function cyclesScreen(h: HeapContext): Screen {
       { header: 'Retained', align: 'right' },
       { header: 'Outside refs', align: 'right' },
     ],
-    rows: report.cycles.map((c) => {
+    ...fromRows(report.cycles.map((c) => {
       const text = `${c.classes.slice(0, 3).map((k) => `${k.name} x${k.count}`).join(', ')}: ${formatCyclePath(h.s, c.path, h.names)}`
       return { cells: [text, formatCount(c.members.length), formatBytes(c.retainedSize), formatCount(c.externalRetainerCount)], sort: [NaN, c.members.length, c.retainedSize, c.externalRetainerCount], text }
-    }),
+    })),
     open: (row) => {
       const c = report.cycles[row]
       const members = c.members.slice().sort((x, y) => h.a.retainedSize[y] - h.a.retainedSize[x])
@@ -243,10 +329,10 @@ export function detachedScreen(h: HeapContext): Screen {
       { header: 'Objects', align: 'right' },
       { header: 'Retained', align: 'right' },
     ],
-    rows: report.trees.map((t) => {
+    ...fromRows(report.trees.map((t) => {
       const text = `${t.name} @${h.s.nodeId[t.root]}${t.nodeInternal ? ' (Node internal)' : ''}`
       return { cells: [text, formatCount(t.count), formatBytes(t.retainedSize)], sort: [NaN, t.count, t.retainedSize], text }
-    }),
+    })),
     open: (row) => objectScreen(h, report.trees[row].root),
   }
 }

@@ -41,13 +41,26 @@ export interface State {
 
 export type Action = { type: 'key'; input: string; key: KeyFlags } | { type: 'resize'; listHeight: number }
 
+/**
+ * The rows to show, in order: those whose text contains the filter
+ * (case-insensitive), sorted by a column, largest first (ties: the screen's
+ * order). A tree keeps its order.
+ */
 function makeView(screen: Screen, filter: string, sortColumn: number): number[] {
   const needle = filter.toLowerCase()
-  const view: number[] = []
-  screen.rows.forEach((row, i) => {
-    if (needle === '' || row.text.toLowerCase().includes(needle)) view.push(i)
-  })
-  if (sortColumn >= 0) view.sort((a, b) => (screen.rows[b].sort[sortColumn] || 0) - (screen.rows[a].sort[sortColumn] || 0) || a - b)
+  let view: number[]
+  if (needle === '') {
+    view = new Array<number>(screen.size)
+    for (let i = 0; i < screen.size; i++) view[i] = i
+  } else {
+    view = []
+    for (let i = 0; i < screen.size; i++) if (screen.text(i).toLowerCase().includes(needle)) view.push(i)
+  }
+  if (sortColumn >= 0 && screen.toggle === undefined) {
+    const key = new Float64Array(screen.size)
+    for (const i of view) key[i] = screen.sortValue(i, sortColumn) || 0
+    view.sort((a, b) => key[b] - key[a] || a - b)
+  }
   return view
 }
 
@@ -121,6 +134,8 @@ function act(state: State, action: ActionName): State {
       return next === null ? { ...state, message: 'nothing to open here' } : push(state, next)
     }
     case 'back': {
+      const row = frame.view[frame.selected]
+      if (row !== undefined && frame.screen.expanded?.(row) === true) return act(state, 'toggle')
       const stack = state.tabs[state.tab].stack as Frame[]
       if (stack.length <= 1) return state
       const tabs = state.tabs.slice()
@@ -131,8 +146,18 @@ function act(state: State, action: ActionName): State {
       return ensureTab({ ...state, tab: (state.tab + 1) % state.tabs.length, message: '' })
     case 'filter':
       return { ...withFrame(state, { ...frame, filter: '', view: makeView(frame.screen, '', frame.sortColumn), selected: 0, top: 0 }), editing: true }
+    case 'toggle': {
+      const row = frame.view[frame.selected]
+      const next = row === undefined || frame.screen.toggle === undefined ? null : frame.screen.toggle(row)
+      if (next === null) return { ...state, message: frame.screen.toggle === undefined ? 'e expands a row of a dominator tree (d on an object, or the Dominators view)' : 'nothing below this one' }
+      // Rows below the toggled one move; the toggled row keeps its index, so it stays selected.
+      const view = makeView(next, frame.filter, frame.sortColumn)
+      const at = view.indexOf(row)
+      return select(state, { ...frame, screen: next, view }, at < 0 ? frame.selected : at)
+    }
     case 'sort': {
-      const sortable = frame.screen.columns.map((_, i) => i).filter((i) => frame.screen.rows.length > 0 && !Number.isNaN(frame.screen.rows[0].sort[i]))
+      if (frame.screen.toggle !== undefined) return { ...state, message: 'a tree keeps its order: largest retained first' }
+      const sortable = frame.screen.columns.map((_, i) => i).filter((i) => frame.screen.size > 0 && !Number.isNaN(frame.screen.sortValue(0, i)))
       if (sortable.length === 0) return state
       const next = sortable[(sortable.indexOf(frame.sortColumn) + 1) % sortable.length]
       return withFrame(state, { ...frame, sortColumn: next, view: makeView(frame.screen, frame.filter, next), selected: 0, top: 0 })
@@ -153,6 +178,14 @@ function act(state: State, action: ActionName): State {
   }
 }
 
+/** One character of a chunk of keys as Ink would have reported it alone. */
+function keyOfChar(ch: string): { input: string; key: KeyFlags } {
+  if (ch === '\t') return { input: '', key: { tab: true } }
+  if (ch === '\r' || ch === '\n') return { input: '', key: { return: true } }
+  if (ch === '\u007f' || ch === '\b') return { input: '', key: { backspace: true } }
+  return { input: ch, key: {} }
+}
+
 export function reduce(state: State, action: Action): State {
   if (action.type === 'resize') {
     const next = { ...state, listHeight: action.listHeight }
@@ -168,6 +201,8 @@ export function reduce(state: State, action: Action): State {
     else return state
     return withFrame(state, { ...frame, filter, view: makeView(frame.screen, filter, frame.sortColumn), selected: 0, top: 0 })
   }
+  // Keys typed fast (or over a slow ssh link) arrive as one chunk, "jje": each is a key press.
+  if (input.length > 1 && !key.ctrl) return [...input].reduce((s, ch) => reduce(s, { type: 'key', ...keyOfChar(ch) }), state)
   if (state.help) return actionForKey(input, key) === 'quit' ? { ...state, quit: true } : { ...state, help: false }
   const name = actionForKey(input, key)
   return name === null ? state : act(state, name)

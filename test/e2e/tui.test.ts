@@ -1,17 +1,24 @@
 /**
  * The terminal UI in a real terminal: tmux runs `heapscope diff` on the
- * example pair at 120x36, the test waits for each screen before it sends the
+ * example pair, and `heapscope <file>`, at 120x36, the test waits for each screen before it sends the
  * next key, and reads the screen with capture-pane.
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { after, describe, it } from 'node:test'
+import { afterEach, describe, it } from 'node:test'
 import { cliPath, fixturePath } from '../helpers/paths.js'
 
-const SESSION = `heapscope-e2e-${process.pid}`
+let SESSION = `heapscope-e2e-${process.pid}`
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', args, { encoding: 'utf8' })
+}
+
+/** Runs heapscope with `args` in a new 120x36 tmux session; the shell says EXITED <code> after it. */
+function start(name: string, args: string[]): void {
+  SESSION = `heapscope-e2e-${process.pid}-${name}`
+  const command = [process.execPath, cliPath, ...args].map((a) => `'${a}'`).join(' ')
+  tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '36', `${command}; echo EXITED $?; sleep 60`)
 }
 
 async function screenShows(pattern: RegExp): Promise<string> {
@@ -25,19 +32,16 @@ async function screenShows(pattern: RegExp): Promise<string> {
 }
 
 describe('heapscope diff in a terminal', () => {
-  after(() => {
+  afterEach(() => {
     try {
       tmux('kill-session', '-t', SESSION)
     } catch {
-      // already gone: the app quit and the shell exited
+      // already gone
     }
   })
 
   it('shows the diff, drills into a group and an object, shows its retainer path, and quits', async () => {
-    const command = [process.execPath, cliPath, 'diff', fixturePath('example-before.heapsnapshot.gz'), fixturePath('example-after.heapsnapshot.gz')]
-      .map((a) => `'${a}'`)
-      .join(' ')
-    tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '36', `${command}; echo EXITED $?; sleep 60`)
+    start('diff', ['diff', fixturePath('example-before.heapsnapshot.gz'), fixturePath('example-after.heapsnapshot.gz')])
     const diff = await screenShows(/Diff by site/)
     assert.match(diff, /renderPage .*\+1\.0 MiB/)
     tmux('send-keys', '-t', SESSION, 'Enter')
@@ -45,6 +49,17 @@ describe('heapscope diff in a terminal', () => {
     tmux('send-keys', '-t', SESSION, 'Enter')
     const object = await screenShows(/References of Response @\d+/)
     assert.match(object, /path 1: .*responseCache -> Map @\d+ .*-> Response @\d+/)
+    tmux('send-keys', '-t', SESSION, 'q')
+    await screenShows(/EXITED 0/)
+  })
+  it('heapscope <file> opens the snapshot: Summary, then the dominator tree, expanded with e', async () => {
+    start('open', [fixturePath('node-basic.heapsnapshot.gz')])
+    await screenShows(/\[Summary\][\s\S]*Leaf\s+1,000/)
+    tmux('send-keys', '-t', SESSION, 'Tab')
+    const tree = await screenShows(/\[Dominators\][\s\S]*▸ /)
+    assert.match(tree, /Dominator tree/)
+    tmux('send-keys', '-t', SESSION, 'e')
+    await screenShows(/▾ .*\n  [▸ ] \S/)
     tmux('send-keys', '-t', SESSION, 'q')
     await screenShows(/EXITED 0/)
   })

@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { analyzeHeap, buildRetainers, diffSnapshots, findRetainerPaths, UsageError, type DiffGrouping, type RetainerPath } from '../../index.js'
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
 import { renderJson } from '../../report/json.js'
-import { useColor, type CliContext, type GlobalArgs } from '../context.js'
+import { opensTui, useColor, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
 import { checkInput, jsonOption, markdownOption, parseTop, redactOption } from '../options.js'
 import { createProgress } from '../progress.js'
@@ -54,6 +54,11 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       const files = [args.before, args.after, ...(args.final === undefined ? [] : [args.final])]
       if (files.filter((f) => f === '-').length > 1) throw new UsageError('only one snapshot can come from stdin (-)')
       for (const f of files) checkInput(f, ctx)
+      if (args.tui && opensTui(ctx, files) && args.json !== true && args.markdown !== true && args['fail-on-growth'] === undefined) {
+        const { runDiffTui } = await import('../../tui/run.js')
+        await runDiffTui(files, args.by, { open: ctx.openSnapshot, names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
+        return
+      }
       // One after the other: the peak is about the models, not the reads.
       const snapshots = []
       for (const file of files) {
@@ -70,13 +75,6 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       let diff
       try {
         const afterAnalysis = analyzeHeap(after, { onPhase: (p) => progress.phase(p) })
-        const interactive = args.tui && ctx.stdout.isTTY === true && args.json !== true && args.markdown !== true && args['fail-on-growth'] === undefined
-        if (interactive) {
-          progress.done()
-          const { runDiffTui } = await import('../../tui/run.js')
-          await runDiffTui(before, after, afterAnalysis, final, args.by, args.after, { redact: args.redact }, useColor(ctx.stdout, ctx.env, args.color))
-          return
-        }
         progress.phase('diff')
         diff = diffSnapshots(before, after, { afterAnalysis, ...(args.by === undefined ? {} : { groupBy: args.by }), ...(final === undefined ? {} : { final }) })
       } finally {

@@ -1,14 +1,15 @@
 /**
  * `heapscope open <file>`: explore one snapshot in the terminal UI
  * (Summary → class → instances → object, its retainer paths and dominator
- * subtree; Cycles; Detached). Without a terminal it prints the summary.
+ * tree; Dominators; Cycles; Detached). Without a terminal (or reading
+ * stdin) it prints the summary. `heapscope <file>` is the same command.
  */
 import type { Argv, CommandModule } from 'yargs'
 import { computeSnapshotSummary } from '../../index.js'
 import { renderSummaryText } from '../../report/summary.js'
-import { useColor, type CliContext, type GlobalArgs } from '../context.js'
+import { opensTui, useColor, type CliContext, type GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { fileArgument, redactOption } from '../options.js'
+import { checkInput, fileArgument, redactOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
@@ -25,13 +26,14 @@ export function openCommand(ctx: CliContext): CommandModule<GlobalArgs, OpenArgs
     describe: 'Explore a snapshot in the terminal UI',
     builder,
     async handler(args) {
-      const { snapshot, analysis } = await loadAnalyzed(args.file, ctx)
-      if (ctx.stdout.isTTY !== true) {
-        ctx.stdout.write(renderSummaryText(computeSnapshotSummary(snapshot, { analysis }), { file: args.file, top: 20, sort: 'size', redact: args.redact }))
+      checkInput(args.file, ctx)
+      if (opensTui(ctx, [args.file])) {
+        const { runSnapshotTui } = await import('../../tui/run.js')
+        await runSnapshotTui(args.file, { open: ctx.openSnapshot, names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
         return
       }
-      const { runSnapshotTui } = await import('../../tui/run.js')
-      await runSnapshotTui(snapshot, analysis, args.file, { redact: args.redact }, useColor(ctx.stdout, ctx.env, args.color))
+      const { snapshot, analysis } = await loadAnalyzed(args.file, ctx)
+      ctx.stdout.write(renderSummaryText(computeSnapshotSummary(snapshot, { analysis }), { file: args.file, top: 20, sort: 'size', redact: args.redact }))
     },
   }
 }

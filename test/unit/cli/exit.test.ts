@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { exitCodeFor, GateFailedError, oneLine, reportError } from '../../../src/cli/exit.js'
-import { GzipError, InputError, NodeNotFoundError, SnapshotFormatError, UsageError } from '../../../src/index.js'
+import { CancelledError, GzipError, InputError, NodeNotFoundError, SnapshotFormatError, UsageError } from '../../../src/index.js'
 import { Capture } from './io.js'
 
 describe('exit funnel', () => {
@@ -12,6 +12,7 @@ describe('exit funnel', () => {
     assert.equal(exitCodeFor(new SnapshotFormatError('f', 1, 'x', 'y')), 2)
     assert.equal(exitCodeFor(new GzipError('f', 'bad')), 2)
     assert.equal(exitCodeFor(new NodeNotFoundError('f', 5)), 2)
+    assert.equal(exitCodeFor(new CancelledError()), 130)
     assert.equal(exitCodeFor(new Error('bug')), 70)
     assert.equal(exitCodeFor('a string'), 70)
   })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { buildCli, main } from '../../../src/cli/main.js'
+import { buildCli, main, withDefaultCommand } from '../../../src/cli/main.js'
 import { InputError, SnapshotFormatError, UsageError } from '../../../src/index.js'
 import { testIo } from './io.js'
 import { nodeLikeSnapshot } from './tiny-snapshot.js'
@@ -57,6 +57,20 @@ describe('buildCli parsing', () => {
       assert.equal(doc.sort, 'count')
       assert.equal(doc.classes.length, rows)
     }
+  })
+
+  it('heapscope <file> is heapscope open <file>; a mistyped command stays a command', async () => {
+    assert.deepEqual(withDefaultCommand(['app.heapsnapshot']), ['open', 'app.heapsnapshot'])
+    assert.deepEqual(withDefaultCommand(['--no-color', 'x.heapsnapshot.gz']), ['--no-color', 'open', 'x.heapsnapshot.gz'])
+    assert.deepEqual(withDefaultCommand(['-']), ['open', '-'])
+    assert.deepEqual(withDefaultCommand(['summary', 'a.heapsnapshot']), ['summary', 'a.heapsnapshot'])
+    assert.deepEqual(withDefaultCommand(['sumary', 'a']), ['sumary', 'a'])
+    assert.deepEqual(withDefaultCommand(['--help']), ['--help'])
+    // Not a terminal: the summary, as `open` prints it without one.
+    const io = testIo(tiny)
+    assert.equal(await main(['a.heapsnapshot'], io), 0)
+    assert.deepEqual(io.opened, ['a.heapsnapshot'])
+    assert.match(io.stdout.text, /^Nodes +\d/m)
   })
 
   it('rejects unknown options and commands (strict)', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { currentFrame, initialState, reduce, type State } from '../../../src/tui/state.js'
-import type { Screen } from '../../../src/tui/screens.js'
+import { fromRows, type Screen } from '../../../src/tui/screens.js'
 
 function list(title: string, names: string[], child?: (i: number) => Screen): Screen {
   return {
@@ -12,7 +12,7 @@ function list(title: string, names: string[], child?: (i: number) => Screen): Sc
       { header: 'Name', align: 'left' },
       { header: 'Size', align: 'right' },
     ],
-    rows: names.map((n, i) => ({ cells: [n, String(i)], sort: [NaN, i], text: n })),
+    ...fromRows(names.map((n, i) => ({ cells: [n, String(i)], sort: [NaN, i], text: n }))),
     open: (row) => (child === undefined ? null : child(row)),
   }
 }
@@ -41,6 +41,15 @@ describe('tui reducer', () => {
     assert.equal(currentFrame(s).selected, 99)
     s = press(s, key('g'), key('k'))
     assert.equal(currentFrame(s).selected, 0)
+  })
+
+  it('takes keys that arrive in one chunk one by one', () => {
+    const s = press(start(), key('jjj'))
+    assert.equal(currentFrame(s).selected, 3)
+    assert.equal(currentFrame(press(s, key('\r\u007f'))).screen.title, 'one')
+    assert.equal(currentFrame(press(s, key('j\r'))).screen.title, 'child of 4')
+    assert.equal(press(start(), key('\t\t')).tab, 0)
+    assert.equal(press(start(), key('\t\tj')).tab, 0)
   })
 
   it('opens a row and goes back', () => {
