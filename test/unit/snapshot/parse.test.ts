@@ -269,4 +269,15 @@ describe('parser on real V8 snapshots', () => {
     assert.ok(seen.length > 1)
     assert.equal(seen[seen.length - 1], readFileSync(path).length)
   })
+  it('stops when its signal aborts while inflating, rejecting with the reason instead of an uncaught stream error', async () => {
+    for (const path of [fixturePath(REAL_FIXTURES[0]), fixturePath(REAL_FIXTURES[1])]) {
+      const controller = new AbortController()
+      const reason = new Error('stop here')
+      let calls = 0
+      const onProgress = (): void => {
+        if (++calls === 3) controller.abort(reason)
+      }
+      await assert.rejects(openSnapshot(path, { onProgress, signal: controller.signal, chunkSize: 1024 }), (err) => err === reason)
+    }
+  })
 })
