@@ -3,6 +3,7 @@
  * no locale lookups (output is the same on every machine, so tests and CI
  * diffs are stable: "," thousands separator, "." decimal point).
  */
+import { SYSTEM_DISTANCE } from '../index.js'
 
 const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'] as const
 
@@ -142,4 +143,17 @@ export function redactString(text: string): string {
  */
 export function displayString(text: string, max: number = DEFAULT_STRING_LIMIT): string {
   return truncate(escapeControlChars(text), max)
+}
+
+/**
+ * A distance as DevTools shows it: a number for objects reachable from the
+ * user's roots (window, global), `-` for the unreachable and for those
+ * reached only through V8's own roots (distance SYSTEM_DISTANCE and up; the
+ * raw value stays in JSON).
+ *
+ * @example
+ *   formatDistance(3) // '3'; formatDistance(100000004) // '-'; formatDistance(-5) // '-'
+ */
+export function formatDistance(distance: number): string {
+  return distance < 0 || distance >= SYSTEM_DISTANCE ? '-' : formatCount(distance)
 }

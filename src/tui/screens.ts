@@ -21,7 +21,7 @@ import {
   type Retainers,
   type Snapshot,
 } from '../index.js'
-import { formatBytes, formatCount } from '../report/format.js'
+import { formatBytes, formatCount, formatDistance } from '../report/format.js'
 import { diffNotes } from '../report/diff.js'
 import { edgeLabel, formatRetainerPath, nodeLabel } from '../report/objects.js'
 import { formatCyclePath } from '../report/cycles.js'
@@ -125,7 +125,7 @@ const OBJECT_COLUMNS: Column[] = [
 
 function objectCells(h: HeapContext, n: number, label: string): string[] {
   const d = h.a.distance[n]
-  return [label, formatBytes(h.a.shallowSize[n]), formatBytes(h.a.retainedSize[n]), d < 0 ? '-' : formatCount(d)]
+  return [label, formatBytes(h.a.shallowSize[n]), formatBytes(h.a.retainedSize[n]), formatDistance(d)]
 }
 
 function objectSortValue(h: HeapContext, n: number, column: number): number {

@@ -199,7 +199,10 @@ export function reduce(state: State, action: Action): State {
     if (key.backspace || key.delete) filter = filter.slice(0, -1)
     else if (input !== '' && !key.ctrl) filter += input
     else return state
-    return withFrame(state, { ...frame, filter, view: makeView(frame.screen, filter, frame.sortColumn), selected: 0, top: 0 })
+    // Typing narrows the rows already shown (same order); deleting starts over.
+    const needle = filter.toLowerCase()
+    const view = filter.startsWith(frame.filter) ? frame.view.filter((i) => frame.screen.text(i).toLowerCase().includes(needle)) : makeView(frame.screen, filter, frame.sortColumn)
+    return withFrame(state, { ...frame, filter, view, selected: 0, top: 0 })
   }
   // Keys typed fast (or over a slow ssh link) arrive as one chunk, "jje": each is a key press.
   if (input.length > 1 && !key.ctrl) return [...input].reduce((s, ch) => reduce(s, { type: 'key', ...keyOfChar(ch) }), state)

@@ -4,7 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import { buildRetainers } from '../../index.js'
-import { formatBytes } from '../../report/format.js'
+import { formatBytes, formatDistance } from '../../report/format.js'
 import { renderJson, JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorChainLabels, edgeLabel, nodeLabel, objectRow, resolveNodeId } from '../../report/objects.js'
 import { renderTable } from '../../report/table.js'
@@ -64,11 +64,11 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
         return
       }
       let out = `${nodeLabel(s, n, names)}  ${object.type}\n`
-      out += `  shallow ${formatBytes(object.selfSize)} (V8 self size ${formatBytes(object.rawSelfSize)}), retained ${formatBytes(object.retainedSize)}, distance ${object.distance}\n`
+      out += `  shallow ${formatBytes(object.selfSize)} (V8 self size ${formatBytes(object.rawSelfSize)}), retained ${formatBytes(object.retainedSize)}, distance ${formatDistance(object.distance)}\n`
       out += `\nReferences (${s.edgeCountOf(n)}):\n`
       out += renderTable([{ header: 'Edge' }, { header: 'Type' }, { header: 'Object', minWidth: 16 }, { header: 'Retained', align: 'right' }], edges.map((x, i) => [edgeLabel(s, s.firstEdge[n] + i), x.edgeType, x.toName, formatBytes(x.retainedSize)]))
       out += `\nRetainers (${r.firstRetainer[n + 1] - r.firstRetainer[n]}), nearest to the roots first:\n`
-      out += renderTable([{ header: 'Object', minWidth: 16 }, { header: 'Edge' }, { header: 'Type' }, { header: 'Distance', align: 'right' }], retainers.map((x) => [x.fromName, x.edge, x.edgeType, x.distance]))
+      out += renderTable([{ header: 'Object', minWidth: 16 }, { header: 'Edge' }, { header: 'Type' }, { header: 'Distance', align: 'right' }], retainers.map((x) => [x.fromName, x.edge, x.edgeType, formatDistance(x.distance)]))
       out += `\nDominators:\n  ${dominators.join('\n  ')}\n`
       ctx.stdout.write(out)
     },

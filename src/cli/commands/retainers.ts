@@ -5,7 +5,7 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import { buildRetainers, findRetainerPaths } from '../../index.js'
-import { formatBytes } from '../../report/format.js'
+import { formatBytes, formatDistance } from '../../report/format.js'
 import { renderJson, JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorChainLabels, formatRetainerPath, nodeLabel, objectRow, resolveNodeId, retainerPathJson } from '../../report/objects.js'
 import type { CliContext, GlobalArgs } from '../context.js'
@@ -47,7 +47,7 @@ export function retainersCommand(ctx: CliContext): CommandModule<GlobalArgs, Ret
         )
         return
       }
-      let out = `${nodeLabel(s, n, names)}: retained ${formatBytes(a.retainedSize[n])}, shallow ${formatBytes(a.shallowSize[n])}, distance ${a.distance[n]}\n`
+      let out = `${nodeLabel(s, n, names)}: retained ${formatBytes(a.retainedSize[n])}, shallow ${formatBytes(a.shallowSize[n])}, distance ${formatDistance(a.distance[n])}\n`
       if (paths.length === 0) out += 'Held by nothing but weak references: it goes at the next GC.\n'
       paths.forEach((p, i) => {
         out += `\nPath ${i + 1} (${p.edges.length} steps):\n  ${formatRetainerPath(s, p, names)}\n`

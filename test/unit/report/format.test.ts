@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { NO_DISTANCE, SYSTEM_DISTANCE } from '../../../src/index.js'
 import { describe, it } from 'node:test'
 import {
   codePointLength,
@@ -6,6 +7,7 @@ import {
   escapeControlChars,
   formatBytes,
   formatCount,
+  formatDistance,
   formatPercent,
   redactString,
   truncate,
@@ -36,6 +38,16 @@ describe('formatBytes', () => {
   })
   it('handles sizes past 2^32', () => {
     assert.equal(formatBytes(2 ** 33), '8.0 GiB')
+  })
+})
+
+describe('formatDistance', () => {
+  it('shows DevTools distances, and - for unreachable and system-only objects', () => {
+    assert.equal(formatDistance(0), '0')
+    assert.equal(formatDistance(1234), '1,234')
+    assert.equal(formatDistance(NO_DISTANCE), '-')
+    assert.equal(formatDistance(SYSTEM_DISTANCE), '-')
+    assert.equal(formatDistance(SYSTEM_DISTANCE + 3), '-')
   })
 })
 
