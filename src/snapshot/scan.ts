@@ -186,6 +186,15 @@ export class SnapshotScanner {
     }
   }
 
+  /** Skips a UTF-8 byte order mark (EF BB BF) at the very start, as editors on Windows write one. */
+  private async skipByteOrderMark(): Promise<void> {
+    // Byte by byte: chunks may split it. A partial mark is left to fail as "expected '{'".
+    for (const byte of [0xef, 0xbb, 0xbf]) {
+      if (!(await this.fill()) || this.buf[this.pos] !== byte) return
+      this.pos++
+    }
+  }
+
   /** The next non-whitespace byte, not consumed; undefined at the end of input. */
   private async peek(): Promise<number | undefined> {
     await this.skipWhitespace()
@@ -201,8 +210,9 @@ export class SnapshotScanner {
   // Top level
 
   async parse(): Promise<Snapshot> {
+    await this.skipByteOrderMark()
     const first = await this.peek()
-    if (first === undefined) this.fail("'{' (a heap snapshot is a JSON object)", 'end of file (the input is empty)')
+    if (first === undefined) this.fail("'{' (a heap snapshot is a JSON object)", this.base + this.pos === 0 ? 'end of file (the input is empty)' : 'end of file')
     if (first !== LBRACE) this.fail("'{' (a heap snapshot is a JSON object)")
     this.pos++
     const seen = new Set<string>()
@@ -283,7 +293,7 @@ export class SnapshotScanner {
         this.file,
         headerOffset,
         `node and edge counts that fit the file (at most ${bound} bytes of JSON)`,
-        `node_count ${l.nodeCount} and edge_count ${l.edgeCount}, which need at least ${claimedBytes} bytes`,
+        `node_count ${l.nodeCount} and edge_count ${l.edgeCount}, which need at least ${claimedBytes} bytes: the file is truncated, or its header is wrong`,
       )
     }
     this.nodeCapacity = bound === null ? Math.min(l.nodeCount, UNKNOWN_SIZE_START) : l.nodeCount

@@ -106,6 +106,13 @@ describe('parser on a hand-written snapshot', () => {
     checkTiny(await parseSnapshotChunks([gzipSync(bytes)], 'gz'))
   })
 
+  it('skips a UTF-8 byte order mark, even split across chunks', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(tinySnapshotJson())])
+    checkTiny(await parseSnapshotChunks([bytes], 'bom'))
+    checkTiny(await parseSnapshotChunks([bytes.subarray(0, 1), bytes.subarray(1, 2), bytes.subarray(2)], 'bom'))
+    await assert.rejects(parseSnapshotChunks([Buffer.from([0xef, 0xbb])], 'half'), /expected '\{'.* at byte 2, found end of file$/)
+  })
+
   it('reports each truncation as a format error, never a crash or a partial model', async () => {
     const text = tinySnapshotJson().trimEnd()
     for (let cut = 0; cut < text.length; cut++) {
