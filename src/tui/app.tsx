@@ -4,7 +4,7 @@
  * visible rows are rendered; the layout follows the terminal's size.
  */
 import { Box, Text, render, useApp, useInput, useStdout } from 'ink'
-import { useEffect, useReducer, useState } from 'react'
+import { useEffect, useReducer, useState, type ReactNode } from 'react'
 import { CancelledError } from '../index.js'
 import { formatCount } from '../report/format.js'
 import { renderProgressLine } from '../report/progress.js'
@@ -81,6 +81,25 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
   const others = widths.slice(1).reduce((a, w) => a + w + 2, 0)
   widths[0] = Math.max(10, width - others - 2)
   const line = (cells: string[]): string => cells.map((c, i) => pad(c, widths[i], screen.columns[i].align)).join('  ')
+  // A row with its signed cells coloured: growth red, shrinking green (colour carries the sign's meaning only).
+  const colouredRow = (cells: string[]) => {
+    const text = fit(line(cells), width)
+    if (!color || !screen.columns.some((c) => c.signed === true)) return text
+    const parts: ReactNode[] = []
+    let at = 0
+    let start = 0
+    cells.forEach((c, i) => {
+      const cellWidth = widths[i]
+      if (screen.columns[i].signed === true && at + cellWidth <= text.length && (c.startsWith('+') || c.startsWith('-'))) {
+        parts.push(<Text key={`t${i}`}>{text.slice(start, at)}</Text>)
+        parts.push(<Text key={`c${i}`} color={c.startsWith('+') ? 'red' : 'green'}>{text.slice(at, at + cellWidth)}</Text>)
+        start = at + cellWidth
+      }
+      at += cellWidth + 2
+    })
+    parts.push(<Text key="end">{text.slice(start)}</Text>)
+    return parts
+  }
   const accent = color ? 'cyan' : undefined
 
   if (state.help) {
@@ -112,7 +131,7 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
         const selected = frame.top + i === frame.selected
         return (
           <Text key={r} inverse={selected}>
-            {fit(line(cells[i]), width)}
+            {colouredRow(cells[i])}
           </Text>
         )
       })}

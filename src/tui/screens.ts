@@ -30,6 +30,8 @@ import type { NodeNameOptions } from '../report/node-name.js'
 export interface Column {
   header: string
   align: 'left' | 'right'
+  /** a signed change: `+…` is drawn in red (growth), `-…` in green, when colour is on */
+  signed?: boolean
 }
 
 /** One row, for screens that build their rows up front (a few thousand at most). */
@@ -274,7 +276,7 @@ export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGr
       { header: 'New', align: 'right' },
       { header: 'New size', align: 'right' },
       { header: 'Freed', align: 'right' },
-      { header: 'Net', align: 'right' },
+      { header: 'Net', align: 'right', signed: true },
       { header: 'Retained', align: 'right' },
     ],
     ...fromRows(d.groups.map((g) => ({
