@@ -192,15 +192,21 @@ interface RootProps {
 export function Root({ load, initialFiles, color, columns, rows, onLoadError }: RootProps) {
   const [files, setFiles] = useState(initialFiles)
   const [initial, setInitial] = useState<State | null>(null)
+  const [failed, setFailed] = useState(false)
   const [controller] = useState(() => new AbortController())
   const { exit } = useApp()
   const { stdout } = useStdout()
   useEffect(() => {
     load((next) => setFiles(next), controller.signal).then(setInitial, (err: unknown) => {
       onLoadError(err)
-      exit()
+      setFailed(true)
     })
   }, [])
+  // Clear the loading lines, then exit: the CLI prints the error alone.
+  useEffect(() => {
+    if (failed) exit()
+  }, [failed])
+  if (failed) return null
   if (initial === null) return <Loading files={files} width={stdout?.columns ?? columns} cancel={() => controller.abort(new CancelledError('cancelled while loading'))} />
   return <App initial={initial} color={color} columns={columns} rows={rows} />
 }

@@ -5,6 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { afterEach, describe, it } from 'node:test'
 import { cliPath, fixturePath } from '../helpers/paths.js'
 
@@ -62,5 +65,18 @@ describe('heapscope diff in a terminal', () => {
     await screenShows(/▾ .*\n  [▸ ] \S/)
     tmux('send-keys', '-t', SESSION, 'q')
     await screenShows(/EXITED 0/)
+  })
+  it('a snapshot that cannot be read ends the UI with one error line and exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'heapscope-tui-'))
+    const cut = join(dir, 'cut.heapsnapshot.gz')
+    writeFileSync(cut, readFileSync(fixturePath('node-basic.heapsnapshot.gz')).subarray(0, 20_000))
+    try {
+      start('bad', [cut])
+      const screen = await screenShows(/EXITED 2/)
+      assert.match(screen, /^heapscope: .*cut\.heapsnapshot\.gz: corrupt or truncated gzip data.*\nEXITED 2/m)
+      assert.doesNotMatch(screen, /loading/, 'the loading lines are cleared')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
