@@ -20,7 +20,7 @@
  * the component, on a graphology graph of just that component) and the
  * references from outside that keep it alive.
  */
-import { DirectedGraph } from 'graphology'
+import { graphology } from './graphology.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import { sumOutermostRetained } from './aggregates.js'
 import { buildDominatorTree } from './dominator-tree.js'
@@ -260,6 +260,7 @@ function describe(
  * graphology graph, and a BFS from the anchor stops at the first edge back.
  */
 function shortestCycle(s: Snapshot, anchor: number, component: Int32Array, c: number, edgeUsed: Uint8Array, maxGraphNodes: number): CycleStep[] {
+  const { DirectedGraph } = graphology()
   const g = new DirectedGraph<Record<string, never>, { edge: number }>()
   const key = (n: number): string => String(n)
   // Copy the component around the anchor, breadth first, up to maxGraphNodes members.

@@ -7,7 +7,7 @@
  *   roots, over non-weak edges.
  * - dominated: the object's dominator subtree, `depth` levels down.
  */
-import { DirectedGraph, MultiDirectedGraph } from 'graphology'
+import { graphology } from './graphology.js'
 import type { AbstractGraph as Graph } from 'graphology-types'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { DominatorTree } from './dominator-tree.js'
@@ -46,7 +46,7 @@ function addObject(g: Graph, s: Snapshot, a: HeapAnalysis, n: number): string {
 export function retainerSubgraph(s: Snapshot, a: HeapAnalysis, r: Retainers, n: number, options: SubgraphOptions = {}): Graph {
   const depth = options.depth ?? 3
   const maxNodes = options.maxNodes ?? 2000
-  const g = new MultiDirectedGraph()
+  const g = new (graphology().MultiDirectedGraph)()
   const weak = s.edgeTypes.weak
   let frontier = [n]
   addObject(g, s, a, n)
@@ -78,7 +78,7 @@ export function retainerSubgraph(s: Snapshot, a: HeapAnalysis, r: Retainers, n: 
 export function dominatedSubgraph(s: Snapshot, a: HeapAnalysis, tree: DominatorTree, n: number, options: SubgraphOptions = {}): Graph {
   const depth = options.depth ?? 3
   const maxNodes = options.maxNodes ?? 2000
-  const g = new DirectedGraph()
+  const g = new (graphology().DirectedGraph)()
   addObject(g, s, a, n)
   let frontier = [n]
   for (let level = 0; level < depth && frontier.length > 0; level++) {

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import type { Argv, CommandModule } from 'yargs'
 import { buildDominatorTree, buildRetainers, dominatedSubgraph, InputError, retainerSubgraph } from '../../index.js'
-import { writeGraph, type GraphFormat } from '../../report/graph-export.js'
+import type { GraphFormat } from '../../report/graph-export.js'
 import { resolveNodeId } from '../../report/objects.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
@@ -41,6 +41,8 @@ export function exportCommand(ctx: CliContext): CommandModule<GlobalArgs, Export
         args.what === 'retainers'
           ? retainerSubgraph(s, a, buildRetainers(s), n, options)
           : dominatedSubgraph(s, a, buildDominatorTree(s, a.dominators, a.retainedSize), n, options)
+      // Loaded here: only export needs the GEXF/GraphML writers.
+      const { writeGraph } = await import('../../report/graph-export.js')
       const text = writeGraph(graph, args.format)
       if (args.o === '-') {
         ctx.stdout.write(text)
