@@ -107,7 +107,7 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
       <Box flexDirection="column">
         <Text bold>heapscope — keys</Text>
         {KEYMAP.map((k) => (
-          <Text key={k.action}>{`  ${k.keys.padEnd(8)} ${k.description}`}</Text>
+          <Text key={k.action}>{fit(`  ${k.keys.padEnd(8)} ${k.description}`, width)}</Text>
         ))}
         <Text dimColor>any key: back</Text>
       </Box>
