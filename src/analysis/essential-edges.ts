@@ -32,45 +32,110 @@ export function hasBit(bits: Uint32Array, i: number): boolean {
  * The name V8 gives the two internal edges of a WeakMap entry:
  * "<index> / part of key (K @1) -> value (V @2) pair in WeakMap (table @3)".
  * The part after the index is the same on the table's edge and the key's.
+ * matchEphemeronName decides exactly what this regex decides, without it.
  */
-const EPHEMERON_NAME = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/
+export const EPHEMERON_NAME = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/
+
+const KEY_PART = ' / part of key ('
+const VALUE_PART = ') -> value ('
+const TABLE_PART = ' pair in WeakMap (table @'
+
+function isDigitAt(str: string, i: number): boolean {
+  const c = str.charCodeAt(i) // NaN outside the string
+  return c >= 0x30 && c <= 0x39
+}
+
+/**
+ * Whether `str` matches EPHEMERON_NAME; if so, the index where its `pair`
+ * group starts (after the leading digits), else -1. The regex's fixed parts
+ * pin everything but the two `.*?` names: from the start, the index and
+ * " / part of key ("; from the end, ")", the table id's digits (a maximal run:
+ * '@' comes before them), " pair in WeakMap (table @", and " @<digits>)". In
+ * between, the key name, " @<digits>) -> value (" and the value name: it
+ * matches when some ") -> value (" there has " @<digits>" just before it.
+ * `.` matches anything but a line terminator, and the fixed parts hold none,
+ * so a string with one never matches.
+ */
+export function matchEphemeronName(str: string): number {
+  const len = str.length
+  let i = 0
+  while (isDigitAt(str, i)) i++
+  if (i === 0 || !str.startsWith(KEY_PART, i)) return -1
+  const pairStart = i
+  const keyStart = i + KEY_PART.length
+  if (str.charCodeAt(len - 1) !== 0x29) return -1 // ')'
+  let j = len - 1
+  while (isDigitAt(str, j - 1)) j--
+  if (j === len - 1) return -1
+  const tableStart = j - TABLE_PART.length
+  if (tableStart < keyStart || !str.startsWith(TABLE_PART, tableStart)) return -1
+  // " @<digits>)" before " pair in WeakMap": the value's id.
+  let k = tableStart - 1
+  if (str.charCodeAt(k) !== 0x29) return -1
+  while (isDigitAt(str, k - 1)) k--
+  if (k === tableStart - 1 || k - 2 < keyStart || str.charCodeAt(k - 1) !== 0x40 || str.charCodeAt(k - 2) !== 0x20) return -1
+  const valueEnd = k - 2 // the value's name ends here
+  // " @<digits>) -> value (" somewhere between the key's name and the value's.
+  let found = false
+  for (let m = str.indexOf(VALUE_PART, keyStart); m >= 0 && m + VALUE_PART.length <= valueEnd; m = str.indexOf(VALUE_PART, m + 1)) {
+    let d = m
+    while (isDigitAt(str, d - 1)) d--
+    if (d < m && d - 2 >= keyStart && str.charCodeAt(d - 1) === 0x40 && str.charCodeAt(d - 2) === 0x20) {
+      found = true
+      break
+    }
+  }
+  if (!found) return -1
+  for (let c = keyStart; c < tableStart; c++) {
+    const ch = str.charCodeAt(c)
+    if (ch === 0x0a || ch === 0x0d || ch === 0x2028 || ch === 0x2029) return -1
+  }
+  return pairStart
+}
 
 /**
  * Parses WeakMap ephemeron edge names once per string index. Only internal
- * edges are asked about, so the regex runs once per distinct internal name.
+ * edges are asked about, so each distinct internal name is parsed once.
  */
 export class EphemeronNames {
   /** 0 not parsed yet, 1 not an ephemeron name, 2 an ephemeron name */
-  private readonly state: Uint8Array
-  private readonly tableIds = new Map<number, number>()
-  private readonly pairs = new Map<number, string>()
+  readonly state: Uint8Array
+  /** the table's node id, for names whose state is 2 */
+  readonly tableId: Float64Array
 
   constructor(private readonly strings: string[]) {
     this.state = new Uint8Array(strings.length)
+    this.tableId = new Float64Array(strings.length)
   }
 
-  private parse(nameIndex: number): boolean {
+  /** Parses string `nameIndex` and returns its state (1 or 2). */
+  parse(nameIndex: number): number {
     const state = this.state[nameIndex]
-    if (state !== 0) return state === 2
-    const match = EPHEMERON_NAME.exec(this.strings[nameIndex])
-    if (match === null || match.groups === undefined) {
+    if (state !== 0) return state
+    const str = this.strings[nameIndex]
+    if (matchEphemeronName(str) < 0) {
       this.state[nameIndex] = 1
-      return false
+      return 1
     }
+    let j = str.length - 1
+    while (isDigitAt(str, j - 1)) j--
+    this.tableId[nameIndex] = Number(str.slice(j, str.length - 1))
     this.state[nameIndex] = 2
-    this.tableIds.set(nameIndex, Number(match.groups.tableId))
-    this.pairs.set(nameIndex, match.groups.pair)
-    return true
+    return 2
   }
 
   /** The WeakMap table's node id named by this edge name, or -1 if it is not an ephemeron edge. */
   tableIdOf(nameIndex: number): number {
-    return this.parse(nameIndex) ? (this.tableIds.get(nameIndex) as number) : -1
+    return this.parse(nameIndex) === 2 ? this.tableId[nameIndex] : -1
   }
 
   /** The key/value/table part shared by both edges of one WeakMap entry, or null. */
   pairOf(nameIndex: number): string | null {
-    return this.parse(nameIndex) ? (this.pairs.get(nameIndex) as string) : null
+    if (this.parse(nameIndex) !== 2) return null
+    const str = this.strings[nameIndex]
+    let i = 0
+    while (isDigitAt(str, i)) i++
+    return str.slice(i)
   }
 }
 
@@ -128,6 +193,8 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
   const shortcut = s.edgeTypes.shortcut
   const internal = s.edgeTypes.internal
   const ephemerons = new EphemeronNames(s.strings)
+  const ephemeronState = ephemerons.state
+  const ephemeronTable = ephemerons.tableId
   const bits = new Uint32Array((s.edgeCount + 31) >>> 5)
   for (let n = 0, nodeCount = s.nodeCount; n < nodeCount; n++) {
     const fromPageOwned = pageOwned[n]
@@ -135,7 +202,13 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
       const t = edgeType[e]
       if (t === weak) continue
-      if (t === internal && ephemerons.tableIdOf(edgeNameOrIndex[e]) === nodeId[n]) continue
+      if (t === internal) {
+        // The edge from a WeakMap's table to a value (EphemeronNames, inlined).
+        const name = edgeNameOrIndex[e]
+        let state = ephemeronState[name]
+        if (state === 0) state = ephemerons.parse(name)
+        if (state === 2 && ephemeronTable[name] === nodeId[n]) continue
+      }
       const target = edgeTarget[e]
       if (target === n) continue
       if (!isRoot) {
