@@ -32,13 +32,8 @@ export function hasBit(bits: Uint32Array, i: number): boolean {
  * The name V8 gives the two internal edges of a WeakMap entry:
  * "<index> / part of key (K @1) -> value (V @2) pair in WeakMap (table @3)".
  * The part after the index is the same on the table's edge and the key's.
- * matchEphemeronName decides exactly what this regex decides, without it.
  */
-export const EPHEMERON_NAME = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/
-
-const KEY_PART = ' / part of key ('
-const VALUE_PART = ') -> value ('
-const TABLE_PART = ' pair in WeakMap (table @'
+const EPHEMERON_NAME = /^\d+ \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\)$/
 
 function isDigitAt(str: string, i: number): boolean {
   const c = str.charCodeAt(i) // NaN outside the string
@@ -46,56 +41,10 @@ function isDigitAt(str: string, i: number): boolean {
 }
 
 /**
- * Whether `str` matches EPHEMERON_NAME; if so, the index where its `pair`
- * group starts (after the leading digits), else -1. The regex's fixed parts
- * pin everything but the two `.*?` names: from the start, the index and
- * " / part of key ("; from the end, ")", the table id's digits (a maximal run:
- * '@' comes before them), " pair in WeakMap (table @", and " @<digits>)". In
- * between, the key name, " @<digits>) -> value (" and the value name: it
- * matches when some ") -> value (" there has " @<digits>" just before it.
- * `.` matches anything but a line terminator, and the fixed parts hold none,
- * so a string with one never matches.
- */
-export function matchEphemeronName(str: string): number {
-  const len = str.length
-  let i = 0
-  while (isDigitAt(str, i)) i++
-  if (i === 0 || !str.startsWith(KEY_PART, i)) return -1
-  const pairStart = i
-  const keyStart = i + KEY_PART.length
-  if (str.charCodeAt(len - 1) !== 0x29) return -1 // ')'
-  let j = len - 1
-  while (isDigitAt(str, j - 1)) j--
-  if (j === len - 1) return -1
-  const tableStart = j - TABLE_PART.length
-  if (tableStart < keyStart || !str.startsWith(TABLE_PART, tableStart)) return -1
-  // " @<digits>)" before " pair in WeakMap": the value's id.
-  let k = tableStart - 1
-  if (str.charCodeAt(k) !== 0x29) return -1
-  while (isDigitAt(str, k - 1)) k--
-  if (k === tableStart - 1 || k - 2 < keyStart || str.charCodeAt(k - 1) !== 0x40 || str.charCodeAt(k - 2) !== 0x20) return -1
-  const valueEnd = k - 2 // the value's name ends here
-  // " @<digits>) -> value (" somewhere between the key's name and the value's.
-  let found = false
-  for (let m = str.indexOf(VALUE_PART, keyStart); m >= 0 && m + VALUE_PART.length <= valueEnd; m = str.indexOf(VALUE_PART, m + 1)) {
-    let d = m
-    while (isDigitAt(str, d - 1)) d--
-    if (d < m && d - 2 >= keyStart && str.charCodeAt(d - 1) === 0x40 && str.charCodeAt(d - 2) === 0x20) {
-      found = true
-      break
-    }
-  }
-  if (!found) return -1
-  for (let c = keyStart; c < tableStart; c++) {
-    const ch = str.charCodeAt(c)
-    if (ch === 0x0a || ch === 0x0d || ch === 0x2028 || ch === 0x2029) return -1
-  }
-  return pairStart
-}
-
-/**
  * Parses WeakMap ephemeron edge names once per string index. Only internal
- * edges are asked about, so each distinct internal name is parsed once.
+ * edges are asked about, so each distinct internal name is parsed once. The
+ * results are in two typed arrays (not Maps): V8 writes a distinct name for
+ * every WeakMap entry, so there are as many as entries.
  */
 export class EphemeronNames {
   /** 0 not parsed yet, 1 not an ephemeron name, 2 an ephemeron name */
@@ -113,7 +62,8 @@ export class EphemeronNames {
     const state = this.state[nameIndex]
     if (state !== 0) return state
     const str = this.strings[nameIndex]
-    if (matchEphemeronName(str) < 0) {
+    // test(), not exec(): no match object to allocate. The table id is the digits before the final ')'.
+    if (!EPHEMERON_NAME.test(str)) {
       this.state[nameIndex] = 1
       return 1
     }
