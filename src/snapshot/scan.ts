@@ -390,6 +390,15 @@ export class SnapshotScanner {
     const fieldCount = l.nodeFieldCount
     const typeCount = l.nodeTypeNames.length
     const claimed = l.nodeCount
+    const standard =
+      fieldCount === 7 &&
+      kinds[0] === NodeField.Type &&
+      kinds[1] === NodeField.Name &&
+      kinds[2] === NodeField.Id &&
+      kinds[3] === NodeField.SelfSize &&
+      kinds[4] === NodeField.EdgeCount &&
+      kinds[5] === NodeField.TraceNodeId &&
+      kinds[6] === NodeField.Detachedness
     let state = this.numState
     let value = this.numValue
     let field = this.numField
@@ -488,7 +497,66 @@ export class SnapshotScanner {
           // "v,v,...,v\n,": as for edges (scanEdgesChunk). A record it gives up on
           // may have stored some of its fields; the byte loop stores them again.
           let j = i + 1
-          records: while (j + FAST_MARGIN <= len && n < capacity) {
+          // V8's usual layout (type, name, id, self_size, edge_count, trace_node_id,
+          // detachedness), unrolled; a record it gives up on stores nothing.
+          while (standard && j + FAST_MARGIN <= len && n < capacity) {
+            let d = 0
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let type = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) type = type * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let name = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) name = name * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let id = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) id = id * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let selfSize = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) selfSize = selfSize * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let edgeCount = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) edgeCount = edgeCount * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let traceNodeId = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) traceNodeId = traceNodeId * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let detachedness = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) detachedness = detachedness * 10 + (d - ZERO)
+            while (d === NEWLINE) d = buf[++j]
+            if (d !== COMMA) break
+            j++
+            if (type >= typeCount) break
+            nodeType[n] = type
+            nodeName[n] = name
+            nodeId[n] = id
+            nodeSelfSize[n] = selfSize
+            firstEdge[n + 1] = edgeCount
+            nodeTraceNodeId[n] = traceNodeId
+            nodeDetachedness[n] = detachedness
+            n++
+            i = j - 1 // the ',' after the record: the byte loop goes on from there
+          }
+          // Any other layout.
+          records: while (!standard && j + FAST_MARGIN <= len && n < capacity) {
             for (let f = 0; f < fieldCount; f++) {
               let d = buf[j]
               if (d < ZERO || d > NINE) break records

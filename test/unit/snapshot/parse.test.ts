@@ -302,6 +302,12 @@ describe('parser record fast paths', () => {
     .replace('"NODES"', v8Style(raw.nodes, 7))
     .replace('"EDGES"', v8Style(raw.edges, 3))
   const bytes = Buffer.from(text)
+  // The same without detachedness: a layout the unrolled node path does not take.
+  const meta6 = { ...raw.snapshot.meta, node_fields: raw.snapshot.meta.node_fields.slice(0, 6), node_types: raw.snapshot.meta.node_types.slice(0, 6) }
+  const text6 = JSON.stringify({ ...raw, snapshot: { ...raw.snapshot, meta: meta6 }, nodes: 'NODES', edges: 'EDGES' })
+    .replace('"NODES"', v8Style(raw.nodes.filter((_: number, k: number) => k % 7 !== 6), 6))
+    .replace('"EDGES"', v8Style(raw.edges.map((v: number, k: number) => (k % 3 === 2 ? (v / 7) * 6 : v)), 3))
+  const bytes6 = Buffer.from(text6)
   const inChunks = (b: Buffer, size: number): Buffer[] => {
     const chunks: Buffer[] = []
     for (let k = 0; k < b.length; k += size) chunks.push(b.subarray(k, k + size))
@@ -313,6 +319,9 @@ describe('parser record fast paths', () => {
     assert.ok(!whole.startsWith('error'), whole)
     assert.equal(whole, await outcome(parseSnapshotChunks(inChunks(bytes, 7), 'v8')))
     assert.equal(whole, await outcome(parseSnapshotChunks([Buffer.from(JSON.stringify(raw))], 'v8')))
+    const whole6 = await outcome(parseSnapshotChunks([bytes6], 'v8'))
+    assert.ok(!whole6.startsWith('error'), whole6)
+    assert.equal(whole6, await outcome(parseSnapshotChunks(inChunks(bytes6, 7), 'v8')))
   })
 
   it('agree with the byte loop on mutated records: the same model or the same error', async () => {
@@ -323,9 +332,11 @@ describe('parser record fast paths', () => {
       fc.asyncProperty(
         fc.array(fc.tuple(fc.integer({ min: start, max: end }), fc.nat(alphabet.length - 1)), { minLength: 1, maxLength: 4 }),
         async (mutations) => {
-          const copy = Buffer.from(bytes)
-          for (const [at, k] of mutations) copy[at] = alphabet[k]
-          assert.equal(await outcome(parseSnapshotChunks([copy], 'm')), await outcome(parseSnapshotChunks(inChunks(copy, 7), 'm')))
+          for (const original of [bytes, bytes6]) {
+            const copy = Buffer.from(original)
+            for (const [at, k] of mutations) copy[at] = alphabet[k]
+            assert.equal(await outcome(parseSnapshotChunks([copy], 'm')), await outcome(parseSnapshotChunks(inChunks(copy, 7), 'm')))
+          }
         },
       ),
       { numRuns: 300, seed: 7 },
