@@ -33,44 +33,59 @@ export function hasBit(bits: Uint32Array, i: number): boolean {
  * "<index> / part of key (K @1) -> value (V @2) pair in WeakMap (table @3)".
  * The part after the index is the same on the table's edge and the key's.
  */
-const EPHEMERON_NAME = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/
+const EPHEMERON_NAME = /^\d+ \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @\d+\)$/
+
+function isDigitAt(str: string, i: number): boolean {
+  const c = str.charCodeAt(i) // NaN outside the string
+  return c >= 0x30 && c <= 0x39
+}
 
 /**
  * Parses WeakMap ephemeron edge names once per string index. Only internal
- * edges are asked about, so the regex runs once per distinct internal name.
+ * edges are asked about, so each distinct internal name is parsed once. The
+ * results are in two typed arrays (not Maps): V8 writes a distinct name for
+ * every WeakMap entry, so there are as many as entries.
  */
 export class EphemeronNames {
   /** 0 not parsed yet, 1 not an ephemeron name, 2 an ephemeron name */
-  private readonly state: Uint8Array
-  private readonly tableIds = new Map<number, number>()
-  private readonly pairs = new Map<number, string>()
+  readonly state: Uint8Array
+  /** the table's node id, for names whose state is 2 */
+  readonly tableId: Float64Array
 
   constructor(private readonly strings: string[]) {
     this.state = new Uint8Array(strings.length)
+    this.tableId = new Float64Array(strings.length)
   }
 
-  private parse(nameIndex: number): boolean {
+  /** Parses string `nameIndex` and returns its state (1 or 2). */
+  parse(nameIndex: number): number {
     const state = this.state[nameIndex]
-    if (state !== 0) return state === 2
-    const match = EPHEMERON_NAME.exec(this.strings[nameIndex])
-    if (match === null || match.groups === undefined) {
+    if (state !== 0) return state
+    const str = this.strings[nameIndex]
+    // test(), not exec(): no match object to allocate. The table id is the digits before the final ')'.
+    if (!EPHEMERON_NAME.test(str)) {
       this.state[nameIndex] = 1
-      return false
+      return 1
     }
+    let j = str.length - 1
+    while (isDigitAt(str, j - 1)) j--
+    this.tableId[nameIndex] = Number(str.slice(j, str.length - 1))
     this.state[nameIndex] = 2
-    this.tableIds.set(nameIndex, Number(match.groups.tableId))
-    this.pairs.set(nameIndex, match.groups.pair)
-    return true
+    return 2
   }
 
   /** The WeakMap table's node id named by this edge name, or -1 if it is not an ephemeron edge. */
   tableIdOf(nameIndex: number): number {
-    return this.parse(nameIndex) ? (this.tableIds.get(nameIndex) as number) : -1
+    return this.parse(nameIndex) === 2 ? this.tableId[nameIndex] : -1
   }
 
   /** The key/value/table part shared by both edges of one WeakMap entry, or null. */
   pairOf(nameIndex: number): string | null {
-    return this.parse(nameIndex) ? (this.pairs.get(nameIndex) as string) : null
+    if (this.parse(nameIndex) !== 2) return null
+    const str = this.strings[nameIndex]
+    let i = 0
+    while (isDigitAt(str, i)) i++
+    return str.slice(i)
   }
 }
 
@@ -128,6 +143,8 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
   const shortcut = s.edgeTypes.shortcut
   const internal = s.edgeTypes.internal
   const ephemerons = new EphemeronNames(s.strings)
+  const ephemeronState = ephemerons.state
+  const ephemeronTable = ephemerons.tableId
   const bits = new Uint32Array((s.edgeCount + 31) >>> 5)
   for (let n = 0, nodeCount = s.nodeCount; n < nodeCount; n++) {
     const fromPageOwned = pageOwned[n]
@@ -135,7 +152,13 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
       const t = edgeType[e]
       if (t === weak) continue
-      if (t === internal && ephemerons.tableIdOf(edgeNameOrIndex[e]) === nodeId[n]) continue
+      if (t === internal) {
+        // The edge from a WeakMap's table to a value (EphemeronNames, inlined).
+        const name = edgeNameOrIndex[e]
+        let state = ephemeronState[name]
+        if (state === 0) state = ephemerons.parse(name)
+        if (state === 2 && ephemeronTable[name] === nodeId[n]) continue
+      }
       const target = edgeTarget[e]
       if (target === n) continue
       if (!isRoot) {

@@ -39,6 +39,13 @@ const LBRACE = 0x7b
 const RBRACE = 0x7d
 const ZERO = 0x30
 const NINE = 0x39
+const NEWLINE = 0x0a
+/**
+ * The record fast paths run only while this many bytes are left in the chunk,
+ * so that a valid record (at most 7 fields of 10 digits, here) never reaches
+ * its end; an overlong number just stops at the end (undefined is no digit).
+ */
+const FAST_MARGIN = 128
 
 /** The `snapshot` header is small; anything bigger is not a heap snapshot header. */
 const MAX_HEADER_BYTES = 64 * 1024 * 1024
@@ -393,6 +400,15 @@ export class SnapshotScanner {
     const fieldCount = l.nodeFieldCount
     const typeCount = l.nodeTypeNames.length
     const claimed = l.nodeCount
+    const standard =
+      fieldCount === 7 &&
+      kinds[0] === NodeField.Type &&
+      kinds[1] === NodeField.Name &&
+      kinds[2] === NodeField.Id &&
+      kinds[3] === NodeField.SelfSize &&
+      kinds[4] === NodeField.EdgeCount &&
+      kinds[5] === NodeField.TraceNodeId &&
+      kinds[6] === NodeField.Detachedness
     let state = this.numState
     let value = this.numValue
     let field = this.numField
@@ -486,6 +502,110 @@ export class SnapshotScanner {
           this.fail('a number in the nodes array')
         }
         state = NumState.ExpectValue
+        if (field === 0) {
+          // Fast path for whole records well inside the chunk, in V8's own form
+          // "v,v,...,v\n,": as for edges (scanEdgesChunk). A record it gives up on
+          // may have stored some of its fields; the byte loop stores them again.
+          let j = i + 1
+          // V8's usual layout (type, name, id, self_size, edge_count, trace_node_id,
+          // detachedness), unrolled; a record it gives up on stores nothing.
+          while (standard && j + FAST_MARGIN <= len && n < capacity) {
+            let d = 0
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let type = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) type = type * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let name = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) name = name * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let id = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) id = id * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let selfSize = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) selfSize = selfSize * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let edgeCount = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) edgeCount = edgeCount * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let traceNodeId = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) traceNodeId = traceNodeId * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            j++
+            d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let detachedness = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) detachedness = detachedness * 10 + (d - ZERO)
+            while (d === NEWLINE) d = buf[++j]
+            if (d !== COMMA) break
+            j++
+            if (type >= typeCount) break
+            nodeType[n] = type
+            nodeName[n] = name
+            nodeId[n] = id
+            nodeSelfSize[n] = selfSize
+            firstEdge[n + 1] = edgeCount
+            nodeTraceNodeId[n] = traceNodeId
+            nodeDetachedness[n] = detachedness
+            n++
+            i = j - 1 // the ',' after the record: the byte loop goes on from there
+          }
+          // Any other layout.
+          records: while (!standard && j + FAST_MARGIN <= len && n < capacity) {
+            for (let f = 0; f < fieldCount; f++) {
+              let d = buf[j]
+              if (d < ZERO || d > NINE) break records
+              let v = d - ZERO
+              while ((d = buf[++j]) >= ZERO && d <= NINE) v = v * 10 + (d - ZERO)
+              if (f === fieldCount - 1) {
+                while (d === NEWLINE) d = buf[++j]
+              }
+              if (d !== COMMA) break records
+              j++
+              switch (kinds[f]) {
+                case NodeField.Type:
+                  if (v >= typeCount) break records
+                  nodeType[n] = v
+                  break
+                case NodeField.Name:
+                  nodeName[n] = v
+                  break
+                case NodeField.Id:
+                  nodeId[n] = v
+                  break
+                case NodeField.SelfSize:
+                  nodeSelfSize[n] = v
+                  break
+                case NodeField.EdgeCount:
+                  firstEdge[n + 1] = v
+                  break
+                case NodeField.TraceNodeId:
+                  nodeTraceNodeId[n] = v
+                  break
+                case NodeField.Detachedness:
+                  nodeDetachedness[n] = v
+                  break
+              }
+            }
+            n++
+            i = j - 1 // the ',' after the record: the byte loop goes on from there
+          }
+        }
       } else if (c === RBRACKET) {
         if (state === NumState.ExpectValue) {
           this.pos = i
@@ -519,6 +639,7 @@ export class SnapshotScanner {
     // a division per edge; exact for every value below 2^32.
     const inverse = 1 / nodeFieldCount
     const claimed = l.edgeCount
+    const standard = fieldCount === 3 && kinds[0] === EdgeField.Type && kinds[1] === EdgeField.NameOrIndex && kinds[2] === EdgeField.ToNode
     let state = this.numState
     let value = this.numValue
     let field = this.numField
@@ -599,6 +720,39 @@ export class SnapshotScanner {
           this.fail('a number in the edges array')
         }
         state = NumState.ExpectValue
+        if (field === 0 && standard) {
+          // Fast path for whole records well inside the chunk, in V8's own form
+          // "type,name,to_node\n,": anything else (a record near the chunk's end,
+          // other whitespace, a bad value, the last record) stops it, uncommitted,
+          // and the byte loop takes over at the record's start.
+          let j = i + 1
+          while (j + FAST_MARGIN <= len && e < capacity) {
+            let d = buf[j]
+            if (d < ZERO || d > NINE) break
+            let t = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) t = t * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            d = buf[++j]
+            if (d < ZERO || d > NINE) break
+            let name = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) name = name * 10 + (d - ZERO)
+            if (d !== COMMA) break
+            d = buf[++j]
+            if (d < ZERO || d > NINE) break
+            let to = d - ZERO
+            while ((d = buf[++j]) >= ZERO && d <= NINE) to = to * 10 + (d - ZERO)
+            while (d === NEWLINE) d = buf[++j]
+            if (d !== COMMA) break
+            const target = Math.round(to * inverse)
+            if (t >= typeCount || to >= nodeLimit || target * nodeFieldCount !== to) break
+            edgeType[e] = t
+            edgeNameOrIndex[e] = name
+            edgeTarget[e] = target
+            e++
+            i = j // the ',' after the record: the byte loop goes on from there
+            j++
+          }
+        }
       } else if (c === RBRACKET) {
         if (state === NumState.ExpectValue) {
           this.pos = i

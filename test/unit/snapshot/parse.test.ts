@@ -12,6 +12,7 @@ import {
   type Snapshot,
 } from '../../../src/index.js'
 import { fixturePath } from '../../helpers/paths.js'
+import { nodeLikeSnapshot } from '../cli/tiny-snapshot.js'
 
 const require = createRequire(import.meta.url)
 // heapsnapshot-parser has no types; it is the independent reference decoder.
@@ -286,5 +287,77 @@ describe('parser on real V8 snapshots', () => {
       }
       await assert.rejects(openSnapshot(path, { onProgress, signal: controller.signal, chunkSize: 1024 }), (err) => err === reason)
     }
+  })
+})
+
+/** The columns of a model, or the error's message, for comparing two parses. */
+async function outcome(parse: Promise<Snapshot>): Promise<string> {
+  try {
+    const s = await parse
+    const columns = [s.nodeType, s.nodeName, s.nodeId, s.nodeSelfSize, s.firstEdge, s.nodeTraceNodeId, s.nodeDetachedness, s.edgeType, s.edgeNameOrIndex, s.edgeTarget]
+    return JSON.stringify(columns.map((c) => (c === null ? null : [...c])))
+  } catch (err) {
+    if (!(err instanceof HeapscopeError)) throw err
+    return `error: ${err.message}`
+  }
+}
+
+describe('parser record fast paths', () => {
+  // Records written as V8 writes them ("1,2,3\n,4,5,6"), long enough for the fast
+  // paths, which run only far from a chunk's end; chunks of 7 bytes never use them.
+  const t = nodeLikeSnapshot()
+  for (let i = 0; i < 30; i++) {
+    const o = t.node('object', `O${i}`, 12 + i)
+    t.edge(0, 'element', 100 + i, o).edge(o, 'property', 'next', Math.max(1, o - 1))
+  }
+  const raw = JSON.parse(t.toJson())
+  const v8Style = (values: number[], fields: number): string => {
+    const records: string[] = []
+    for (let k = 0; k < values.length; k += fields) records.push(values.slice(k, k + fields).join(','))
+    return `[${records.join('\n,')}]`
+  }
+  const text = JSON.stringify({ ...raw, nodes: 'NODES', edges: 'EDGES' })
+    .replace('"NODES"', v8Style(raw.nodes, 7))
+    .replace('"EDGES"', v8Style(raw.edges, 3))
+  const bytes = Buffer.from(text)
+  // The same without detachedness: a layout the unrolled node path does not take.
+  const meta6 = { ...raw.snapshot.meta, node_fields: raw.snapshot.meta.node_fields.slice(0, 6), node_types: raw.snapshot.meta.node_types.slice(0, 6) }
+  const text6 = JSON.stringify({ ...raw, snapshot: { ...raw.snapshot, meta: meta6 }, nodes: 'NODES', edges: 'EDGES' })
+    .replace('"NODES"', v8Style(raw.nodes.filter((_: number, k: number) => k % 7 !== 6), 6))
+    .replace('"EDGES"', v8Style(raw.edges.map((v: number, k: number) => (k % 3 === 2 ? (v / 7) * 6 : v)), 3))
+  const bytes6 = Buffer.from(text6)
+  const inChunks = (b: Buffer, size: number): Buffer[] => {
+    const chunks: Buffer[] = []
+    for (let k = 0; k < b.length; k += size) chunks.push(b.subarray(k, k + size))
+    return chunks
+  }
+
+  it('decodes V8-style records as the byte loop does', async () => {
+    const whole = await outcome(parseSnapshotChunks([bytes], 'v8'))
+    assert.ok(!whole.startsWith('error'), whole)
+    assert.equal(whole, await outcome(parseSnapshotChunks(inChunks(bytes, 7), 'v8')))
+    assert.equal(whole, await outcome(parseSnapshotChunks([Buffer.from(JSON.stringify(raw))], 'v8')))
+    const whole6 = await outcome(parseSnapshotChunks([bytes6], 'v8'))
+    assert.ok(!whole6.startsWith('error'), whole6)
+    assert.equal(whole6, await outcome(parseSnapshotChunks(inChunks(bytes6, 7), 'v8')))
+  })
+
+  it('agree with the byte loop on mutated records: the same model or the same error', async () => {
+    const alphabet = Buffer.from('0123456789,]\n \t-x9')
+    const start = text.indexOf('"nodes"')
+    const end = text.indexOf('"strings"')
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.integer({ min: start, max: end }), fc.nat(alphabet.length - 1)), { minLength: 1, maxLength: 4 }),
+        async (mutations) => {
+          for (const original of [bytes, bytes6]) {
+            const copy = Buffer.from(original)
+            for (const [at, k] of mutations) copy[at] = alphabet[k]
+            assert.equal(await outcome(parseSnapshotChunks([copy], 'm')), await outcome(parseSnapshotChunks(inChunks(copy, 7), 'm')))
+          }
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    )
   })
 })
