@@ -87,16 +87,16 @@ export function nodeLabel(s: Snapshot, n: number, names: NodeNameOptions = {}): 
   return `${shown === '' ? `(${type})` : shown} @${s.nodeId[n]}`
 }
 
-/** How an edge reads in a path: `.cache`, `[12]`, `->context`, `{internal}`, `[[weak]]`. */
+/** How an edge reads in a path: `.cache` (a property or a context variable), `[12]`, `{internal}`, `[[weak]]`. */
 export function edgeLabel(s: Snapshot, e: number): string {
   const name = s.edgeName(e)
   switch (s.edgeTypeName(e)) {
     case 'element':
       return `[${name}]`
-    case 'context':
-      return `->${name}`
     case 'weak':
       return `[[${name}]]`
+    // A context variable reads as a property of its Context (`Context @7 .cache`), as DevTools lists it.
+    case 'context':
     case 'property':
     case 'shortcut':
       return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name.slice(0, 60))}]`
