@@ -2,7 +2,7 @@
  * heapscope's public API. The CLI and the TUI use only what is exported here
  * (and the renderers in src/report/).
  */
-export { Snapshot } from './snapshot/snapshot.js'
+export { Snapshot, transferList } from './snapshot/snapshot.js'
 export type {
   SnapshotParts,
   NodeTypeIds,

@@ -230,6 +230,39 @@ export class Snapshot {
     }
   }
 
+  /**
+   * The data this model was built from: plain objects and typed arrays, so
+   * it crosses to another thread (`postMessage`, with `transferList(parts)`
+   * to move the arrays instead of copying them); `new Snapshot(parts)` on
+   * the other side is the same model.
+   */
+  parts(): SnapshotParts {
+    return {
+      file: this.file,
+      meta: this.meta,
+      nodeTypeNames: this.nodeTypeNames,
+      edgeTypeNames: this.edgeTypeNames,
+      nodeType: this.nodeType,
+      nodeName: this.nodeName,
+      nodeId: this.nodeId,
+      nodeSelfSize: this.nodeSelfSize,
+      firstEdge: this.firstEdge,
+      nodeTraceNodeId: this.nodeTraceNodeId,
+      nodeDetachedness: this.nodeDetachedness,
+      edgeType: this.edgeType,
+      edgeNameOrIndex: this.edgeNameOrIndex,
+      edgeTarget: this.edgeTarget,
+      strings: this.strings,
+      rootOrdinal: this.rootOrdinal,
+      extraNativeBytes: this.extraNativeBytes,
+      traceFunctionInfos: this.traceFunctionInfos,
+      traceTree: this.traceTree,
+      locations: this.locations,
+      samples: this.samples,
+      warnings: this.warnings,
+    }
+  }
+
   /** Whether the snapshot was taken with allocation tracking (it has a non-empty trace tree). */
   get hasAllocationTraces(): boolean {
     return this.traceTree !== null && this.traceTree.count > 1 && this.nodeTraceNodeId !== null
@@ -322,4 +355,29 @@ export class Snapshot {
     for (let t = 0; t < tree.count; t++) if (tree.id[t] === traceNodeId) return t
     return -1
   }
+}
+
+/**
+ * The distinct ArrayBuffers under every typed array found in `value`
+ * (searched through plain objects and arrays): the transfer list that moves
+ * a model's columns to another thread without copying them.
+ *
+ * @example
+ *   port.postMessage(s.parts(), transferList(s.parts()))
+ */
+export function transferList(value: unknown): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>()
+  const visit = (v: unknown): void => {
+    if (ArrayBuffer.isView(v)) {
+      // Never a Node Buffer: small ones share a pool that other code still uses.
+      if (v.buffer instanceof ArrayBuffer && !Buffer.isBuffer(v)) buffers.add(v.buffer)
+    } else if (Array.isArray(v)) {
+      // An array of strings (the string table) holds no buffers: skip it whole.
+      if (v.length > 0 && typeof v[0] !== 'string') v.forEach(visit)
+    } else if (typeof v === 'object' && v !== null) {
+      for (const x of Object.values(v)) visit(x)
+    }
+  }
+  visit(value)
+  return [...buffers]
 }

@@ -163,14 +163,26 @@ export function Loading({ files, width, cancel }: { files: LoadStatus[]; width: 
   useInput((input, key) => {
     if (input === 'q' || (key.ctrl && input === 'c')) cancel()
   })
-  const now = Date.now()
+  // Redraw every quarter second, so a phase's seconds count up while it runs.
+  const [now, setNow] = useState(Date.now())
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 250)
+    return () => clearInterval(timer)
+  }, [])
   const labelWidth = Math.min(40, Math.max(...files.map((f) => f.label.length)))
+  // Phases without bytes (dominators, ...) show how long they have run.
+  const line = (f: LoadStatus): string => {
+    const elapsedMs = Math.max(0, now - f.since)
+    const text = renderProgressLine({ phase: f.phase.padEnd(14), label: fitTail(f.label, labelWidth).padEnd(labelWidth), bytesRead: f.bytesRead, totalBytes: f.totalBytes, elapsedMs, width })
+    const timed = f.totalBytes === null && f.bytesRead === 0 && f.phase !== 'waiting' && f.phase !== 'read'
+    return timed ? fit(`${text}  ${(elapsedMs / 1000).toFixed(1)} s`, width - 1) : text
+  }
   return (
     <Box flexDirection="column">
       <Text bold>heapscope: loading</Text>
       {files.map((f, i) => (
         <Text key={i} dimColor={f.phase === 'waiting' || f.phase === 'done'}>
-          {renderProgressLine({ phase: f.phase.padEnd(14), label: fitTail(f.label, labelWidth).padEnd(labelWidth), bytesRead: f.bytesRead, totalBytes: f.totalBytes, elapsedMs: now - f.since, width })}
+          {line(f)}
         </Text>
       ))}
       <Text dimColor>Ctrl-C or q: cancel</Text>

@@ -6,15 +6,20 @@
  */
 // First: before Ink loads (see interactive.ts).
 import './interactive.js'
-import { analyzeHeapAsync, type DiffGrouping, type openSnapshot, type ProgressInfo, type Snapshot } from '../index.js'
+import { Worker } from 'node:worker_threads'
+import { analyzeHeapAsync, HeapscopeError, Snapshot, type DiffGrouping, type HeapAnalysis, type openSnapshot, type ProgressInfo } from '../index.js'
+import type { LoadMessage, LoadRequest } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { listRowsFor, runTui, type Loader, type LoadStatus } from './app.js'
 import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen } from './screens.js'
 import { initialState } from './state.js'
 
 export interface TuiRunOptions {
-  /** the library's openSnapshot (the CLI passes its own, tests an in-memory one) */
-  open: typeof openSnapshot
+  /**
+   * Read with this openSnapshot on the UI's thread (tests pass one); without
+   * it the files are read and analysed in a worker thread (load-worker.ts).
+   */
+  open?: typeof openSnapshot
   names: NodeNameOptions
   color: boolean
 }
@@ -64,23 +69,63 @@ function heapTabs(h: HeapContext) {
   ]
 }
 
-async function readAll(files: string[], board: LoadBoard, options: TuiRunOptions, signal: AbortSignal): Promise<Snapshot[]> {
-  // One after the other: the peak is about the models, not the reads.
+interface Loaded {
+  snapshots: Snapshot[]
+  /** the analysis of snapshots[analyze] */
+  analysis: HeapAnalysis
+}
+
+/** Reads the files one after the other (the peak is about the models, not the reads) and analyses one, on this thread. */
+async function loadHere(files: string[], analyze: number, board: LoadBoard, open: typeof openSnapshot, signal: AbortSignal): Promise<Loaded> {
   const snapshots: Snapshot[] = []
   for (let i = 0; i < files.length; i++) {
     board.phase(i, 'reading')
-    snapshots.push(await options.open(files[i], { signal, onProgress: board.bytes(i) }))
+    snapshots.push(await open(files[i], { signal, onProgress: board.bytes(i) }))
     board.phase(i, 'read')
   }
-  return snapshots
+  const analysis = await analyzeHeapAsync(snapshots[analyze], { signal, onPhase: (p) => board.phase(analyze, p) })
+  return { snapshots, analysis }
+}
+
+/** The same in the loading thread (load-worker.ts): the UI keeps drawing, and an abort ends it at once. */
+function loadInWorker(files: string[], analyze: number, board: LoadBoard, signal: AbortSignal): Promise<Loaded> {
+  return new Promise((resolve, reject) => {
+    signal.throwIfAborted()
+    const request: LoadRequest = { files, analyze }
+    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: request })
+    let settled = false
+    const settle = (f: () => void): void => {
+      if (settled) return
+      settled = true
+      signal.removeEventListener('abort', onAbort)
+      void worker.terminate()
+      f()
+    }
+    const onAbort = (): void => settle(() => reject(signal.reason))
+    signal.addEventListener('abort', onAbort, { once: true })
+    worker.on('message', (m: LoadMessage) => {
+      if (m.type === 'phase') board.phase(m.file, m.phase)
+      else if (m.type === 'bytes') board.bytes(m.file)({ bytesRead: m.bytesRead, totalBytes: m.totalBytes })
+      else if (m.type === 'done') settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis }))
+      else settle(() => reject(m.code !== null ? new HeapscopeError(m.code, m.message) : Object.assign(new Error(m.message), { name: m.name, stack: m.stack })))
+    })
+    worker.on('error', (err) => settle(() => reject(err)))
+    worker.on('exit', (code) => settle(() => reject(new Error(`the loading thread stopped early (exit code ${code})`))))
+  })
+}
+
+function load(files: string[], analyze: number, board: LoadBoard, options: TuiRunOptions, signal: AbortSignal): Promise<Loaded> {
+  return options.open === undefined ? loadInWorker(files, analyze, board, signal) : loadHere(files, analyze, board, options.open, signal)
 }
 
 /** Loads one snapshot for the UI: Summary, Dominators, Cycles, Detached. */
 export function snapshotLoader(file: string, options: TuiRunOptions, listRows: number): Loader {
   return async (report, signal) => {
     const board = new LoadBoard([file], report)
-    const [s] = await readAll([file], board, options, signal)
-    const a = await analyzeHeapAsync(s, { signal, onPhase: (p) => board.phase(0, p) })
+    const {
+      snapshots: [s],
+      analysis: a,
+    } = await load([file], 0, board, options, signal)
     board.phase(0, 'summary')
     await tick()
     signal.throwIfAborted()
@@ -92,8 +137,10 @@ export function snapshotLoader(file: string, options: TuiRunOptions, listRows: n
 export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, options: TuiRunOptions, listRows: number): Loader {
   return async (report, signal) => {
     const board = new LoadBoard(files, report)
-    const [before, after, final] = await readAll(files, board, options, signal)
-    const a = await analyzeHeapAsync(after, { signal, onPhase: (p) => board.phase(1, p) })
+    const {
+      snapshots: [before, after, final],
+      analysis: a,
+    } = await load(files, 1, board, options, signal)
     board.phase(1, 'diff')
     await tick()
     signal.throwIfAborted()

@@ -56,7 +56,7 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       for (const f of files) checkInput(f, ctx)
       if (args.tui && opensTui(ctx, files) && args.json !== true && args.markdown !== true && args['fail-on-growth'] === undefined) {
         const { runDiffTui } = await import('../../tui/run.js')
-        await runDiffTui(files, args.by, { open: ctx.openSnapshot, names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
+        await runDiffTui(files, args.by, { names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
         return
       }
       // One after the other: the peak is about the models, not the reads.

@@ -29,7 +29,7 @@ export function openCommand(ctx: CliContext): CommandModule<GlobalArgs, OpenArgs
       checkInput(args.file, ctx)
       if (opensTui(ctx, [args.file])) {
         const { runSnapshotTui } = await import('../../tui/run.js')
-        await runSnapshotTui(args.file, { open: ctx.openSnapshot, names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
+        await runSnapshotTui(args.file, { names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
         return
       }
       const { snapshot, analysis } = await loadAnalyzed(args.file, ctx)

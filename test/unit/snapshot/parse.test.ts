@@ -8,8 +8,9 @@ import {
   HeapscopeError,
   openSnapshot,
   parseSnapshotChunks,
+  Snapshot,
   SnapshotFormatError,
-  type Snapshot,
+  transferList,
 } from '../../../src/index.js'
 import { fixturePath } from '../../helpers/paths.js'
 import { nodeLikeSnapshot } from '../cli/tiny-snapshot.js'
@@ -277,6 +278,21 @@ describe('parser on real V8 snapshots', () => {
     assert.ok(seen.length > 1)
     assert.equal(seen[seen.length - 1], readFileSync(path).length)
   })
+  it('crosses to another thread as parts: arrays moved, not copied, and the same model on the other side', async () => {
+    const path = fixturePath(REAL_FIXTURES[1])
+    const s = await openSnapshot(path)
+    const before = await outcome(Promise.resolve(s))
+    const parts = s.parts()
+    const transfer = transferList(parts)
+    assert.ok(transfer.includes(s.edgeTarget.buffer as ArrayBuffer) && transfer.includes(s.nodeId.buffer as ArrayBuffer))
+    const moved = structuredClone(parts, { transfer })
+    assert.equal(s.edgeTarget.length, 0, 'the original arrays are detached: moved, not copied')
+    const copy = new Snapshot(moved)
+    assert.equal(await outcome(Promise.resolve(copy)), before)
+    assert.equal(copy.hasAllocationTraces, true)
+    assert.deepEqual(copy.strings.slice(0, 50), moved.strings.slice(0, 50))
+  })
+
   it('stops when its signal aborts while inflating, rejecting with the reason instead of an uncaught stream error', async () => {
     for (const path of [fixturePath(REAL_FIXTURES[0]), fixturePath(REAL_FIXTURES[1])]) {
       const controller = new AbortController()

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createElement } from 'react'
 import { render } from 'ink-testing-library'
-import { analyzeHeap, CancelledError, openSnapshot } from '../../../src/index.js'
+import { analyzeHeap, CancelledError, HeapscopeError, openSnapshot } from '../../../src/index.js'
 import { App, Root, type Loader } from '../../../src/tui/app.js'
 import { diffLoader, snapshotLoader } from '../../../src/tui/run.js'
 import { diffScreen, HeapContext, summaryScreen, type Screen } from '../../../src/tui/screens.js'
@@ -83,6 +83,32 @@ describe('tui loading', () => {
     } finally {
       app.unmount()
     }
+  })
+
+  it('loads in a worker thread when no opener is given: the same Summary, and an abort ends it', async () => {
+    const file = fixturePath('node-basic.heapsnapshot.gz')
+    const phases = new Set<string>()
+    const inner = snapshotLoader(file, { names: {}, color: false }, 20)
+    const load: Loader = (report, signal) => inner((files) => (files.forEach((f) => phases.add(f.phase)), report(files)), signal)
+    const app = render(createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }))
+    try {
+      const summary = await waitFor(app.lastFrame, /\[Summary\]/)
+      assert.match(summary, /Leaf\s+1,000/)
+      for (const p of ['reading', 'dominators', 'distances']) assert.ok(phases.has(p), `phase ${p} came from the worker`)
+    } finally {
+      app.unmount()
+    }
+    const controller = new AbortController()
+    const loading = snapshotLoader(file, { names: {}, color: false }, 20)(() => controller.abort(new CancelledError()), controller.signal)
+    await assert.rejects(loading, CancelledError)
+  })
+
+  it('a worker load of a bad file fails with the same error as the library', async () => {
+    const missing = fixturePath('no-such.heapsnapshot')
+    const expected = await openSnapshot(missing).then(() => assert.fail('it opened'), (err: unknown) => err as Error)
+    const failure = await snapshotLoader(missing, { names: {}, color: false }, 20)(() => {}, new AbortController().signal).catch((err: unknown) => err as Error)
+    assert.ok(failure instanceof HeapscopeError)
+    assert.equal(failure.message, expected.message)
   })
 
   it('Ctrl-C while loading cancels the load with a CancelledError', async () => {

@@ -1,0 +1,45 @@
+/**
+ * The loading thread of the terminal UI: reads the snapshots and analyses
+ * one of them off the UI's thread, so the loading screen keeps drawing
+ * through the long synchronous phases (a 1 GB snapshot spends seconds in
+ * dominators) and Ctrl-C ends the load at once (the UI terminates this
+ * thread). The models come back as parts with their arrays transferred, not
+ * copied; only the string table is copied.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { analyzeHeap, HeapscopeError, openSnapshot, Snapshot, transferList, type HeapAnalysis, type HeapscopeErrorCode, type SnapshotParts } from '../index.js'
+
+export interface LoadRequest {
+  files: string[]
+  /** the file whose snapshot is analysed */
+  analyze: number
+}
+
+export type LoadMessage =
+  | { type: 'phase'; file: number; phase: string }
+  | { type: 'bytes'; file: number; bytesRead: number; totalBytes: number | null }
+  | { type: 'done'; parts: SnapshotParts[]; analysis: HeapAnalysis }
+  | { type: 'error'; code: HeapscopeErrorCode | null; name: string; message: string; stack: string | undefined }
+
+async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
+  const parts: SnapshotParts[] = []
+  let analysis: HeapAnalysis | null = null
+  for (let i = 0; i < request.files.length; i++) {
+    post({ type: 'phase', file: i, phase: 'reading' })
+    const s = await openSnapshot(request.files[i], { onProgress: (p) => post({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) })
+    post({ type: 'phase', file: i, phase: 'read' })
+    parts.push(s.parts())
+  }
+  analysis = analyzeHeap(new Snapshot(parts[request.analyze]), { onPhase: (phase) => post({ type: 'phase', file: request.analyze, phase }) })
+  const message: LoadMessage = { type: 'done', parts, analysis }
+  post(message, transferList(message))
+}
+
+if (parentPort !== null) {
+  const port = parentPort
+  const post = (m: LoadMessage, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer)
+  load(workerData as LoadRequest, post).catch((err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err))
+    post({ type: 'error', code: err instanceof HeapscopeError ? err.code : null, name: e.name, message: e.message, stack: e.stack })
+  })
+}
