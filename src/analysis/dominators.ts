@@ -3,11 +3,13 @@
  * essential edges (essential-edges.ts), exactly as Chrome DevTools builds it
  * (HeapSnapshot.ts `calculateDominatorsAndRetainedSizes`).
  *
- * Algorithm: Lengauer & Tarjan, "A fast algorithm for finding dominators in
- * a flowgraph", TOPLAS 1(1), 1979, https://doi.org/10.1145/357062.357071 —
- * the simple eval/link variant, iterative throughout (heap depth reaches
- * millions, so no recursion), typed arrays only (buckets are linked lists
- * through two Uint32Arrays rather than a Set per vertex).
+ * Algorithm: semidominators as in Lengauer & Tarjan, "A fast algorithm for
+ * finding dominators in a flowgraph", TOPLAS 1(1), 1979,
+ * https://doi.org/10.1145/357062.357071 (the simple eval/link variant, as
+ * DevTools), then immediate dominators by semi-NCA (Georgiadis, "Linear-Time
+ * Algorithms for Dominators and Related Problems", 2005) instead of LT's
+ * buckets: the same tree, one eval per vertex less. Iterative throughout
+ * (heap depth reaches millions, so no recursion), typed arrays only.
  *
  * Every node gets a dominator. After the DFS from the root, DevTools starts a
  * DFS (with the root as DFS parent) from each unvisited node that has no
@@ -83,9 +85,6 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
   const dom = new Uint32Array(size)
   /** next edge to look at, per node ordinal, for the iterative DFS */
   const nextEdge = new Uint32Array(size)
-  /** bucket[v]: first vertex of v's bucket list (0 = empty); bucketNext links the list */
-  const bucketHead = new Uint32Array(size)
-  const bucketNext = new Uint32Array(size)
   const compressStack = new Uint32Array(size)
   let count = 0
 
@@ -159,7 +158,8 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
     return label[v]
   }
 
-  // Vertices in decreasing DFS number: semidominators, then implicit idoms.
+  // Vertices in decreasing DFS number: semidominators (eval over the
+  // forest, then link to the DFS parent).
   for (let i = count; i >= 2; i--) {
     const w = vertex[i]
     const wo = w - 1
@@ -174,24 +174,24 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
         if (semi[u] < semi[w]) semi[w] = semi[u]
       }
     }
-    const sv = vertex[semi[w]]
-    bucketNext[w] = bucketHead[sv]
-    bucketHead[sv] = w
-    const p = parent[w]
-    ancestor[w] = p // link(parent[w], w)
-    for (let v = bucketHead[p]; v !== 0; v = bucketNext[v]) {
-      const u = evaluate(v)
-      dom[v] = semi[u] < semi[v] ? u : p
-    }
-    bucketHead[p] = 0
+    ancestor[w] = parent[w] // link(parent[w], w)
   }
-  // As in DevTools, the root dominates itself, and dom[0] = r sends every
-  // vertex whose bucket never resolved it (cliques nothing holds) to the root.
-  dom[0] = r
+  // Immediate dominators in increasing DFS number, the semi-NCA way
+  // (Georgiadis & Tarjan): the nearest dominator-tree ancestor of the DFS
+  // parent whose DFS number is at most the semidominator's. The same tree as
+  // DevTools' bucket pass, with one eval per vertex less. Cliques nothing
+  // holds have the root as DFS parent and semidominators among themselves
+  // (numbered after every other vertex), so they land on the root, as DevTools
+  // puts them (its dom[0] = r).
+  const num = label // label is done with: reuse it for DFS numbers
+  for (let i = 1; i <= count; i++) num[vertex[i]] = i
   dom[r] = r
   for (let i = 2; i <= count; i++) {
     const w = vertex[i]
-    if (dom[w] !== vertex[semi[w]]) dom[w] = dom[dom[w]]
+    const sw = semi[w]
+    let d = parent[w]
+    while (num[d] > sw) d = dom[d]
+    dom[w] = d
   }
 
   const dominator = new Uint32Array(nodeCount)
