@@ -30,7 +30,7 @@
 import { UsageError } from '../snapshot/errors.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
 import { computeClassRetainedSizes } from './aggregates.js'
-import { buildDominatorTree } from './dominator-tree.js'
+import { buildDominatorTree, type DominatorTree } from './dominator-tree.js'
 import type { HeapAnalysis } from './heap-analysis.js'
 
 /** What produced the snapshot: a browser renderer (Chrome, Edge, Electron renderer), Node.js, or unknown (e.g. Deno, d8). */
@@ -77,6 +77,10 @@ export interface SummaryOptions {
    * retained sizes, and the summary gets DevTools' total size.
    */
   analysis?: HeapAnalysis
+  /** computeClassNames(s), when the caller has it already (it is reused, not recomputed) */
+  classNames?: ClassNames
+  /** buildDominatorTree(s, analysis…), when the caller has it already; used only with `analysis` */
+  dominatorTree?: DominatorTree
 }
 
 /** Per-node DevTools class names, as an index into a small table of names. */
@@ -446,6 +450,8 @@ function hasPropertyNamed(s: Snapshot, n: number, property: string): boolean {
   return false
 }
 
+const SUMMARY_OPTION_KEYS = new Set(['shallowSize', 'analysis', 'classNames', 'dominatorTree'])
+
 /**
  * Counts, total size, kind and per-class statistics of a snapshot.
  *
@@ -455,14 +461,14 @@ function hasPropertyNamed(s: Snapshot, n: number, property: string): boolean {
  */
 export function computeSnapshotSummary(s: Snapshot, options: SummaryOptions = {}): SnapshotSummary {
   for (const key of Object.keys(options)) {
-    if (key !== 'shallowSize' && key !== 'analysis') throw new UsageError(`computeSnapshotSummary: unknown option "${key}"`)
+    if (!SUMMARY_OPTION_KEYS.has(key)) throw new UsageError(`computeSnapshotSummary: unknown option "${key}"`)
   }
   const analysis = options.analysis
   const shallowSize = options.shallowSize ?? analysis?.shallowSize ?? s.nodeSelfSize
   if (shallowSize.length !== s.nodeCount) {
     throw new UsageError(`computeSnapshotSummary: shallowSize has ${shallowSize.length} entries, the snapshot ${s.nodeCount} nodes`)
   }
-  const { classIndex, names } = computeClassNames(s)
+  const { classIndex, names } = options.classNames ?? computeClassNames(s)
   const count = new Float64Array(names.length)
   const size = new Float64Array(names.length)
   let selfSizeSum = 0
@@ -478,7 +484,14 @@ export function computeSnapshotSummary(s: Snapshot, options: SummaryOptions = {}
   const retained =
     analysis === undefined
       ? null
-      : computeClassRetainedSizes(s, classIndex, names.length, buildDominatorTree(s, analysis.dominators, analysis.retainedSize), analysis.shallowSize, analysis.retainedSize)
+      : computeClassRetainedSizes(
+          s,
+          classIndex,
+          names.length,
+          options.dominatorTree ?? buildDominatorTree(s, analysis.dominators, analysis.retainedSize),
+          analysis.shallowSize,
+          analysis.retainedSize,
+        )
   const classes: ClassStats[] = []
   for (let c = 0; c < names.length; c++) {
     if (count[c] === 0) continue

@@ -7,7 +7,8 @@
  * copied; only the string table is copied.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { analyzeHeap, HeapscopeError, openSnapshot, Snapshot, transferList, type HeapAnalysis, type HeapscopeErrorCode, type SnapshotParts } from '../index.js'
+import type { HeapIndexes } from './screens.js'
+import { analyzeHeap, buildDominatorTree, computeClassNames, HeapscopeError, openSnapshot, Snapshot, transferList, type HeapAnalysis, type HeapscopeErrorCode, type SnapshotParts } from '../index.js'
 
 export interface LoadRequest {
   files: string[]
@@ -18,7 +19,7 @@ export interface LoadRequest {
 export type LoadMessage =
   | { type: 'phase'; file: number; phase: string }
   | { type: 'bytes'; file: number; bytesRead: number; totalBytes: number | null }
-  | { type: 'done'; parts: SnapshotParts[]; analysis: HeapAnalysis }
+  | { type: 'done'; parts: SnapshotParts[]; analysis: HeapAnalysis; indexes: HeapIndexes }
   | { type: 'error'; code: HeapscopeErrorCode | null; name: string; message: string; stack: string | undefined }
 
 async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
@@ -30,8 +31,12 @@ async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: Arra
     post({ type: 'phase', file: i, phase: 'read' })
     parts.push(s.parts())
   }
-  analysis = analyzeHeap(new Snapshot(parts[request.analyze]), { onPhase: (phase) => post({ type: 'phase', file: request.analyze, phase }) })
-  const message: LoadMessage = { type: 'done', parts, analysis }
+  const analysed = new Snapshot(parts[request.analyze])
+  analysis = analyzeHeap(analysed, { onPhase: (phase) => post({ type: 'phase', file: request.analyze, phase }) })
+  // What the first screens need too, while the UI's thread is still free to draw.
+  post({ type: 'phase', file: request.analyze, phase: 'classes' })
+  const indexes: HeapIndexes = { classes: computeClassNames(analysed), tree: buildDominatorTree(analysed, analysis.dominators, analysis.retainedSize) }
+  const message: LoadMessage = { type: 'done', parts, analysis, indexes }
   post(message, transferList(message))
 }
 

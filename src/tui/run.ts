@@ -11,7 +11,7 @@ import { analyzeHeapAsync, HeapscopeError, Snapshot, type DiffGrouping, type Hea
 import type { LoadMessage, LoadRequest } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { listRowsFor, runTui, type Loader, type LoadStatus } from './app.js'
-import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen } from './screens.js'
+import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen, type HeapIndexes } from './screens.js'
 import { initialState } from './state.js'
 
 export interface TuiRunOptions {
@@ -73,6 +73,8 @@ interface Loaded {
   snapshots: Snapshot[]
   /** the analysis of snapshots[analyze] */
   analysis: HeapAnalysis
+  /** its indexes, when built while loading */
+  indexes: HeapIndexes
 }
 
 /** Reads the files one after the other (the peak is about the models, not the reads) and analyses one, on this thread. */
@@ -84,7 +86,7 @@ async function loadHere(files: string[], analyze: number, board: LoadBoard, open
     board.phase(i, 'read')
   }
   const analysis = await analyzeHeapAsync(snapshots[analyze], { signal, onPhase: (p) => board.phase(analyze, p) })
-  return { snapshots, analysis }
+  return { snapshots, analysis, indexes: {} }
 }
 
 /** The same in the loading thread (load-worker.ts): the UI keeps drawing, and an abort ends it at once. */
@@ -106,7 +108,7 @@ function loadInWorker(files: string[], analyze: number, board: LoadBoard, signal
     worker.on('message', (m: LoadMessage) => {
       if (m.type === 'phase') board.phase(m.file, m.phase)
       else if (m.type === 'bytes') board.bytes(m.file)({ bytesRead: m.bytesRead, totalBytes: m.totalBytes })
-      else if (m.type === 'done') settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis }))
+      else if (m.type === 'done') settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes }))
       else settle(() => reject(m.code !== null ? new HeapscopeError(m.code, m.message) : Object.assign(new Error(m.message), { name: m.name, stack: m.stack })))
     })
     worker.on('error', (err) => settle(() => reject(err)))
@@ -125,11 +127,12 @@ export function snapshotLoader(file: string, options: TuiRunOptions, listRows: n
     const {
       snapshots: [s],
       analysis: a,
+      indexes,
     } = await load([file], 0, board, options, signal)
     board.phase(0, 'summary')
     await tick()
     signal.throwIfAborted()
-    return initialState(heapTabs(new HeapContext(s, a, options.names, file)), listRows)
+    return initialState(heapTabs(new HeapContext(s, a, options.names, file, indexes)), listRows)
   }
 }
 
@@ -140,11 +143,12 @@ export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, o
     const {
       snapshots: [before, after, final],
       analysis: a,
+      indexes,
     } = await load(files, 1, board, options, signal)
     board.phase(1, 'diff')
     await tick()
     signal.throwIfAborted()
-    const h = new HeapContext(after, a, options.names, files[1])
+    const h = new HeapContext(after, a, options.names, files[1], indexes)
     return initialState([{ name: 'Diff', make: () => diffScreen(before, h, groupBy, final) }, ...heapTabs(h)], listRows)
   }
 }

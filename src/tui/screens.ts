@@ -15,6 +15,7 @@ import {
   findDetachedTrees,
   findRetainerPaths,
   formatSite,
+  type ClassNames,
   type DiffGrouping,
   type DominatorTree,
   type HeapAnalysis,
@@ -89,18 +90,29 @@ function memo(size: number, compute: (i: number) => string): (i: number) => stri
   return (i) => (cache[i] ??= compute(i))
 }
 
+/** Indexes of one analysed snapshot that the screens share. */
+export interface HeapIndexes {
+  classes?: ClassNames
+  tree?: DominatorTree
+}
+
 /** One analysed snapshot and the indexes the screens share, built on first use. */
 export class HeapContext {
   private retainersCache: Retainers | null = null
   private treeCache: DominatorTree | null = null
-  private classCache: { classIndex: Uint32Array; names: string[] } | null = null
+  private classCache: ClassNames | null = null
 
   constructor(
     readonly s: Snapshot,
     readonly a: HeapAnalysis,
     readonly names: NodeNameOptions,
     readonly label: string,
-  ) {}
+    /** the class names and dominator tree, when the loader built them already (off the UI's thread) */
+    prebuilt: HeapIndexes = {},
+  ) {
+    this.classCache = prebuilt.classes ?? null
+    this.treeCache = prebuilt.tree ?? null
+  }
 
   get retainers(): Retainers {
     this.retainersCache ??= buildRetainers(this.s)
@@ -112,7 +124,7 @@ export class HeapContext {
     return this.treeCache
   }
 
-  get classes(): { classIndex: Uint32Array; names: string[] } {
+  get classes(): ClassNames {
     this.classCache ??= computeClassNames(this.s)
     return this.classCache
   }
@@ -229,7 +241,7 @@ export function dominatorTreeScreen(h: HeapContext, root: number, rows?: TreeRow
 
 /** The Summary: classes with count, shallow and retained size; Enter lists instances. */
 export function summaryScreen(h: HeapContext): Screen {
-  const summary = computeSnapshotSummary(h.s, { analysis: h.a })
+  const summary = computeSnapshotSummary(h.s, { analysis: h.a, classNames: h.classes, dominatorTree: h.tree })
   const classes = summary.classes
   const index = new Map(h.classes.names.map((name, i) => [name, i]))
   return {

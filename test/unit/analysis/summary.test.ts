@@ -9,6 +9,8 @@ import { existsSync, readdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { parse } from 'heap-snapshot-toolkit'
 import {
+  analyzeHeap,
+  buildDominatorTree,
   computeClassNames,
   computeSnapshotSummary,
   detectSnapshotKind,
@@ -217,5 +219,16 @@ describe('computeSnapshotSummary', () => {
     assert.equal(summary.classes.find((c) => c.name === '(array)'), undefined)
     assert.deepEqual(summary.classes.find((c) => c.name === 'global'), { name: 'global', count: 1, selfSize: 120 })
     assert.throws(() => computeSnapshotSummary(s, { shallowSize: new Float64Array(1) }), /shallowSize has 1 entries/)
+  })
+  it('reuses class names and a dominator tree given by the caller, with the same result', async () => {
+    const s = await openSnapshot(fixturePath('node-traced.heapsnapshot.gz'))
+    const analysis = analyzeHeap(s)
+    const fresh = computeSnapshotSummary(s, { analysis })
+    const reused = computeSnapshotSummary(s, { analysis, classNames: computeClassNames(s), dominatorTree: buildDominatorTree(s, analysis.dominators, analysis.retainedSize) })
+    assert.deepEqual(reused, fresh)
+    assert.ok(fresh.classes.every((c) => c.retainedSize !== undefined))
+    // What is given is what is used: one class for every node.
+    const one = computeSnapshotSummary(s, { classNames: { classIndex: new Uint32Array(s.nodeCount), names: ['Everything'] } })
+    assert.deepEqual(one.classes.map((c) => c.name), ['Everything'])
   })
 })
