@@ -172,10 +172,13 @@ export class Snapshot {
   /** Non-fatal inconsistencies the parser noticed and worked around. */
   readonly warnings: string[]
 
+  /** what the model was built from, for parts() */
+  private readonly source: SnapshotParts
   private idOrder: Uint32Array | null = null
   private traceIndexById: Int32Array | null = null
 
   constructor(p: SnapshotParts) {
+    this.source = p
     this.file = p.file
     this.meta = p.meta
     this.nodeTypeNames = p.nodeTypeNames
@@ -237,30 +240,7 @@ export class Snapshot {
    * the other side is the same model.
    */
   parts(): SnapshotParts {
-    return {
-      file: this.file,
-      meta: this.meta,
-      nodeTypeNames: this.nodeTypeNames,
-      edgeTypeNames: this.edgeTypeNames,
-      nodeType: this.nodeType,
-      nodeName: this.nodeName,
-      nodeId: this.nodeId,
-      nodeSelfSize: this.nodeSelfSize,
-      firstEdge: this.firstEdge,
-      nodeTraceNodeId: this.nodeTraceNodeId,
-      nodeDetachedness: this.nodeDetachedness,
-      edgeType: this.edgeType,
-      edgeNameOrIndex: this.edgeNameOrIndex,
-      edgeTarget: this.edgeTarget,
-      strings: this.strings,
-      rootOrdinal: this.rootOrdinal,
-      extraNativeBytes: this.extraNativeBytes,
-      traceFunctionInfos: this.traceFunctionInfos,
-      traceTree: this.traceTree,
-      locations: this.locations,
-      samples: this.samples,
-      warnings: this.warnings,
-    }
+    return this.source
   }
 
   /** Whether the snapshot was taken with allocation tracking (it has a non-empty trace tree). */

@@ -152,6 +152,11 @@ export interface LoadStatus {
   since: number
 }
 
+/** The loading screen's lines before anything has started. */
+export function waitingStatus(files: string[]): LoadStatus[] {
+  return files.map((label) => ({ label, phase: 'waiting', bytesRead: 0, totalBytes: null, since: Date.now() }))
+}
+
 /**
  * Builds the UI's first state, telling the loading screen how it goes
  * (`report` with every file's line), and stops when `signal` aborts.
@@ -241,7 +246,7 @@ export interface TuiOptions {
 export async function runTui(options: TuiOptions): Promise<void> {
   const columns = process.stdout.columns ?? 100
   const rows = process.stdout.rows ?? 30
-  const files: LoadStatus[] = options.files.map((label) => ({ label, phase: 'waiting', bytesRead: 0, totalBytes: null, since: Date.now() }))
+  const files = waitingStatus(options.files)
   let failure: { err: unknown } | null = null
   const onLoadError = (err: unknown): void => {
     failure = { err }

@@ -8,7 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { HeapIndexes } from './screens.js'
-import { analyzeHeap, buildDominatorTree, computeClassNames, HeapscopeError, openSnapshot, Snapshot, transferList, type HeapAnalysis, type HeapscopeErrorCode, type SnapshotParts } from '../index.js'
+import { analyzeHeap, buildDominatorTree, computeClassNames, HeapscopeError, openSnapshot, transferList, type HeapAnalysis, type Snapshot, type HeapscopeErrorCode, type SnapshotParts } from '../index.js'
 
 export interface LoadRequest {
   files: string[]
@@ -23,20 +23,18 @@ export type LoadMessage =
   | { type: 'error'; code: HeapscopeErrorCode | null; name: string; message: string; stack: string | undefined }
 
 async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
-  const parts: SnapshotParts[] = []
-  let analysis: HeapAnalysis | null = null
+  const snapshots: Snapshot[] = []
   for (let i = 0; i < request.files.length; i++) {
     post({ type: 'phase', file: i, phase: 'reading' })
-    const s = await openSnapshot(request.files[i], { onProgress: (p) => post({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) })
+    snapshots.push(await openSnapshot(request.files[i], { onProgress: (p) => post({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) }))
     post({ type: 'phase', file: i, phase: 'read' })
-    parts.push(s.parts())
   }
-  const analysed = new Snapshot(parts[request.analyze])
-  analysis = analyzeHeap(analysed, { onPhase: (phase) => post({ type: 'phase', file: request.analyze, phase }) })
+  const analysed = snapshots[request.analyze]
+  const analysis = analyzeHeap(analysed, { onPhase: (phase) => post({ type: 'phase', file: request.analyze, phase }) })
   // What the first screens need too, while the UI's thread is still free to draw.
   post({ type: 'phase', file: request.analyze, phase: 'classes' })
   const indexes: HeapIndexes = { classes: computeClassNames(analysed), tree: buildDominatorTree(analysed, analysis.dominators, analysis.retainedSize) }
-  const message: LoadMessage = { type: 'done', parts, analysis, indexes }
+  const message: LoadMessage = { type: 'done', parts: snapshots.map((s) => s.parts()), analysis, indexes }
   post(message, transferList(message))
 }
 

@@ -10,8 +10,8 @@ import { Worker } from 'node:worker_threads'
 import { analyzeHeapAsync, HeapscopeError, Snapshot, type DiffGrouping, type HeapAnalysis, type openSnapshot, type ProgressInfo } from '../index.js'
 import type { LoadMessage, LoadRequest } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
-import { listRowsFor, runTui, type Loader, type LoadStatus } from './app.js'
-import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen, type HeapIndexes } from './screens.js'
+import { listRowsFor, runTui, waitingStatus, type Loader, type LoadStatus } from './app.js'
+import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen, type HeapIndexes, type Screen } from './screens.js'
 import { initialState } from './state.js'
 
 export interface TuiRunOptions {
@@ -35,7 +35,7 @@ class LoadBoard {
     files: string[],
     private readonly report: (files: LoadStatus[]) => void,
   ) {
-    this.lines = files.map((label) => ({ label, phase: 'waiting', bytesRead: 0, totalBytes: null, since: Date.now() }))
+    this.lines = waitingStatus(files)
   }
 
   phase(i: number, phase: string): void {
@@ -43,12 +43,10 @@ class LoadBoard {
     this.send()
   }
 
-  /** For openSnapshot's onProgress. */
-  bytes(i: number): (p: ProgressInfo) => void {
-    return (p) => {
-      this.lines = this.lines.map((l, k) => (k === i ? { ...l, bytesRead: p.bytesRead, totalBytes: p.totalBytes } : l))
-      if (Date.now() - this.lastReport >= REPORT_INTERVAL_MS) this.send()
-    }
+  /** Bytes read of file i, sent at most every REPORT_INTERVAL_MS. */
+  progress(i: number, p: ProgressInfo): void {
+    this.lines = this.lines.map((l, k) => (k === i ? { ...l, bytesRead: p.bytesRead, totalBytes: p.totalBytes } : l))
+    if (Date.now() - this.lastReport >= REPORT_INTERVAL_MS) this.send()
   }
 
   private send(): void {
@@ -60,7 +58,9 @@ class LoadBoard {
 /** Lets the loading screen draw before a long synchronous step. */
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-function heapTabs(h: HeapContext) {
+type TabSpec = { name: string; make: () => Screen }
+
+function heapTabs(h: HeapContext): TabSpec[] {
   return [
     { name: 'Summary', make: () => summaryScreen(h) },
     { name: 'Dominators', make: () => dominatorTreeScreen(h, h.s.rootOrdinal) },
@@ -82,7 +82,7 @@ async function loadHere(files: string[], analyze: number, board: LoadBoard, open
   const snapshots: Snapshot[] = []
   for (let i = 0; i < files.length; i++) {
     board.phase(i, 'reading')
-    snapshots.push(await open(files[i], { signal, onProgress: board.bytes(i) }))
+    snapshots.push(await open(files[i], { signal, onProgress: (p) => board.progress(i, p) }))
     board.phase(i, 'read')
   }
   const analysis = await analyzeHeapAsync(snapshots[analyze], { signal, onPhase: (p) => board.phase(analyze, p) })
@@ -107,7 +107,7 @@ function loadInWorker(files: string[], analyze: number, board: LoadBoard, signal
     signal.addEventListener('abort', onAbort, { once: true })
     worker.on('message', (m: LoadMessage) => {
       if (m.type === 'phase') board.phase(m.file, m.phase)
-      else if (m.type === 'bytes') board.bytes(m.file)({ bytesRead: m.bytesRead, totalBytes: m.totalBytes })
+      else if (m.type === 'bytes') board.progress(m.file, m)
       else if (m.type === 'done') settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes }))
       else settle(() => reject(m.code !== null ? new HeapscopeError(m.code, m.message) : Object.assign(new Error(m.message), { name: m.name, stack: m.stack })))
     })
@@ -120,37 +120,37 @@ function load(files: string[], analyze: number, board: LoadBoard, options: TuiRu
   return options.open === undefined ? loadInWorker(files, analyze, board, signal) : loadHere(files, analyze, board, options.open, signal)
 }
 
-/** Loads one snapshot for the UI: Summary, Dominators, Cycles, Detached. */
-export function snapshotLoader(file: string, options: TuiRunOptions, listRows: number): Loader {
+/**
+ * A Loader: loads `files`, analyses files[analyze], shows `lastPhase` while
+ * the first screen is built, and opens the tabs `tabsFor` makes.
+ */
+function loader(
+  files: string[],
+  analyze: number,
+  lastPhase: string,
+  options: TuiRunOptions,
+  listRows: number,
+  tabsFor: (snapshots: Snapshot[], h: HeapContext) => TabSpec[],
+): Loader {
   return async (report, signal) => {
-    const board = new LoadBoard([file], report)
-    const {
-      snapshots: [s],
-      analysis: a,
-      indexes,
-    } = await load([file], 0, board, options, signal)
-    board.phase(0, 'summary')
+    const board = new LoadBoard(files, report)
+    const { snapshots, analysis, indexes } = await load(files, analyze, board, options, signal)
+    board.phase(analyze, lastPhase)
     await tick()
     signal.throwIfAborted()
-    return initialState(heapTabs(new HeapContext(s, a, options.names, file, indexes)), listRows)
+    const h = new HeapContext(snapshots[analyze], analysis, options.names, files[analyze], indexes)
+    return initialState(tabsFor(snapshots, h), listRows)
   }
+}
+
+/** Loads one snapshot for the UI: Summary, Dominators, Cycles, Detached. */
+export function snapshotLoader(file: string, options: TuiRunOptions, listRows: number): Loader {
+  return loader([file], 0, 'summary', options, listRows, (_, h) => heapTabs(h))
 }
 
 /** Loads before/after (and final) for the UI: Diff first, then the after snapshot's Summary, Dominators, Cycles, Detached. */
 export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, options: TuiRunOptions, listRows: number): Loader {
-  return async (report, signal) => {
-    const board = new LoadBoard(files, report)
-    const {
-      snapshots: [before, after, final],
-      analysis: a,
-      indexes,
-    } = await load(files, 1, board, options, signal)
-    board.phase(1, 'diff')
-    await tick()
-    signal.throwIfAborted()
-    const h = new HeapContext(after, a, options.names, files[1], indexes)
-    return initialState([{ name: 'Diff', make: () => diffScreen(before, h, groupBy, final) }, ...heapTabs(h)], listRows)
-  }
+  return loader(files, 1, 'diff', options, listRows, ([before, , final], h) => [{ name: 'Diff', make: () => diffScreen(before, h, groupBy, final) }, ...heapTabs(h)])
 }
 
 /** Explores one snapshot in the terminal until the user quits. */
