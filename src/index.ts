@@ -3,6 +3,8 @@
  * (and the renderers in src/report/).
  */
 export { Snapshot, transferList } from './snapshot/snapshot.js'
+export { StringTable } from './snapshot/strings.js'
+export type { StringTableParts } from './snapshot/strings.js'
 export type {
   SnapshotParts,
   NodeTypeIds,

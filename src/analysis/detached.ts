@@ -52,7 +52,7 @@ export function computeDetachedNodes(s: Snapshot): Uint8Array {
   const native = s.nodeTypes.native
   const { nodeType, nodeName, strings } = s
   for (let n = 0; n < s.nodeCount; n++) {
-    if (nodeType[n] === native && marked[n] === 0 && strings[nodeName[n]].startsWith('Detached ')) marked[n] = 1
+    if (nodeType[n] === native && marked[n] === 0 && strings.get(nodeName[n]).startsWith('Detached ')) marked[n] = 1
   }
   return marked
 }
@@ -90,7 +90,7 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
       name: names[classIndex[r]],
       count,
       retainedSize: a.retainedSize[r],
-      nodeInternal: s.strings[s.nodeName[r]].startsWith('Node / '),
+      nodeInternal: s.strings.get(s.nodeName[r]).startsWith('Node / '),
     })
   }
   trees.sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count || x.root - y.root)
@@ -103,7 +103,7 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
   const native = s.nodeTypes.native
   for (let n = 0; n < nodeCount && !hasDom; n++) {
     if (s.nodeType[n] !== native) continue
-    const name = s.strings[s.nodeName[n]]
+    const name = s.strings.get(s.nodeName[n])
     hasDom = name === 'HTMLDocument' || name.startsWith('<') || name.startsWith('blink::') || name.startsWith('Detached <')
   }
 

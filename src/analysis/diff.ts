@@ -158,7 +158,7 @@ function countByGroup(s: Snapshot, grouper: Grouper): Map<number, [number, numbe
 }
 
 function sameObject(a: Snapshot, na: number, b: Snapshot, nb: number): boolean {
-  return a.nodeTypeName(na) === b.nodeTypeName(nb) && a.strings[a.nodeName[na]] === b.strings[b.nodeName[nb]]
+  return a.nodeTypeName(na) === b.nodeTypeName(nb) && a.strings.get(a.nodeName[na]) === b.strings.get(b.nodeName[nb])
 }
 
 /**

@@ -56,7 +56,7 @@ export function computeDistances(s: Snapshot): Int32Array {
       return false
     }
     if (nt === arrayNode && nodeName[n] === mapDescriptors && mapDescriptors >= 0) {
-      const index = t === element || t === hiddenEdge ? edgeNameOrIndex[e] : parseInt(strings[edgeNameOrIndex[e]], 10)
+      const index = t === element || t === hiddenEdge ? edgeNameOrIndex[e] : parseInt(strings.get(edgeNameOrIndex[e]), 10)
       return index < 2 || index % 3 !== 1
     }
     if (t === internal) {

@@ -20,6 +20,7 @@
  * snapshot has tens of millions of edges).
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
+import type { StringTable } from '../snapshot/strings.js'
 
 /** A bit per edge: bit e is set when edge e is essential. */
 export type EdgeBits = Uint32Array
@@ -44,7 +45,9 @@ function isDigitAt(str: string, i: number): boolean {
  * Parses WeakMap ephemeron edge names once per string index. Only internal
  * edges are asked about, so each distinct internal name is parsed once. The
  * results are in two typed arrays (not Maps): V8 writes a distinct name for
- * every WeakMap entry, so there are as many as entries.
+ * every WeakMap entry, so there are as many as entries; each is decoded for
+ * the test and not kept (StringTable.decode): keeping hundreds of thousands
+ * of entry names would cost more than the test.
  */
 export class EphemeronNames {
   /** 0 not parsed yet, 1 not an ephemeron name, 2 an ephemeron name */
@@ -52,7 +55,7 @@ export class EphemeronNames {
   /** the table's node id, for names whose state is 2 */
   readonly tableId: Float64Array
 
-  constructor(private readonly strings: string[]) {
+  constructor(private readonly strings: Pick<StringTable, 'decode' | 'length'>) {
     this.state = new Uint8Array(strings.length)
     this.tableId = new Float64Array(strings.length)
   }
@@ -61,7 +64,7 @@ export class EphemeronNames {
   parse(nameIndex: number): number {
     const state = this.state[nameIndex]
     if (state !== 0) return state
-    const str = this.strings[nameIndex]
+    const str = this.strings.decode(nameIndex)
     // test(), not exec(): no match object to allocate. The table id is the digits before the final ')'.
     if (!EPHEMERON_NAME.test(str)) {
       this.state[nameIndex] = 1
@@ -82,7 +85,7 @@ export class EphemeronNames {
   /** The key/value/table part shared by both edges of one WeakMap entry, or null. */
   pairOf(nameIndex: number): string | null {
     if (this.parse(nameIndex) !== 2) return null
-    const str = this.strings[nameIndex]
+    const str = this.strings.decode(nameIndex)
     let i = 0
     while (isDigitAt(str, i)) i++
     return str.slice(i)
@@ -108,7 +111,7 @@ export function computePageOwned(s: Snapshot): Uint8Array {
     const t = edgeType[e]
     const target = edgeTarget[e]
     if (t === element) {
-      if (nodeType[target] !== synthetic || strings[nodeName[target]] !== '(Document DOM trees)') continue
+      if (nodeType[target] !== synthetic || strings.get(nodeName[target]) !== '(Document DOM trees)') continue
     } else if (t !== shortcut) {
       continue
     }

@@ -34,7 +34,7 @@ export function hasUserRoots(s: Snapshot): boolean {
 
 /** DevTools' user root: any non-synthetic node, or the `(Document DOM trees)` synthetic node. */
 export function isUserRoot(s: Snapshot, n: number): boolean {
-  return s.nodeType[n] !== s.nodeTypes.synthetic || s.strings[s.nodeName[n]] === '(Document DOM trees)'
+  return s.nodeType[n] !== s.nodeTypes.synthetic || s.strings.get(s.nodeName[n]) === '(Document DOM trees)'
 }
 
 /**

@@ -25,8 +25,8 @@ export function traceSite(s: Snapshot, t: number): AllocationSite {
   const f = tree.functionInfoIndex[t]
   if (f >= infos.count) return { functionName: '(root)', scriptName: '', line: 0, column: 0 }
   return {
-    functionName: s.strings[infos.name[f]] || '(anonymous)',
-    scriptName: s.strings[infos.scriptName[f]],
+    functionName: s.strings.get(infos.name[f]) || '(anonymous)',
+    scriptName: s.strings.get(infos.scriptName[f]),
     line: infos.line[f],
     column: infos.column[f],
   }

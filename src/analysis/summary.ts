@@ -258,11 +258,11 @@ export function computeClassNames(s: Snapshot): ClassNames {
       if (detachedName[n]) {
         byDetachedName ??= new Int32Array(strings.length).fill(-1)
         let c = byDetachedName[nameIndex]
-        if (c === -1) c = byDetachedName[nameIndex] = intern(objectClassName('Detached ' + strings[nameIndex]))
+        if (c === -1) c = byDetachedName[nameIndex] = intern(objectClassName('Detached ' + strings.get(nameIndex)))
         classIndex[n] = c
       } else {
         let c = byName[nameIndex]
-        if (c === -1) c = byName[nameIndex] = intern(objectClassName(strings[nameIndex]))
+        if (c === -1) c = byName[nameIndex] = intern(objectClassName(strings.get(nameIndex)))
         classIndex[n] = c
       }
     } else {
@@ -306,7 +306,7 @@ function applyInterfaceNames(
   // Only the string 'Object' at objectName is compared by index; V8 dedupes
   // its strings table, but check by content too in case a writer did not.
   const isPlainObject = (n: number): boolean =>
-    nodeType[n] === objectType && (nodeName[n] === objectName || strings[nodeName[n]] === 'Object')
+    nodeType[n] === objectType && (nodeName[n] === objectName || strings.get(nodeName[n]) === 'Object')
 
   interface Candidate {
     name: string
@@ -322,7 +322,7 @@ function applyInterfaceNames(
     const properties: string[] = []
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
       if (edgeType[e] !== propertyEdge) continue
-      const property = strings[edgeNameOrIndex[e]]
+      const property = strings.get(edgeNameOrIndex[e])
       if (property === '__proto__') continue
       const formatted = formatPropertyName(property)
       if (name.length > MIN_INTERFACE_PROPERTY_COUNT && name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH) break
@@ -372,7 +372,7 @@ function applyInterfaceNames(
     if (!isPlainObject(n)) continue
     properties.length = 0
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
-      if (edgeType[e] === propertyEdge) properties.push(strings[edgeNameOrIndex[e]])
+      if (edgeType[e] === propertyEdge) properties.push(strings.get(edgeNameOrIndex[e]))
     }
     properties.sort()
     states.clear()
@@ -436,7 +436,7 @@ export function detectSnapshotKind(s: Snapshot): SnapshotKind {
   // Blink objects (native nodes named HTMLDocument, blink::...) still say browser.
   for (let n = 0; n < s.nodeCount; n++) {
     if (nodeType[n] !== types.native) continue
-    const name = s.strings[s.nodeName[n]]
+    const name = s.strings.get(s.nodeName[n])
     if (name === 'HTMLDocument' || name.startsWith('blink::')) return 'browser'
   }
   return 'unknown'
@@ -445,7 +445,7 @@ export function detectSnapshotKind(s: Snapshot): SnapshotKind {
 function hasPropertyNamed(s: Snapshot, n: number, property: string): boolean {
   const propertyEdge = s.edgeTypes.property
   for (let e = s.firstEdge[n], end = s.firstEdge[n + 1]; e < end; e++) {
-    if (s.edgeType[e] === propertyEdge && s.strings[s.edgeNameOrIndex[e]] === property) return true
+    if (s.edgeType[e] === propertyEdge && s.strings.get(s.edgeNameOrIndex[e]) === property) return true
   }
   return false
 }

@@ -3,7 +3,7 @@
  * magic bytes, never by the name) or '-' for stdin, streamed in chunks into
  * the scanner. The input is only ever opened for reading.
  */
-import { createReadStream, promises as fsp } from 'node:fs'
+import { promises as fsp } from 'node:fs'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
 import { GzipError, HeapscopeError, InputError } from './errors.js'
@@ -77,6 +77,7 @@ function makeSource(
   let gzip = false
   const source: ScanSource = {
     sizeBound: rawSize,
+    sizeExact: rawSize !== null,
     async next(): Promise<Uint8Array | null> {
       if (iterator === null) {
         const rawIterator = counted()
@@ -98,12 +99,14 @@ function makeSource(
           }
         } else {
           source.sizeBound = rawSize === null ? null : rawSize * MAX_GZIP_RATIO
+          source.sizeExact = false
+          // Copies: zlib holds on to what it was given, and a file's chunk buffers are reused.
           async function* all(): AsyncGenerator<Uint8Array> {
-            yield head
+            yield Buffer.from(head)
             for (;;) {
               const r = await rawIterator.next()
               if (r.done) return
-              yield r.value
+              yield Buffer.from(r.value)
             }
           }
           const compressed = Readable.from(all())
@@ -158,11 +161,42 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
     if (err instanceof HeapscopeError) throw err
     throw describeFsError(path, err as NodeJS.ErrnoException)
   }
-  const stream = createReadStream(path, { highWaterMark: chunkSize, flags: 'r' })
+  let handle: fsp.FileHandle
   try {
-    return await new SnapshotScanner(path, makeSource(path, stream, size, options)).parse()
+    handle = await fsp.open(path, 'r')
+  } catch (err) {
+    throw describeFsError(path, err as NodeJS.ErrnoException)
+  }
+  try {
+    return await new SnapshotScanner(path, makeSource(path, readChunks(handle, chunkSize), size, options)).parse()
   } finally {
-    stream.destroy()
+    await handle.close()
+  }
+}
+
+/**
+ * A file's bytes in chunks, read into two buffers in turn: the next chunk is
+ * read while the scanner works on this one, and a chunk's buffer is reused
+ * once the one after it has been asked for (the scanner is done with it by
+ * then). Fresh buffers per chunk would leave a file's worth of garbage to
+ * the GC, and in the process's peak memory.
+ */
+async function* readChunks(handle: fsp.FileHandle, chunkSize: number): AsyncGenerator<Uint8Array> {
+  const buffers = [Buffer.allocUnsafeSlow(chunkSize), Buffer.allocUnsafeSlow(chunkSize)]
+  let k = 0
+  let pending = handle.read(buffers[0], 0, chunkSize, null)
+  try {
+    for (;;) {
+      const { bytesRead } = await pending
+      if (bytesRead === 0) return
+      const chunk = buffers[k].subarray(0, bytesRead)
+      k ^= 1
+      pending = handle.read(buffers[k], 0, chunkSize, null)
+      yield chunk
+    }
+  } finally {
+    // A read still in flight when the scanner stops (an error, an abort) must not reject unheard.
+    await pending.catch(() => undefined)
   }
 }
 

@@ -5,17 +5,20 @@
  * production snapshot is several GB). The top-level object is walked key by
  * key; the small `snapshot` header goes through JSON.parse; the big number
  * arrays are scanned byte by byte straight into typed arrays sized from the
- * header's counts; `strings` are decoded one by one (escape-free runs with
- * Buffer#toString, escaped ones with JSON.parse of that one literal, which
- * applies every JSON escape rule including surrogate pairs). Sections we do
- * not know (Chromium's `scopes…`) are skipped without being stored.
+ * header's counts; the `strings` section is kept as its bytes, with each
+ * literal's bounds, and decoded string by string when used (see
+ * StringTable; literals with escapes are decoded and checked here, by
+ * JSON.parse). Sections we do not know (Chromium's `scopes…`) are skipped
+ * without being stored.
  *
  * Everything is validated here, once, so the analyses trust the arrays:
  * counts against the header, every `to_node` (a multiple of the node field
  * count, inside the node array), every type id and every string index.
  *
  * Each scan* method is synchronous over the current chunk and keeps its
- * state in fields, so a token may be split across chunks at any byte.
+ * state in fields, so a token may be split across chunks at any byte. A
+ * chunk is not kept once the next is asked for: the source may reuse its
+ * buffer, so whatever must outlive it is copied.
  */
 import {
   SnapshotFormatError,
@@ -28,6 +31,8 @@ import {
   type TraceFunctionInfos,
   type TraceTree,
 } from './snapshot.js'
+import type { StringTableParts } from './strings.js'
+import { FastPath, RecordOp, RecordParser, StringLiterals } from './records.js'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -51,6 +56,10 @@ const FAST_MARGIN = 128
 const MAX_HEADER_BYTES = 64 * 1024 * 1024
 /** When the input size is unknown, arrays start this small and grow up to the header's claim. */
 const UNKNOWN_SIZE_START = 1 << 20
+/** The strings section's bytes start this big when the input's size is unknown (gzip, stdin), then double. */
+const UNKNOWN_STRING_BYTES = 16 << 20
+/** Offsets into the strings section are Uint32: it must stay under 4 GiB. */
+const MAX_STRING_BYTES = 2 ** 32 - 1
 /**
  * Deflate cannot expand more than ~1032:1, so a gzip file of C bytes holds at
  * most this many times C bytes of JSON. Used to refuse headers that claim far
@@ -93,18 +102,15 @@ export interface ScanSource {
    * multiple of it for gzip, null when unknown (stdin).
    */
   sizeBound: number | null
+  /** sizeBound is the input's exact size (a plain file) */
+  sizeExact: boolean
 }
 
 const enum StringState {
   StringOrEnd = 0, // just after '['
   String = 1, // just after ','
   CommaOrEnd = 2, // after a string
-}
-
-const enum StringScan {
-  NeedMore = 0,
-  Slow = 1,
-  Done = 2,
+  InString = 3, // inside a literal
 }
 
 const enum NumState {
@@ -142,7 +148,7 @@ export class SnapshotScanner {
   private edgeCapacity = 0
   private edgesRead = -1
 
-  private strings: string[] | null = null
+  private strings: StringTableParts | null = null
   private traceFunctionInfoValues: NumberList | null = null
   private sampleValues: NumberList | null = null
   private locationValues: NumberList | null = null
@@ -179,6 +185,7 @@ export class SnapshotScanner {
         return false
       }
       this.buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+      this.fastChunk = null
     }
     return true
   }
@@ -359,6 +366,33 @@ export class SnapshotScanner {
    */
   private async readRecords(section: 'nodes' | 'edges', scanChunk: () => boolean, claimed: number): Promise<void> {
     await this.expectByte(LBRACKET, `'[' to open the ${section} array`)
+    const l = this.layout as Layout
+    if (section === 'nodes') {
+      this.fastKinds = l.nodeFieldKinds
+      this.fastShift = NodeField.EdgeCount // firstEdge[n + 1] holds node n's edge count
+      this.fast = new RecordParser(
+        this.wasm,
+        [...l.nodeFieldKinds].map((k) =>
+          k === NodeField.Type ? RecordOp.Type : k === NodeField.Detachedness ? RecordOp.U8 : k === NodeField.Ignore ? RecordOp.Skip : RecordOp.U32,
+        ),
+        l.nodeTypeNames.length,
+        1,
+        0,
+      )
+    } else {
+      this.fastKinds = l.edgeFieldKinds
+      this.fastShift = -1
+      this.fast = new RecordParser(
+        this.wasm,
+        [...l.edgeFieldKinds].map((k) =>
+          k === EdgeField.Type ? RecordOp.Type : k === EdgeField.ToNode ? RecordOp.Target : k === EdgeField.Ignore ? RecordOp.Skip : RecordOp.U32,
+        ),
+        l.edgeTypeNames.length,
+        l.nodeFieldCount,
+        l.nodeCount * l.nodeFieldCount,
+      )
+    }
+    this.fastChunk = null
     this.numState = NumState.ExpectValueOrEnd
     this.numValue = 0
     this.numField = 0
@@ -369,6 +403,7 @@ export class SnapshotScanner {
       }
       if (scanChunk()) break
     }
+    this.fast = null
     const fieldCount = section === 'nodes' ? (this.layout as Layout).nodeFieldCount : (this.layout as Layout).edgeFieldCount
     const n = this.numRecords
     const field = this.numField
@@ -379,6 +414,43 @@ export class SnapshotScanner {
         this.base + this.pos - 1,
       )
     }
+  }
+
+  /** the WebAssembly fast paths' instance (records.ts), made on first use */
+  private wasmInstance: FastPath | null = null
+  private get wasm(): FastPath {
+    return (this.wasmInstance ??= new FastPath())
+  }
+  /** the fast path of the section being read, the chunk it holds, and the section's field kinds */
+  private fast: RecordParser | null = null
+  private fastChunk: Uint8Array | null = null
+  private fastKinds: Uint8Array = new Uint8Array(0)
+  /** the kind whose column is indexed one past the record (firstEdge), or -1 */
+  private fastShift = -1
+
+  /**
+   * The fast path from chunk index i, a ',' that ends a record: parses the
+   * whole records after it (at most `room`) and copies them into the
+   * section's columns from record `at`. `byKind` holds the column of each
+   * field kind (NodeField or EdgeField). Returns how many records it stored;
+   * the byte loop goes on after `fast.lastComma`.
+   */
+  private fastRecords(i: number, at: number, room: number, byKind: readonly (Uint8Array | Uint32Array | null)[]): number {
+    const buf = this.buf
+    const fast = this.fast as RecordParser
+    if (this.fastChunk !== buf) {
+      fast.load(buf)
+      this.fastChunk = buf
+    }
+    const r = fast.parse(i + 1, buf.length - FAST_MARGIN + 1, room)
+    if (r > 0) {
+      const kinds = this.fastKinds
+      for (let f = 0; f < kinds.length; f++) {
+        const column = byKind[kinds[f]]
+        if (column) column.set(fast.column(f, r), at + (kinds[f] === this.fastShift ? 1 : 0))
+      }
+    }
+    return r
   }
 
   private async readNodes(): Promise<void> {
@@ -400,15 +472,6 @@ export class SnapshotScanner {
     const fieldCount = l.nodeFieldCount
     const typeCount = l.nodeTypeNames.length
     const claimed = l.nodeCount
-    const standard =
-      fieldCount === 7 &&
-      kinds[0] === NodeField.Type &&
-      kinds[1] === NodeField.Name &&
-      kinds[2] === NodeField.Id &&
-      kinds[3] === NodeField.SelfSize &&
-      kinds[4] === NodeField.EdgeCount &&
-      kinds[5] === NodeField.TraceNodeId &&
-      kinds[6] === NodeField.Detachedness
     let state = this.numState
     let value = this.numValue
     let field = this.numField
@@ -502,108 +565,14 @@ export class SnapshotScanner {
           this.fail('a number in the nodes array')
         }
         state = NumState.ExpectValue
-        if (field === 0) {
-          // Fast path for whole records well inside the chunk, in V8's own form
-          // "v,v,...,v\n,": as for edges (scanEdgesChunk). A record it gives up on
-          // may have stored some of its fields; the byte loop stores them again.
-          let j = i + 1
-          // V8's usual layout (type, name, id, self_size, edge_count, trace_node_id,
-          // detachedness), unrolled; a record it gives up on stores nothing.
-          while (standard && j + FAST_MARGIN <= len && n < capacity) {
-            let d = 0
-            d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let type = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) type = type * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            j++
-            d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let name = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) name = name * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            j++
-            d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let id = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) id = id * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            j++
-            d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let selfSize = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) selfSize = selfSize * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            j++
-            d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let edgeCount = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) edgeCount = edgeCount * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            j++
-            d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let traceNodeId = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) traceNodeId = traceNodeId * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            j++
-            d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let detachedness = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) detachedness = detachedness * 10 + (d - ZERO)
-            while (d === NEWLINE) d = buf[++j]
-            if (d !== COMMA) break
-            j++
-            if (type >= typeCount) break
-            nodeType[n] = type
-            nodeName[n] = name
-            nodeId[n] = id
-            nodeSelfSize[n] = selfSize
-            firstEdge[n + 1] = edgeCount
-            nodeTraceNodeId[n] = traceNodeId
-            nodeDetachedness[n] = detachedness
-            n++
-            i = j - 1 // the ',' after the record: the byte loop goes on from there
-          }
-          // Any other layout.
-          records: while (!standard && j + FAST_MARGIN <= len && n < capacity) {
-            for (let f = 0; f < fieldCount; f++) {
-              let d = buf[j]
-              if (d < ZERO || d > NINE) break records
-              let v = d - ZERO
-              while ((d = buf[++j]) >= ZERO && d <= NINE) v = v * 10 + (d - ZERO)
-              if (f === fieldCount - 1) {
-                while (d === NEWLINE) d = buf[++j]
-              }
-              if (d !== COMMA) break records
-              j++
-              switch (kinds[f]) {
-                case NodeField.Type:
-                  if (v >= typeCount) break records
-                  nodeType[n] = v
-                  break
-                case NodeField.Name:
-                  nodeName[n] = v
-                  break
-                case NodeField.Id:
-                  nodeId[n] = v
-                  break
-                case NodeField.SelfSize:
-                  nodeSelfSize[n] = v
-                  break
-                case NodeField.EdgeCount:
-                  firstEdge[n + 1] = v
-                  break
-                case NodeField.TraceNodeId:
-                  nodeTraceNodeId[n] = v
-                  break
-                case NodeField.Detachedness:
-                  nodeDetachedness[n] = v
-                  break
-              }
-            }
-            n++
-            i = j - 1 // the ',' after the record: the byte loop goes on from there
+        if (field === 0 && i + 1 + FAST_MARGIN <= len && n < capacity) {
+          // Whole records well inside the chunk: the fast path (records.ts).
+          const r = this.fastRecords(i, n, capacity - n, [
+            null, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge, nodeTraceNodeId, nodeDetachedness,
+          ])
+          if (r > 0) {
+            n += r
+            i = (this.fast as RecordParser).lastComma // the byte loop goes on after it
           }
         }
       } else if (c === RBRACKET) {
@@ -639,7 +608,6 @@ export class SnapshotScanner {
     // a division per edge; exact for every value below 2^32.
     const inverse = 1 / nodeFieldCount
     const claimed = l.edgeCount
-    const standard = fieldCount === 3 && kinds[0] === EdgeField.Type && kinds[1] === EdgeField.NameOrIndex && kinds[2] === EdgeField.ToNode
     let state = this.numState
     let value = this.numValue
     let field = this.numField
@@ -720,37 +688,12 @@ export class SnapshotScanner {
           this.fail('a number in the edges array')
         }
         state = NumState.ExpectValue
-        if (field === 0 && standard) {
-          // Fast path for whole records well inside the chunk, in V8's own form
-          // "type,name,to_node\n,": anything else (a record near the chunk's end,
-          // other whitespace, a bad value, the last record) stops it, uncommitted,
-          // and the byte loop takes over at the record's start.
-          let j = i + 1
-          while (j + FAST_MARGIN <= len && e < capacity) {
-            let d = buf[j]
-            if (d < ZERO || d > NINE) break
-            let t = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) t = t * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            d = buf[++j]
-            if (d < ZERO || d > NINE) break
-            let name = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) name = name * 10 + (d - ZERO)
-            if (d !== COMMA) break
-            d = buf[++j]
-            if (d < ZERO || d > NINE) break
-            let to = d - ZERO
-            while ((d = buf[++j]) >= ZERO && d <= NINE) to = to * 10 + (d - ZERO)
-            while (d === NEWLINE) d = buf[++j]
-            if (d !== COMMA) break
-            const target = Math.round(to * inverse)
-            if (t >= typeCount || to >= nodeLimit || target * nodeFieldCount !== to) break
-            edgeType[e] = t
-            edgeNameOrIndex[e] = name
-            edgeTarget[e] = target
-            e++
-            i = j // the ',' after the record: the byte loop goes on from there
-            j++
+        if (field === 0 && i + 1 + FAST_MARGIN <= len && e < capacity) {
+          // Whole records well inside the chunk: the fast path (records.ts).
+          const r = this.fastRecords(i, e, capacity - e, [null, edgeType, edgeNameOrIndex, edgeTarget])
+          if (r > 0) {
+            e += r
+            i = (this.fast as RecordParser).lastComma // the byte loop goes on after it
           }
         }
       } else if (c === RBRACKET) {
@@ -957,73 +900,182 @@ export class SnapshotScanner {
 
   private async readStrings(): Promise<void> {
     await this.expectByte(LBRACKET, "'[' to open the strings array")
-    const strings: string[] = []
+    const bound = this.source.sizeBound
+    const remaining = bound === null ? null : Math.max(0, bound - (this.base + this.pos))
+    // A plain file's size bounds the section: reserve that much at once (pages never written
+    // cost no memory). Otherwise start small and double.
+    this.stringBytes = new Uint8Array(
+      Math.min(MAX_STRING_BYTES, this.source.sizeExact && remaining !== null ? remaining : Math.min(remaining ?? UNKNOWN_STRING_BYTES, UNKNOWN_STRING_BYTES)),
+    )
+    this.stringBounds = new Uint32Array(1 << 16)
     this.stringState = StringState.StringOrEnd
+    this.fastStrings = new StringLiterals(this.wasm)
     for (;;) {
-      if (!(await this.fill())) this.fail("']' to close the strings array")
-      const r = this.scanStringsChunk(strings)
-      if (r === StringScan.Done) break
-      if (r === StringScan.Slow) {
-        strings.push(await this.readString(Infinity))
-        this.stringState = StringState.CommaOrEnd
+      if (!(await this.fill())) {
+        if ((this.stringState as StringState) === StringState.InString) {
+          this.fail('a closing \'"\' for the string that starts here', 'end of file', this.stringStartOffset)
+        }
+        this.fail("']' to close the strings array")
       }
+      if (this.scanStringsChunk()) break
     }
-    this.strings = strings
+    this.fastStrings = null
+    this.strings = {
+      bytes: this.stringBytes.subarray(0, this.stringBytesUsed),
+      bounds: this.stringBounds.subarray(0, 2 * this.stringCount),
+      count: this.stringCount,
+      escaped: this.escapedStrings,
+    }
   }
 
+  // Strings scan state, kept in fields so a literal may be split across chunks at any byte.
   private stringState: StringState = StringState.StringOrEnd
+  /** the section's bytes so far (see StringTable), and how many are used */
+  private stringBytes = new Uint8Array(0)
+  private stringBytesUsed = 0
+  private stringBounds = new Uint32Array(0)
+  private stringCount = 0
+  private escapedStrings: [number, string][] = []
+  /** the literal being read: where its content starts in stringBytes, and its quote's file offset */
+  private stringStart = 0
+  private stringStartOffset = 0
+  private stringHasEscape = false
+  /** the chunk ended just after a backslash inside a literal */
+  private stringEscapeNext = false
+  private fastStrings: StringLiterals | null = null
 
   /**
-   * One synchronous pass over the chunk: escape-free strings that lie wholly
-   * inside it are decoded straight from the buffer (latin1 when pure ASCII,
-   * which is what V8 writes, else UTF-8). Stops at a string that needs the
-   * slow path: one with escapes, or one that goes on in the next chunk.
+   * Copies the rest of the chunk to the section's bytes and notes where each
+   * literal's content starts and ends; nothing is decoded, except the rare
+   * literals with escapes (JSON.parse, which applies every escape rule,
+   * surrogate pairs included, and rejects bad ones). True once the array's
+   * ']' is consumed; the bytes after it stay in the chunk for what follows.
    */
-  private scanStringsChunk(strings: string[]): StringScan {
+  private scanStringsChunk(): boolean {
     const buf = this.buf
-    const len = buf.length
+    const from = this.pos
+    const w0 = this.stringBytesUsed
+    const end = w0 + (buf.length - from)
+    if (end > this.stringBytes.length) this.growStringBytes(end)
+    const bytes = this.stringBytes
+    bytes.set(from === 0 ? buf : buf.subarray(from), w0)
+    /** file offset of bytes[k] */
+    const offsetOf = (k: number): number => this.base + from + (k - w0)
     let state = this.stringState
-    let i = this.pos
-    let result = StringScan.NeedMore
-    while (i < len) {
-      const c = buf[i]
-      if (c === QUOTE && state !== StringState.CommaOrEnd) {
-        let j = i + 1
-        let ascii = true
-        for (; j < len; j++) {
-          const d = buf[j]
-          if (d === QUOTE || d === BACKSLASH || d < 0x20) break
-          if (d >= 0x80) ascii = false
+    let i = w0
+    let done = false
+    let loaded = false
+    while (i < end) {
+      if (state === StringState.InString) {
+        let j = i
+        if (this.stringEscapeNext) {
+          this.stringEscapeNext = false
+          j++
         }
-        if (j < len && buf[j] === QUOTE) {
-          strings.push(buf.toString(ascii ? 'latin1' : 'utf8', i + 1, j))
-          i = j + 1
-          state = StringState.CommaOrEnd
+        for (;;) {
+          while (j < end) {
+            const d = bytes[j]
+            if (d === QUOTE || d === BACKSLASH || d < 0x20) break
+            j++
+          }
+          if (j >= end || bytes[j] !== BACKSLASH) break
+          this.stringHasEscape = true
+          if (j + 1 < end) {
+            j += 2
+            continue
+          }
+          this.stringEscapeNext = true
+          j = end
+        }
+        if (j >= end) {
+          i = end
+          break
+        }
+        if (bytes[j] !== QUOTE) {
+          this.fail('a valid JSON string', `a control character (0x${bytes[j].toString(16).padStart(2, '0')}) inside it`, offsetOf(j))
+        }
+        this.endString(j)
+        state = StringState.CommaOrEnd
+        i = j + 1
+        continue
+      }
+      const c = bytes[i]
+      if (c === QUOTE && state !== StringState.CommaOrEnd) {
+        state = StringState.InString
+        this.stringStart = i + 1
+        this.stringStartOffset = offsetOf(i)
+        this.stringHasEscape = false
+      } else if (c === COMMA && state === StringState.CommaOrEnd) {
+        state = StringState.String
+        // The literals that follow, up to one the fast path leaves to this loop (records.ts).
+        const fast = this.fastStrings as StringLiterals
+        if (!loaded) {
+          fast.load(from === 0 ? buf : buf.subarray(from))
+          loaded = true
+        }
+        const found = fast.scan(i + 1 - w0, 2 ** 31, w0)
+        if (found > 0) {
+          if (2 * (this.stringCount + found) > this.stringBounds.length) this.growStringBounds(this.stringCount + found)
+          this.stringBounds.set(fast.bounds(found), 2 * this.stringCount)
+          this.stringCount += found
+          i = w0 + fast.next // just after a ','
           continue
         }
-        result = StringScan.Slow
-        break
-      }
-      if (c === COMMA && state === StringState.CommaOrEnd) {
-        state = StringState.String
       } else if (c === RBRACKET && state !== StringState.String) {
-        result = StringScan.Done
+        done = true
         i++
         break
       } else if (!isWhitespace(c)) {
-        this.pos = i
-        this.fail(state === StringState.CommaOrEnd ? "',' or ']' in the strings array" : 'a string in the strings array')
+        this.fail(state === StringState.CommaOrEnd ? "',' or ']' in the strings array" : 'a string in the strings array', describeByte(c), offsetOf(i))
       }
       i++
     }
-    this.pos = i
     this.stringState = state
-    return result
+    this.stringBytesUsed = done ? i : end
+    this.pos = done ? from + (i - w0) : buf.length
+    return done
+  }
+
+  /** Notes the literal that ends at bytes[end] (its closing quote). */
+  private endString(end: number): void {
+    const k = this.stringCount
+    if (2 * k + 2 > this.stringBounds.length) this.growStringBounds(k + 1)
+    let start = this.stringStart
+    if (this.stringHasEscape) {
+      const text = Buffer.from(this.stringBytes.buffer, this.stringBytes.byteOffset, this.stringBytes.length).toString('utf8', start - 1, end + 1)
+      let value: string
+      try {
+        value = JSON.parse(text) as string
+      } catch (e) {
+        return this.fail('a valid JSON string', (e as Error).message, this.stringStartOffset)
+      }
+      this.escapedStrings.push([k, value])
+      start = 1
+      end = 0
+    }
+    this.stringBounds[2 * k] = start
+    this.stringBounds[2 * k + 1] = end
+    this.stringCount = k + 1
+  }
+
+  private growStringBounds(count: number): void {
+    const grown = new Uint32Array(Math.max(2 * count, this.stringBounds.length * 2))
+    grown.set(this.stringBounds)
+    this.stringBounds = grown
+  }
+
+  private growStringBytes(needed: number): void {
+    if (needed > MAX_STRING_BYTES) {
+      this.fail('a "strings" section of less than 4 GiB (the most one buffer holds)', 'more')
+    }
+    const grown = new Uint8Array(Math.min(MAX_STRING_BYTES, Math.max(needed, this.stringBytes.length * 2)))
+    grown.set(this.stringBytes.subarray(0, this.stringBytesUsed))
+    this.stringBytes = grown
   }
 
   /**
-   * Reads one JSON string literal; buf[pos] is its opening quote. An
-   * escape-free literal inside one chunk is decoded straight from the buffer;
+   * Reads one JSON string literal (a section name); buf[pos] is its opening
+   * quote. An escape-free literal inside one chunk is decoded straight from the buffer;
    * anything else is gathered and decoded by JSON.parse, which knows every
    * escape rule (\uXXXX surrogate pairs included).
    */
@@ -1062,7 +1114,7 @@ export class SnapshotScanner {
           break
         }
       }
-      parts.push(buf.subarray(from, i))
+      parts.push(Buffer.from(buf.subarray(from, i))) // a copy: chunk buffers are reused
       total += i - from
       if (total > maxBytes) this.fail('a short section name', 'a string of more than 64 KiB', start)
       if (closed) {
@@ -1091,7 +1143,7 @@ export class SnapshotScanner {
     await this.walkValue(what, (chunk) => {
       total += chunk.length
       if (total > maxBytes) this.fail(`${what} of at most ${maxBytes} bytes`, 'more')
-      parts.push(chunk)
+      parts.push(Buffer.from(chunk)) // a copy: chunk buffers are reused
     })
     return Buffer.concat(parts).toString('utf8')
   }
@@ -1186,7 +1238,7 @@ export class SnapshotScanner {
     if (sum !== edgeCount) {
       this.fail(`node edge_count fields that add up to edge_count ${edgeCount}`, `a sum of ${sum}`, -1)
     }
-    const stringCount = strings.length
+    const stringCount = strings.count
     for (let n = 0; n < nodeCount; n++) {
       if (nodeName[n] >= stringCount) {
         this.fail(`node names that index the ${stringCount} strings`, `node ${n} (@${nodeId[n]}) names string ${nodeName[n]}`, -1)

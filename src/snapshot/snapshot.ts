@@ -12,6 +12,8 @@
  * hot loops of the analyses read these arrays without checks.
  */
 
+import { StringTable, type StringTableParts } from './strings.js'
+
 /** Type ids of node types, resolved from `snapshot.meta.node_types`; -1 when this V8 does not have the type. */
 export interface NodeTypeIds {
   hidden: number
@@ -108,7 +110,7 @@ export interface SnapshotParts {
   edgeType: Uint8Array
   edgeNameOrIndex: Uint32Array
   edgeTarget: Uint32Array
-  strings: string[]
+  strings: StringTableParts
   rootOrdinal: number
   extraNativeBytes: number
   traceFunctionInfos: TraceFunctionInfos | null
@@ -160,7 +162,8 @@ export class Snapshot {
   readonly edgeNameOrIndex: Uint32Array
   /** target node ordinal of edge e */
   readonly edgeTarget: Uint32Array
-  readonly strings: string[]
+  /** the string table: `strings.get(i)` */
+  readonly strings: StringTable
   /** ordinal of the synthetic root (0 in every V8 so far) */
   readonly rootOrdinal: number
   /** `snapshot.extra_native_bytes`, 0 when absent */
@@ -193,7 +196,7 @@ export class Snapshot {
     this.edgeType = p.edgeType
     this.edgeNameOrIndex = p.edgeNameOrIndex
     this.edgeTarget = p.edgeTarget
-    this.strings = p.strings
+    this.strings = new StringTable(p.strings)
     this.rootOrdinal = p.rootOrdinal
     this.extraNativeBytes = p.extraNativeBytes
     this.traceFunctionInfos = p.traceFunctionInfos
@@ -255,7 +258,7 @@ export class Snapshot {
 
   /** Node n's name (for objects, the constructor name). */
   nodeNameOf(n: number): string {
-    return this.strings[this.nodeName[n]]
+    return this.strings.get(this.nodeName[n])
   }
 
   edgeCountOf(n: number): number {
@@ -274,7 +277,7 @@ export class Snapshot {
 
   /** Edge e's name: the property/variable name, or the index as a string for element and hidden edges. */
   edgeName(e: number): string {
-    return this.edgeHasIndex(e) ? String(this.edgeNameOrIndex[e]) : this.strings[this.edgeNameOrIndex[e]]
+    return this.edgeHasIndex(e) ? String(this.edgeNameOrIndex[e]) : this.strings.get(this.edgeNameOrIndex[e])
   }
 
   /**
@@ -352,7 +355,7 @@ export function transferList(value: unknown): ArrayBuffer[] {
       // Never a Node Buffer: small ones share a pool that other code still uses.
       if (v.buffer instanceof ArrayBuffer && !Buffer.isBuffer(v)) buffers.add(v.buffer)
     } else if (Array.isArray(v)) {
-      // An array of strings (the string table) holds no buffers: skip it whole.
+      // An array of strings holds no buffers: skip it whole.
       if (v.length > 0 && typeof v[0] !== 'string') v.forEach(visit)
     } else if (typeof v === 'object' && v !== null) {
       for (const x of Object.values(v)) visit(x)

@@ -1,0 +1,178 @@
+/**
+ * The parser's fast paths, in WebAssembly (records.wat, which says why):
+ * whole records of the nodes and edges arrays in V8's own form, parsed into
+ * columns in the module's memory and copied to the model's typed arrays with
+ * one `set()` per column; and the plain literals of the strings array, whose
+ * bounds it finds. The JS byte loops in scan.ts handle everything else: what
+ * is split across chunks, other whitespace, escapes, and every error.
+ */
+import { readFileSync } from 'node:fs'
+
+/** What the fast path does with a field (the ops of records.wat). */
+export const enum RecordOp {
+  Skip = 0,
+  /** a type id: u8, below the type count */
+  Type = 1,
+  U32 = 2,
+  U8 = 3,
+  /** an edge's to_node: a multiple of the node field count below the node array's length, stored divided */
+  Target = 4,
+}
+
+const TABLE = 0
+const MAX_FIELDS = 64
+/** where the chunk goes: after the field table */
+const IN = MAX_FIELDS * 8
+const PAGE = 65536
+
+interface FastExports {
+  memory: WebAssembly.Memory
+  count: WebAssembly.Global
+  records(pos: number, end: number, fields: number, max: number, typeCount: number, nodeFieldCount: number, nodeLimit: number): number
+  strings(pos: number, out: number, max: number, base: number): number
+}
+
+let compiled: WebAssembly.Module | null = null
+
+/** Compiled on first use (a synchronous compile of a few hundred bytes). */
+function fastModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(new URL('./records.wasm', import.meta.url)))
+  return compiled
+}
+
+/**
+ * A module instance with its own memory, and the chunk loaded in it. One per
+ * parse, shared by its sections one after the other (its memory is as big as
+ * a chunk and its output, so one is enough).
+ */
+export class FastPath {
+  readonly wasm: FastExports
+  /** where the output goes, after the chunk */
+  outAt = 0
+
+  constructor() {
+    this.wasm = new WebAssembly.Instance(fastModule()).exports as unknown as FastExports
+  }
+
+  /** Copies a chunk into memory, followed by a 0 byte that stops every loop, with `outBytes` of room after it. */
+  loadChunk(chunk: Uint8Array, outBytes: number): void {
+    this.outAt = (IN + chunk.length + 1 + 7) & ~7
+    const memory = this.wasm.memory
+    const needed = this.outAt + outBytes
+    if (needed > memory.buffer.byteLength) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE))
+    const bytes = new Uint8Array(memory.buffer)
+    bytes.set(chunk, IN)
+    bytes[IN + chunk.length] = 0
+  }
+}
+
+/**
+ * One section's record fast path.
+ *
+ * @example
+ *   const fast = new RecordParser(new FastPath(), [RecordOp.Type, RecordOp.U32, RecordOp.Target], typeCount, 7, nodeCount * 7)
+ *   fast.load(chunk)
+ *   const r = fast.parse(i, chunk.length - 128, capacity - e)
+ *   edgeType.set(fast.column(0, r), e)
+ */
+export class RecordParser {
+  /** records a chunk of the loaded length can hold at most */
+  private perChunk = 0
+  /** chunk index of the ',' after the last record parse() stored */
+  lastComma = -1
+
+  constructor(
+    private readonly fast: FastPath,
+    private readonly ops: readonly RecordOp[],
+    private readonly typeCount: number,
+    private readonly nodeFieldCount: number,
+    private readonly nodeLimit: number,
+  ) {
+    if (ops.length > MAX_FIELDS) throw new RangeError(`at most ${MAX_FIELDS} fields`)
+  }
+
+  private width(f: number): number {
+    return this.ops[f] === RecordOp.Type || this.ops[f] === RecordOp.U8 ? 1 : 4
+  }
+
+  /** Copies a chunk into the module's memory, with room for its records' columns. */
+  load(chunk: Uint8Array): void {
+    const fields = this.ops.length
+    // Each field of a record takes two bytes at least (a digit and a ',').
+    this.perChunk = Math.floor(chunk.length / (2 * fields)) + 1
+    let columns = 0
+    for (let f = 0; f < fields; f++) columns += (this.width(f) * this.perChunk + 7) & ~7
+    this.fast.loadChunk(chunk, columns)
+    const table = new Int32Array(this.fast.wasm.memory.buffer, TABLE, 2 * fields)
+    let at = this.fast.outAt
+    for (let f = 0; f < fields; f++) {
+      table[2 * f] = this.ops[f]
+      table[2 * f + 1] = at
+      at += (this.width(f) * this.perChunk + 7) & ~7
+    }
+  }
+
+  /**
+   * Parses whole records from chunk index `from` (a record's first digit)
+   * while one starts before `end`, at most `max`; returns how many, and sets
+   * lastComma. Columns are then read with column(f, count).
+   */
+  parse(from: number, end: number, max: number): number {
+    const last = this.fast.wasm.records(
+      IN + from,
+      IN + Math.max(from, end),
+      this.ops.length,
+      Math.min(max, this.perChunk),
+      this.typeCount,
+      this.nodeFieldCount,
+      Math.min(this.nodeLimit, 0xffffffff) | 0,
+    )
+    this.lastComma = last - IN
+    return this.fast.wasm.count.value as number
+  }
+
+  /** Field f of the last parse()'s first `count` records. */
+  column(f: number, count: number): Uint8Array | Uint32Array {
+    const buffer = this.fast.wasm.memory.buffer
+    const base = new Int32Array(buffer, TABLE, 2 * this.ops.length)[2 * f + 1]
+    return this.width(f) === 1 ? new Uint8Array(buffer, base, count) : new Uint32Array(buffer, base, count)
+  }
+}
+
+/**
+ * The strings array's fast path: the bounds of plain literals.
+ *
+ * @example
+ *   const fast = new StringLiterals(new FastPath())
+ *   fast.load(chunk)
+ *   const n = fast.scan(i, 2 * 1024, offsetOfChunkByte0) // bounds in fast.bounds(n)
+ */
+export class StringLiterals {
+  private perChunk = 0
+  /** chunk index just after the ',' of the last literal scan() found */
+  next = 0
+
+  constructor(private readonly fast: FastPath) {}
+
+  load(chunk: Uint8Array): void {
+    // A literal and its ',' take three bytes at least.
+    this.perChunk = Math.floor(chunk.length / 3) + 1
+    this.fast.loadChunk(chunk, 8 * this.perChunk)
+  }
+
+  /**
+   * Finds the plain literals each followed by a ',' from chunk index `from`
+   * (just after a ','), at most `max`; their bounds are chunk indexes plus
+   * `base`. Returns how many; sets next.
+   */
+  scan(from: number, max: number, base: number): number {
+    const wasm = this.fast.wasm
+    this.next = wasm.strings(IN + from, this.fast.outAt, Math.min(max, this.perChunk), base - IN) - IN
+    return wasm.count.value as number
+  }
+
+  /** The bounds (start, end pairs) of the last scan()'s `count` literals. */
+  bounds(count: number): Uint32Array {
+    return new Uint32Array(this.fast.wasm.memory.buffer, this.fast.outAt, 2 * count)
+  }
+}

@@ -1,0 +1,164 @@
+;; The parser's fast path for the nodes and edges arrays, in WebAssembly.
+;;
+;; Why not JavaScript: the same loop in JS ran at interpreter speed (~40-60 MB/s)
+;; until V8 had compiled it, and was thrown back there whenever a value broke
+;; its speculation (the first node id above 2^31 overflows int32 arithmetic): a
+;; 20 MB snapshot spent most of its parse warming up, and a large one lost tens
+;; of ms per deopt. WebAssembly is compiled before the first byte and never
+;; speculates.
+;;
+;; `records` parses whole records in V8's own form, "v,v,...,v\n," with the
+;; newline(s) only after a record's last field, from `pos` (the first digit of a
+;; record) while a record starts before `end`, and stores each field into its
+;; column. It stops, without storing the record it is in, at anything else: a
+;; byte out of place, a value of 2^32 or more, a type id or edge target out of
+;; range, `max` records. The JS byte loop takes over there, and reports errors.
+;;
+;; Memory, laid out by JS (src/snapshot/records.ts):
+;;   [0, 512)        field table: field f's op at 8f, its column's address at 8f + 4
+;;   [IN, IN + len]  the chunk, then a 0 byte (no digit, comma or newline) that
+;;                   stops every loop at its end
+;;   columns         after the chunk, `max` entries each
+;; Ops: 0 skip, 1 type (u8, below typeCount), 2 u32, 3 u8,
+;;      4 edge target (u32: a multiple of nodeFieldCount below nodeLimit, stored divided).
+;;
+;; `strings` does the same for the strings array: it finds the literals without
+;; escapes or control characters that are followed by a ',', and writes where
+;; each one's content starts and ends.
+(module
+  (memory (export "memory") 1)
+  ;; how many records the last call stored
+  (global $count (export "count") (mut i32) (i32.const 0))
+
+  (func (export "records")
+    (param $pos i32) (param $end i32) (param $fields i32) (param $max i32)
+    (param $typeCount i32) (param $nodeFieldCount i32) (param $nodeLimit i32)
+    (result i32) ;; the position of the ',' after the last stored record (pos - 1 if none)
+    (local $j i32) (local $r i32) (local $f i32) (local $d i32) (local $start i32)
+    (local $v i64) (local $u i32) (local $op i32) (local $base i32) (local $last i32)
+    (local.set $j (local.get $pos))
+    (local.set $last (i32.sub (local.get $pos) (i32.const 1)))
+    (block $done
+      (loop $record
+        (br_if $done (i32.ge_u (local.get $j) (local.get $end)))
+        (br_if $done (i32.ge_u (local.get $r) (local.get $max)))
+        (local.set $f (i32.const 0))
+        (loop $field
+          ;; a number: one digit or more, at most 10
+          (local.set $start (local.get $j))
+          (local.set $d (i32.sub (i32.load8_u (local.get $j)) (i32.const 48)))
+          (br_if $done (i32.gt_u (local.get $d) (i32.const 9)))
+          (local.set $v (i64.extend_i32_u (local.get $d)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (block $number_end
+            (loop $digits
+              (local.set $d (i32.sub (i32.load8_u (local.get $j)) (i32.const 48)))
+              (br_if $number_end (i32.gt_u (local.get $d) (i32.const 9)))
+              (local.set $v (i64.add (i64.mul (local.get $v) (i64.const 10)) (i64.extend_i32_u (local.get $d))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $digits)))
+          (br_if $done (i32.gt_u (i32.sub (local.get $j) (local.get $start)) (i32.const 10)))
+          (br_if $done (i64.gt_u (local.get $v) (i64.const 0xffffffff)))
+          (local.set $u (i32.wrap_i64 (local.get $v)))
+          ;; newlines end a record, before its ','
+          (if (i32.eq (local.get $f) (i32.sub (local.get $fields) (i32.const 1)))
+            (then
+              (block $newlines_end
+                (loop $newlines
+                  (br_if $newlines_end (i32.ne (i32.load8_u (local.get $j)) (i32.const 10)))
+                  (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                  (br $newlines)))))
+          ;; the ',' after it
+          (br_if $done (i32.ne (i32.load8_u (local.get $j)) (i32.const 44)))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          ;; store it
+          (local.set $op (i32.load (i32.shl (local.get $f) (i32.const 3))))
+          (local.set $base (i32.load offset=4 (i32.shl (local.get $f) (i32.const 3))))
+          (block $stored
+            (block $target
+              (block $u8
+                (block $u32
+                  (block $type
+                    (br_table $stored $type $u32 $u8 $target $stored (local.get $op)))
+                  ;; type
+                  (br_if $done (i32.ge_u (local.get $u) (local.get $typeCount)))
+                  (i32.store8 (i32.add (local.get $base) (local.get $r)) (local.get $u))
+                  (br $stored))
+                ;; u32
+                (i32.store (i32.add (local.get $base) (i32.shl (local.get $r) (i32.const 2))) (local.get $u))
+                (br $stored))
+              ;; u8
+              (i32.store8 (i32.add (local.get $base) (local.get $r)) (local.get $u))
+              (br $stored))
+            ;; edge target
+            (br_if $done (i32.ge_u (local.get $u) (local.get $nodeLimit)))
+            (br_if $done (i32.ne (i32.rem_u (local.get $u) (local.get $nodeFieldCount)) (i32.const 0)))
+            (i32.store (i32.add (local.get $base) (i32.shl (local.get $r) (i32.const 2)))
+              (i32.div_u (local.get $u) (local.get $nodeFieldCount))))
+          (local.set $f (i32.add (local.get $f) (i32.const 1)))
+          (br_if $field (i32.lt_u (local.get $f) (local.get $fields))))
+        ;; a whole record
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (local.set $last (i32.sub (local.get $j) (i32.const 1)))
+        (br $record)))
+    (global.set $count (local.get $r))
+    (local.get $last))
+
+  ;; Literals of the strings array from `pos` (after a ','; whitespace may come
+  ;; first): each `"content"` followed by a ',' (whitespace between allowed)
+  ;; stores content's start and end, plus `base`, as two u32s at `out`. Stops
+  ;; before a literal with a backslash or a control character (the 0 after the
+  ;; chunk is one), one not followed by a ',', anything that is no literal, or
+  ;; `max` of them. Returns the position after the last stored literal's ','
+  ;; (pos if none); how many in $count.
+  (func (export "strings")
+    (param $pos i32) (param $out i32) (param $max i32) (param $base i32)
+    (result i32)
+    (local $j i32) (local $k i32) (local $c i32) (local $start i32) (local $n i32)
+    (local.set $j (local.get $pos))
+    (block $done
+      (loop $literal
+        (br_if $done (i32.ge_u (local.get $n) (local.get $max)))
+        (local.set $k (local.get $j))
+        ;; whitespace, then the opening quote
+        (block $ws_end
+          (loop $ws
+            (local.set $c (i32.load8_u (local.get $k)))
+            (br_if $ws_end (i32.and
+              (i32.ne (local.get $c) (i32.const 0x20))
+              (i32.and (i32.ne (local.get $c) (i32.const 0x0a))
+                (i32.and (i32.ne (local.get $c) (i32.const 0x0d)) (i32.ne (local.get $c) (i32.const 0x09))))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $ws)))
+        (br_if $done (i32.ne (local.get $c) (i32.const 0x22)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (local.set $start (local.get $k))
+        ;; the content, up to the closing quote
+        (block $content_end
+          (loop $content
+            (local.set $c (i32.load8_u (local.get $k)))
+            (br_if $content_end (i32.eq (local.get $c) (i32.const 0x22)))
+            (br_if $done (i32.eq (local.get $c) (i32.const 0x5c)))
+            (br_if $done (i32.lt_u (local.get $c) (i32.const 0x20)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $content)))
+        ;; whitespace, then the ','
+        (local.set $c (local.get $k))
+        (block $ws2_end
+          (loop $ws2
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $ws2 (i32.eq (i32.load8_u (local.get $c)) (i32.const 0x0a)))
+            (br_if $ws2 (i32.eq (i32.load8_u (local.get $c)) (i32.const 0x20)))
+            (br_if $ws2 (i32.eq (i32.load8_u (local.get $c)) (i32.const 0x0d)))
+            (br_if $ws2 (i32.eq (i32.load8_u (local.get $c)) (i32.const 0x09)))))
+        (br_if $done (i32.ne (i32.load8_u (local.get $c)) (i32.const 0x2c)))
+        ;; a literal and its ','
+        (i32.store (local.get $out) (i32.add (local.get $base) (local.get $start)))
+        (i32.store offset=4 (local.get $out) (i32.add (local.get $base) (local.get $k)))
+        (local.set $out (i32.add (local.get $out) (i32.const 8)))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (local.set $j (i32.add (local.get $c) (i32.const 1)))
+        (br $literal)))
+    (global.set $count (local.get $n))
+    (local.get $j))
+)
