@@ -2,9 +2,9 @@
  * The parser's fast paths, in WebAssembly (records.wat, which says why):
  * whole records of the nodes and edges arrays in V8's own form, parsed into
  * columns in the module's memory and copied to the model's typed arrays with
- * one `set()` per column; and the plain literals of the strings array, whose
+ * one `set()` per column; and the literals of the strings array, whose
  * bounds it finds. The JS byte loops in scan.ts handle everything else: what
- * is split across chunks, other whitespace, escapes, and every error.
+ * is split across chunks, other whitespace, decoding escapes, and every error.
  */
 import { readFileSync } from 'node:fs'
 
@@ -28,8 +28,9 @@ const PAGE = 65536
 interface FastExports {
   memory: WebAssembly.Memory
   count: WebAssembly.Global
+  escCount: WebAssembly.Global
   records(pos: number, end: number, fields: number, max: number, typeCount: number, nodeFieldCount: number, nodeLimit: number): number
-  strings(pos: number, out: number, max: number, base: number): number
+  strings(pos: number, out: number, max: number, base: number, escOut: number): number
 }
 
 let compiled: WebAssembly.Module | null = null
@@ -140,7 +141,7 @@ export class RecordParser {
 }
 
 /**
- * The strings array's fast path: the bounds of plain literals.
+ * The strings array's fast path: the bounds of its literals.
  *
  * @example
  *   const fast = new StringLiterals(new FastPath())
@@ -155,20 +156,31 @@ export class StringLiterals {
   constructor(private readonly fast: FastPath) {}
 
   load(chunk: Uint8Array): void {
-    // A literal and its ',' take three bytes at least.
+    // A literal and its ',' take three bytes at least: room for their bounds and the escaped ones' ordinals.
     this.perChunk = Math.floor(chunk.length / 3) + 1
-    this.fast.loadChunk(chunk, 8 * this.perChunk)
+    this.fast.loadChunk(chunk, 12 * this.perChunk)
   }
 
   /**
-   * Finds the plain literals each followed by a ',' from chunk index `from`
+   * Finds the literals each followed by a ',' from chunk index `from`
    * (just after a ','), at most `max`; their bounds are chunk indexes plus
-   * `base`. Returns how many; sets next.
+   * `base`. Returns how many; sets next, and `escaped` (those with escapes,
+   * to decode).
    */
   scan(from: number, max: number, base: number): number {
     const wasm = this.fast.wasm
-    this.next = wasm.strings(IN + from, this.fast.outAt, Math.min(max, this.perChunk), base - IN) - IN
+    const perChunk = this.perChunk
+    this.next = wasm.strings(IN + from, this.fast.outAt, Math.min(max, perChunk), base - IN, this.fast.outAt + 8 * perChunk) - IN
+    this.escapedCount = wasm.escCount.value as number
     return wasm.count.value as number
+  }
+
+  /** how many of the last scan()'s literals have escapes */
+  escapedCount = 0
+
+  /** The ordinals (within the last scan()) of its literals with escapes. */
+  escaped(): Uint32Array {
+    return new Uint32Array(this.fast.wasm.memory.buffer, this.fast.outAt + 8 * this.perChunk, this.escapedCount)
   }
 
   /** The bounds (start, end pairs) of the last scan()'s `count` literals. */

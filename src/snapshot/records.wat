@@ -22,13 +22,14 @@
 ;; Ops: 0 skip, 1 type (u8, below typeCount), 2 u32, 3 u8,
 ;;      4 edge target (u32: a multiple of nodeFieldCount below nodeLimit, stored divided).
 ;;
-;; `strings` does the same for the strings array: it finds the literals without
-;; escapes or control characters that are followed by a ',', and writes where
-;; each one's content starts and ends.
+;; `strings` does the same for the strings array: it finds the literals that
+;; are followed by a ',', and writes where each one's content starts and ends.
 (module
   (memory (export "memory") 1)
   ;; how many records the last call stored
   (global $count (export "count") (mut i32) (i32.const 0))
+  ;; how many of the literals the last `strings` call stored had escapes
+  (global $escCount (export "escCount") (mut i32) (i32.const 0))
 
   (func (export "records")
     (param $pos i32) (param $end i32) (param $fields i32) (param $max i32)
@@ -104,17 +105,19 @@
     (global.set $count (local.get $r))
     (local.get $last))
 
-  ;; Literals of the strings array from `pos` (after a ','; whitespace may come
+;; Literals of the strings array from `pos` (after a ','; whitespace may come
   ;; first): each `"content"` followed by a ',' (whitespace between allowed)
-  ;; stores content's start and end, plus `base`, as two u32s at `out`. Stops
-  ;; before a literal with a backslash or a control character (the 0 after the
-  ;; chunk is one), one not followed by a ',', anything that is no literal, or
-  ;; `max` of them. Returns the position after the last stored literal's ','
-  ;; (pos if none); how many in $count.
+  ;; stores content's start and end, plus `base`, as two u32s at `out`; the
+  ;; ordinals (from 0, in this call) of those with a backslash go to `escOut`
+  ;; (JS decodes and checks those: the escape after a backslash is only
+  ;; skipped here). Stops before a literal with a control character (the 0
+  ;; after the chunk is one), one not followed by a ',', anything that is no
+  ;; literal, or `max` of them. Returns the position after the last stored
+  ;; literal's ',' (pos if none); how many in $count, escaped ones in $escCount.
   (func (export "strings")
-    (param $pos i32) (param $out i32) (param $max i32) (param $base i32)
+    (param $pos i32) (param $out i32) (param $max i32) (param $base i32) (param $escOut i32)
     (result i32)
-    (local $j i32) (local $k i32) (local $c i32) (local $start i32) (local $n i32)
+    (local $j i32) (local $k i32) (local $c i32) (local $start i32) (local $n i32) (local $esc i32) (local $e i32)
     (local.set $j (local.get $pos))
     (block $done
       (loop $literal
@@ -133,13 +136,20 @@
         (br_if $done (i32.ne (local.get $c) (i32.const 0x22)))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (local.set $start (local.get $k))
+        (local.set $esc (i32.const 0))
         ;; the content, up to the closing quote
         (block $content_end
           (loop $content
             (local.set $c (i32.load8_u (local.get $k)))
             (br_if $content_end (i32.eq (local.get $c) (i32.const 0x22)))
-            (br_if $done (i32.eq (local.get $c) (i32.const 0x5c)))
             (br_if $done (i32.lt_u (local.get $c) (i32.const 0x20)))
+            (if (i32.eq (local.get $c) (i32.const 0x5c))
+              (then
+                ;; a backslash: skip the byte after it, unless that is a control character (or the chunk's end)
+                (br_if $done (i32.lt_u (i32.load8_u offset=1 (local.get $k)) (i32.const 0x20)))
+                (local.set $esc (i32.const 1))
+                (local.set $k (i32.add (local.get $k) (i32.const 2)))
+                (br $content)))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $content)))
         ;; whitespace, then the ','
@@ -155,10 +165,16 @@
         ;; a literal and its ','
         (i32.store (local.get $out) (i32.add (local.get $base) (local.get $start)))
         (i32.store offset=4 (local.get $out) (i32.add (local.get $base) (local.get $k)))
+        (if (local.get $esc)
+          (then
+            (i32.store (local.get $escOut) (local.get $n))
+            (local.set $escOut (i32.add (local.get $escOut) (i32.const 4)))
+            (local.set $e (i32.add (local.get $e) (i32.const 1)))))
         (local.set $out (i32.add (local.get $out) (i32.const 8)))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (local.set $j (i32.add (local.get $c) (i32.const 1)))
         (br $literal)))
     (global.set $count (local.get $n))
+    (global.set $escCount (local.get $e))
     (local.get $j))
 )

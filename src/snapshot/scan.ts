@@ -4,8 +4,9 @@
  * The file never becomes one JS string (V8 strings stop near 512 MB and a
  * production snapshot is several GB). The top-level object is walked key by
  * key; the small `snapshot` header goes through JSON.parse; the big number
- * arrays are scanned byte by byte straight into typed arrays sized from the
- * header's counts; the `strings` section is kept as its bytes, with each
+ * arrays go straight into typed arrays sized from the header's counts (whole
+ * records in V8's form by the WebAssembly fast path, records.ts; the rest by
+ * the byte loops here, which also report every error); the `strings` section is kept as its bytes, with each
  * literal's bounds, and decoded string by string when used (see
  * StringTable; literals with escapes are decoded and checked here, by
  * JSON.parse). Sections we do not know (Chromium's `scopes…`) are skipped
@@ -46,9 +47,9 @@ const ZERO = 0x30
 const NINE = 0x39
 const NEWLINE = 0x0a
 /**
- * The record fast paths run only while this many bytes are left in the chunk,
- * so that a valid record (at most 7 fields of 10 digits, here) never reaches
- * its end; an overlong number just stops at the end (undefined is no digit).
+ * The record fast path starts records only while this many bytes are left in
+ * the chunk: the byte loop takes the chunk's last records, which may be cut
+ * (the fast path would stop at the cut anyway, at the 0 it puts after the chunk).
  */
 const FAST_MARGIN = 128
 
@@ -725,10 +726,14 @@ export class SnapshotScanner {
     const list = new NumberList()
     this.numState = NumState.ExpectValueOrEnd
     this.numValue = 0
+    this.fast = new RecordParser(this.wasm, [RecordOp.U32], 0, 1, 0)
+    this.fastChunk = null
     for (;;) {
       if (!(await this.fill())) this.fail(`']' to close the ${section} array`)
-      if (this.scanNumberListChunk(list, section)) return list
+      if (this.scanNumberListChunk(list, section)) break
     }
+    this.fast = null
+    return list
   }
 
   /** Scans a plain number array in the current chunk into `list`; true once its ']' is consumed. */
@@ -771,6 +776,23 @@ export class SnapshotScanner {
       }
       if (c === COMMA && state === NumState.ExpectCommaOrEnd) {
         state = NumState.ExpectValue
+        if (i + 1 + FAST_MARGIN <= len) {
+          // The values that follow, by the fast path (records.ts: records of one field).
+          const fast = this.fast as RecordParser
+          if (this.fastChunk !== buf) {
+            fast.load(buf)
+            this.fastChunk = buf
+          }
+          const r = fast.parse(i + 1, len - FAST_MARGIN + 1, 2 ** 31)
+          if (r > 0) {
+            list.length = count
+            while (count + r > list.data.length) list.grow()
+            data = list.data
+            data.set(fast.column(0, r), count)
+            count += r
+            i = fast.lastComma // the byte loop goes on after it
+          }
+        }
       } else if (c === RBRACKET && state !== NumState.ExpectValue) {
         done = true
         i++
@@ -1015,9 +1037,13 @@ export class SnapshotScanner {
         }
         const found = fast.scan(i + 1 - w0, 2 ** 31, w0)
         if (found > 0) {
-          if (2 * (this.stringCount + found) > this.stringBounds.length) this.growStringBounds(this.stringCount + found)
-          this.stringBounds.set(fast.bounds(found), 2 * this.stringCount)
+          const first = this.stringCount
+          if (2 * (first + found) > this.stringBounds.length) this.growStringBounds(first + found)
+          this.stringBounds.set(fast.bounds(found), 2 * first)
           this.stringCount += found
+          if (fast.escapedCount > 0) {
+            for (const k of fast.escaped()) this.decodeEscaped(first + k, offsetOf)
+          }
           i = w0 + fast.next // just after a ','
           continue
         }
@@ -1040,22 +1066,32 @@ export class SnapshotScanner {
   private endString(end: number): void {
     const k = this.stringCount
     if (2 * k + 2 > this.stringBounds.length) this.growStringBounds(k + 1)
-    let start = this.stringStart
-    if (this.stringHasEscape) {
-      const text = Buffer.from(this.stringBytes.buffer, this.stringBytes.byteOffset, this.stringBytes.length).toString('utf8', start - 1, end + 1)
-      let value: string
-      try {
-        value = JSON.parse(text) as string
-      } catch (e) {
-        return this.fail('a valid JSON string', (e as Error).message, this.stringStartOffset)
-      }
-      this.escapedStrings.push([k, value])
-      start = 1
-      end = 0
-    }
-    this.stringBounds[2 * k] = start
+    this.stringBounds[2 * k] = this.stringStart
     this.stringBounds[2 * k + 1] = end
     this.stringCount = k + 1
+    if (this.stringHasEscape) this.decodeEscaped(k, () => this.stringStartOffset + 1)
+  }
+
+  /**
+   * Decodes string k, which has escapes, with JSON.parse (every escape rule,
+   * and an error for a bad one), keeps the value, and marks its bounds as
+   * "decoded" (1, 0; see StringTable). `offsetOf(start)` is the file offset
+   * of a byte of the section, for the error.
+   */
+  private decodeEscaped(k: number, offsetOf: (at: number) => number): void {
+    const start = this.stringBounds[2 * k]
+    const end = this.stringBounds[2 * k + 1]
+    const bytes = this.stringBytes
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8', start - 1, end + 1)
+    let value: string
+    try {
+      value = JSON.parse(text) as string
+    } catch (e) {
+      this.fail('a valid JSON string', (e as Error).message, offsetOf(start) - 1)
+    }
+    this.escapedStrings.push([k, value])
+    this.stringBounds[2 * k] = 1
+    this.stringBounds[2 * k + 1] = 0
   }
 
   private growStringBounds(count: number): void {
