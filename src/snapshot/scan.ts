@@ -46,6 +46,8 @@ const RBRACE = 0x7d
 const ZERO = 0x30
 const NINE = 0x39
 const NEWLINE = 0x0a
+/** the largest value a Uint32 column holds */
+const MAX_U32 = 0xffffffff
 /**
  * The record fast path starts records only while this many bytes are left in
  * the chunk: the byte loop takes the chunk's last records, which may be cut
@@ -422,6 +424,25 @@ export class SnapshotScanner {
   private get wasm(): FastPath {
     return (this.wasmInstance ??= new FastPath())
   }
+  /** self sizes of 4 GiB or more: how many, and the largest */
+  private oversized = 0
+  private largestOversized = 0
+
+  /**
+   * A value of 2^32 or more, ending at chunk index i: the columns are Uint32.
+   * A self size is kept as 2^32 - 1, with a warning (an ArrayBuffer's
+   * backing store can be that big); anything else (ids, indexes, counts)
+   * cannot be, and fails.
+   */
+  private tooBig(value: number, selfSize: boolean, section: string, i: number): number {
+    if (!selfSize) {
+      this.fail(`a number below 2^32 in the ${section} array`, String(value), this.base + i - String(value).length)
+    }
+    this.oversized++
+    this.largestOversized = Math.max(this.largestOversized, value)
+    return MAX_U32
+  }
+
   /** the fast path of the section being read, the chunk it holds, and the section's field kinds */
   private fast: RecordParser | null = null
   private fastChunk: Uint8Array | null = null
@@ -512,6 +533,7 @@ export class SnapshotScanner {
       }
       if (state === NumState.InNumber) {
         // A complete value: store it in its column.
+        if (value > MAX_U32) value = this.tooBig(value, kinds[field] === NodeField.SelfSize, 'nodes', i)
         if (n >= capacity) {
           if (n >= claimed) {
             this.pos = i
@@ -641,6 +663,7 @@ export class SnapshotScanner {
         if (i === len) break // the number may go on in the next chunk
       }
       if (state === NumState.InNumber) {
+        if (value > MAX_U32) value = this.tooBig(value, false, 'edges', i)
         if (e >= capacity) {
           if (e >= claimed) {
             this.pos = i
@@ -1273,6 +1296,11 @@ export class SnapshotScanner {
     }
     if (sum !== edgeCount) {
       this.fail(`node edge_count fields that add up to edge_count ${edgeCount}`, `a sum of ${sum}`, -1)
+    }
+    if (this.oversized > 0) {
+      this.warnings.push(
+        `${this.oversized} node${this.oversized === 1 ? ' has a self size' : 's have self sizes'} of 4 GiB or more (the largest ${this.largestOversized} bytes); counted as ${MAX_U32} bytes`,
+      )
     }
     const stringCount = strings.count
     for (let n = 0; n < nodeCount; n++) {

@@ -140,6 +140,14 @@ describe('parser on a hand-written snapshot', () => {
     await expectFormatError(tinySnapshotJson().replace('"nodes":[9,', '"nodes":[15,'), /node type index below 15/)
   })
 
+  it('keeps a self size of 4 GiB or more as 2^32 - 1 with a warning, and rejects other values that large', async () => {
+    const s = await parseSnapshotChunks([Buffer.from(tinySnapshotJson().replace(',3,2,5,16,', ',3,2,5,5000000000,'))], 'big')
+    assert.deepEqual([...s.nodeSelfSize], [0, 32, 2 ** 32 - 1, 24])
+    assert.match(s.warnings.join('\n'), /1 node has a self size of 4 GiB or more \(the largest 5000000000 bytes\)/)
+    await expectFormatError(tinySnapshotJson().replace(',3,2,5,16,', ',3,2,4294967297,16,'), /a number below 2\^32 in the nodes array at byte \d+, found 4294967297/)
+    await expectFormatError(tinySnapshotJson().replace('6,4,21]', '6,4294967296,21]'), /a number below 2\^32 in the edges array/)
+  })
+
   it('refuses a header claiming billions of nodes without allocating them', async () => {
     await expectFormatError(tinySnapshotJson().replace('"node_count":4', '"node_count":2000000000'), /node and edge counts that fit the file/)
   })
