@@ -37,7 +37,17 @@ let compiled: WebAssembly.Module | null = null
 
 /** Compiled on first use (a synchronous compile of a few hundred bytes). */
 function fastModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(new URL('./records.wasm', import.meta.url)))
+  if (compiled === null) {
+    const url = new URL('./records.wasm', import.meta.url)
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(url)
+    } catch {
+      // Not an input error: the build is incomplete (tsc alone does not assemble records.wat).
+      throw new Error(`${url.pathname} is missing: build heapscope with \`npm run build\``)
+    }
+    compiled = new WebAssembly.Module(bytes)
+  }
   return compiled
 }
 
