@@ -29,7 +29,11 @@ interface FastExports {
   memory: WebAssembly.Memory
   count: WebAssembly.Global
   escCount: WebAssembly.Global
-  records(pos: number, end: number, fields: number, max: number, typeCount: number, nodeFieldCount: number, nodeLimit: number): number
+  maxName: WebAssembly.Global
+  records(
+    pos: number, end: number, fields: number, max: number,
+    typeCount: number, nodeFieldCount: number, nodeLimit: number, nameField: number, indexTypes: number,
+  ): number
   strings(pos: number, out: number, max: number, base: number, escOut: number): number
 }
 
@@ -77,11 +81,24 @@ export class FastPath {
   }
 }
 
+/** What a section's records are checked against, and which of their values are tracked. */
+export interface RecordChecks {
+  /** type ids (RecordOp.Type) are below this */
+  typeCount?: number
+  /** edge targets (RecordOp.Target) are multiples of this below nodeLimit */
+  nodeFieldCount?: number
+  nodeLimit?: number
+  /** the field that names a string, whose largest value maxName keeps; none when absent */
+  nameField?: number
+  /** a bit per type id whose records' name field is an index, not a string (element, hidden edges) */
+  indexTypes?: number
+}
+
 /**
  * One section's record fast path.
  *
  * @example
- *   const fast = new RecordParser(new FastPath(), [RecordOp.Type, RecordOp.U32, RecordOp.Target], typeCount, 7, nodeCount * 7)
+ *   const fast = new RecordParser(new FastPath(), [RecordOp.Type, RecordOp.U32, RecordOp.Target], { typeCount, nodeFieldCount: 7, nodeLimit: nodeCount * 7 })
  *   fast.load(chunk)
  *   const r = fast.parse(i, chunk.length - 128, capacity - e)
  *   edgeType.set(fast.column(0, r), e)
@@ -95,11 +112,15 @@ export class RecordParser {
   constructor(
     private readonly fast: FastPath,
     private readonly ops: readonly RecordOp[],
-    private readonly typeCount: number,
-    private readonly nodeFieldCount: number,
-    private readonly nodeLimit: number,
+    private readonly checks: RecordChecks = {},
   ) {
     if (ops.length > MAX_FIELDS) throw new RangeError(`at most ${MAX_FIELDS} fields`)
+    fast.wasm.maxName.value = 0
+  }
+
+  /** The largest string index named by the records parse() stored (see RecordChecks.nameField). */
+  get maxName(): number {
+    return (this.fast.wasm.maxName.value as number) >>> 0
   }
 
   private width(f: number): number {
@@ -134,9 +155,11 @@ export class RecordParser {
       IN + Math.max(from, end),
       this.ops.length,
       Math.min(max, this.perChunk),
-      this.typeCount,
-      this.nodeFieldCount,
-      Math.min(this.nodeLimit, 0xffffffff) | 0,
+      this.checks.typeCount ?? 0,
+      this.checks.nodeFieldCount ?? 1,
+      Math.min(this.checks.nodeLimit ?? 0, 0xffffffff) | 0,
+      this.checks.nameField ?? -1,
+      this.checks.indexTypes ?? 0,
     )
     this.lastComma = last - IN
     return this.fast.wasm.count.value as number

@@ -28,15 +28,20 @@
   (memory (export "memory") 1)
   ;; how many records the last call stored
   (global $count (export "count") (mut i32) (i32.const 0))
+  ;; the largest string index a stored record names (field $nameField, in records whose type is
+  ;; not in $indexTypes): the parser checks it against the string count instead of every record
+  (global $maxName (export "maxName") (mut i32) (i32.const 0))
   ;; how many of the literals the last `strings` call stored had escapes
   (global $escCount (export "escCount") (mut i32) (i32.const 0))
 
   (func (export "records")
     (param $pos i32) (param $end i32) (param $fields i32) (param $max i32)
     (param $typeCount i32) (param $nodeFieldCount i32) (param $nodeLimit i32)
+    (param $nameField i32) (param $indexTypes i32)
     (result i32) ;; the position of the ',' after the last stored record (pos - 1 if none)
     (local $j i32) (local $r i32) (local $f i32) (local $d i32) (local $start i32)
     (local $v i64) (local $u i32) (local $op i32) (local $base i32) (local $last i32)
+    (local $type i32) (local $name i32)
     (local.set $j (local.get $pos))
     (local.set $last (i32.sub (local.get $pos) (i32.const 1)))
     (block $done
@@ -61,6 +66,7 @@
           (br_if $done (i32.gt_u (i32.sub (local.get $j) (local.get $start)) (i32.const 10)))
           (br_if $done (i64.gt_u (local.get $v) (i64.const 0xffffffff)))
           (local.set $u (i32.wrap_i64 (local.get $v)))
+          (if (i32.eq (local.get $f) (local.get $nameField)) (then (local.set $name (local.get $u))))
           ;; newlines end a record, before its ','
           (if (i32.eq (local.get $f) (i32.sub (local.get $fields) (i32.const 1)))
             (then
@@ -83,6 +89,7 @@
                     (br_table $stored $type $u32 $u8 $target $stored (local.get $op)))
                   ;; type
                   (br_if $done (i32.ge_u (local.get $u) (local.get $typeCount)))
+                  (local.set $type (local.get $u))
                   (i32.store8 (i32.add (local.get $base) (local.get $r)) (local.get $u))
                   (br $stored))
                 ;; u32
@@ -98,7 +105,14 @@
               (i32.div_u (local.get $u) (local.get $nodeFieldCount))))
           (local.set $f (i32.add (local.get $f) (i32.const 1)))
           (br_if $field (i32.lt_u (local.get $f) (local.get $fields))))
-        ;; a whole record
+        ;; a whole record; its name, unless its type names by index, counts for $maxName
+        (if (i32.and
+              (i32.ge_s (local.get $nameField) (i32.const 0))
+              (i32.or (i32.ge_u (local.get $type) (i32.const 32))
+                (i32.eqz (i32.and (i32.shr_u (local.get $indexTypes) (local.get $type)) (i32.const 1)))))
+          (then
+            (if (i32.gt_u (local.get $name) (global.get $maxName))
+              (then (global.set $maxName (local.get $name))))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $last (i32.sub (local.get $j) (i32.const 1)))
         (br $record)))

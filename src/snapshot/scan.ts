@@ -378,9 +378,7 @@ export class SnapshotScanner {
         [...l.nodeFieldKinds].map((k) =>
           k === NodeField.Type ? RecordOp.Type : k === NodeField.Detachedness ? RecordOp.U8 : k === NodeField.Ignore ? RecordOp.Skip : RecordOp.U32,
         ),
-        l.nodeTypeNames.length,
-        1,
-        0,
+        { typeCount: l.nodeTypeNames.length, nameField: l.nodeFieldKinds.indexOf(NodeField.Name) },
       )
     } else {
       this.fastKinds = l.edgeFieldKinds
@@ -390,9 +388,13 @@ export class SnapshotScanner {
         [...l.edgeFieldKinds].map((k) =>
           k === EdgeField.Type ? RecordOp.Type : k === EdgeField.ToNode ? RecordOp.Target : k === EdgeField.Ignore ? RecordOp.Skip : RecordOp.U32,
         ),
-        l.edgeTypeNames.length,
-        l.nodeFieldCount,
-        l.nodeCount * l.nodeFieldCount,
+        {
+          typeCount: l.edgeTypeNames.length,
+          nodeFieldCount: l.nodeFieldCount,
+          nodeLimit: l.nodeCount * l.nodeFieldCount,
+          nameField: l.edgeFieldKinds.indexOf(EdgeField.NameOrIndex),
+          indexTypes: [this.elementType(), this.hiddenType()].reduce((bits, t) => (t >= 0 && t < 32 ? bits | (1 << t) : bits), 0),
+        },
       )
     }
     this.fastChunk = null
@@ -406,6 +408,11 @@ export class SnapshotScanner {
       }
       if (scanChunk()) break
     }
+    // The largest string index named: by the fast path's records and the byte loop's.
+    const maxName = Math.max((this.fast as RecordParser).maxName, this.byteLoopMaxName)
+    if (section === 'nodes') this.maxNodeName = maxName
+    else this.maxEdgeName = maxName
+    this.byteLoopMaxName = -1
     this.fast = null
     const fieldCount = section === 'nodes' ? (this.layout as Layout).nodeFieldCount : (this.layout as Layout).edgeFieldCount
     const n = this.numRecords
@@ -424,6 +431,24 @@ export class SnapshotScanner {
   private get wasm(): FastPath {
     return (this.wasmInstance ??= new FastPath())
   }
+  /**
+   * The largest string index the nodes' names and the edges' names (not
+   * their indexes) hold, -1 for none: finish() checks these against the
+   * string count rather than every record. byteLoopMaxName is the byte
+   * loops' share in the section being read.
+   */
+  private maxNodeName = -1
+  private maxEdgeName = -1
+  private byteLoopMaxName = -1
+
+  private elementType(): number {
+    return (this.layout as Layout).edgeTypeNames.indexOf('element')
+  }
+
+  private hiddenType(): number {
+    return (this.layout as Layout).edgeTypeNames.indexOf('hidden')
+  }
+
   /** self sizes of 4 GiB or more: how many, and the largest */
   private oversized = 0
   private largestOversized = 0
@@ -559,6 +584,7 @@ export class SnapshotScanner {
             break
           case NodeField.Name:
             nodeName[n] = value
+            if (value > this.byteLoopMaxName) this.byteLoopMaxName = value
             break
           case NodeField.Id:
             nodeId[n] = value
@@ -627,6 +653,8 @@ export class SnapshotScanner {
     const typeCount = l.edgeTypeNames.length
     const nodeFieldCount = l.nodeFieldCount
     const nodeLimit = l.nodeCount * nodeFieldCount
+    const elementType = this.elementType()
+    const hiddenType = this.hiddenType()
     // Multiplying by the reciprocal and checking the product is cheaper than
     // a division per edge; exact for every value below 2^32.
     const inverse = 1 / nodeFieldCount
@@ -702,6 +730,8 @@ export class SnapshotScanner {
         }
         if (++field === fieldCount) {
           field = 0
+          const t = edgeType[e]
+          if (t !== elementType && t !== hiddenType && edgeNameOrIndex[e] > this.byteLoopMaxName) this.byteLoopMaxName = edgeNameOrIndex[e]
           e++
         }
         state = NumState.ExpectCommaOrEnd
@@ -749,7 +779,7 @@ export class SnapshotScanner {
     const list = new NumberList()
     this.numState = NumState.ExpectValueOrEnd
     this.numValue = 0
-    this.fast = new RecordParser(this.wasm, [RecordOp.U32], 0, 1, 0)
+    this.fast = new RecordParser(this.wasm, [RecordOp.U32])
     this.fastChunk = null
     for (;;) {
       if (!(await this.fill())) this.fail(`']' to close the ${section} array`)
@@ -1303,17 +1333,17 @@ export class SnapshotScanner {
       )
     }
     const stringCount = strings.count
-    for (let n = 0; n < nodeCount; n++) {
+    // Look for the culprit only when the largest index says there is one.
+    for (let n = 0; this.maxNodeName >= stringCount && n < nodeCount; n++) {
       if (nodeName[n] >= stringCount) {
         this.fail(`node names that index the ${stringCount} strings`, `node ${n} (@${nodeId[n]}) names string ${nodeName[n]}`, -1)
       }
     }
     const edgeType = this.edgeType.subarray(0, edgeCount)
     const edgeNameOrIndex = this.edgeNameOrIndex.subarray(0, edgeCount)
-    const edgeTypeNames = l.edgeTypeNames
-    const elementType = edgeTypeNames.indexOf('element')
-    const hiddenType = edgeTypeNames.indexOf('hidden')
-    for (let e = 0; e < edgeCount; e++) {
+    const elementType = this.elementType()
+    const hiddenType = this.hiddenType()
+    for (let e = 0; this.maxEdgeName >= stringCount && e < edgeCount; e++) {
       const t = edgeType[e]
       if (t !== elementType && t !== hiddenType && edgeNameOrIndex[e] >= stringCount) {
         this.fail(`edge names that index the ${stringCount} strings`, `edge ${e} names string ${edgeNameOrIndex[e]}`, -1)
