@@ -3,8 +3,8 @@
  * one of them off the UI's thread, so the loading screen keeps drawing
  * through the long synchronous phases (a 1 GB snapshot spends seconds in
  * dominators) and Ctrl-C ends the load at once (the UI terminates this
- * thread). The models come back as parts with their arrays transferred, not
- * copied; only the string table is copied.
+ * thread). The models come back as parts with their arrays (the string
+ * table's bytes too) transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { HeapIndexes } from './screens.js'
