@@ -20,7 +20,7 @@
 // `--sizes` takes the names generate.mjs knows: 20, 150, 600, 1500 and bigstrings.
 // `floor` in --tools stands for floor-read and floor-commas. `--append` keeps the blocks already in
 // --out (replacing those of the same mode and size), so sizes can be run separately into one file.
-// HEAPSCOPE_DIST=<folder> in the environment makes the heapscope runner import <folder>/src/index.js
+// HEAPSCOPE_DIST=<folder> in the environment makes the heapscope runner import <folder>/heapscope.js
 // instead of the repo's dist/ (pin a copy of the build for a long run).
 
 import { execFileSync, spawn } from 'node:child_process'
@@ -230,7 +230,7 @@ function git(...args) {
 
 function distBuiltAt() {
   try {
-    return statSync(join(process.env.HEAPSCOPE_DIST ?? join(here, '..', 'dist'), 'src', 'index.js')).mtime.toISOString()
+    return statSync(join(process.env.HEAPSCOPE_DIST ?? join(here, '..', 'dist'), 'heapscope.js')).mtime.toISOString()
   } catch {
     return null
   }

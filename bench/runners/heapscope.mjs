@@ -1,5 +1,5 @@
-// heapscope, from the built library (../../dist/src/index.js: `npm run build` in the repo first;
-// or $HEAPSCOPE_DIST/src/index.js).
+// heapscope, from the built library: the package's main entry, ../../dist/heapscope.js (one
+// bundled module; `npm run build` in the repo first), or $HEAPSCOPE_DIST/heapscope.js.
 //
 // parse:   openSnapshot(file): the streaming parser into the columnar Snapshot.
 // analyze: openSnapshot, then computeDominators(s), computeShallowSizes(s),
@@ -12,10 +12,10 @@
 import { pathToFileURL } from 'node:url'
 import { NotAvailable, runMode } from './common.mjs'
 
-// HEAPSCOPE_DIST (a folder holding src/index.js) pins a copy of the build, so that a rebuild in the
+// HEAPSCOPE_DIST (a folder holding heapscope.js) pins a copy of the build, so that a rebuild in the
 // work tree during a long benchmark does not change what is measured halfway through.
 const dist = process.env.HEAPSCOPE_DIST ? pathToFileURL(`${process.env.HEAPSCOPE_DIST}/`) : new URL('../../dist/', import.meta.url)
-const heapscope = await import(new URL('src/index.js', dist).href)
+const heapscope = await import(new URL('heapscope.js', dist).href)
 
 /** Times `f()` into `phases[name]` (seconds) and returns its result. */
 async function timed(phases, name, f) {
@@ -27,7 +27,7 @@ async function timed(phases, name, f) {
 
 function need(...names) {
   const missing = names.filter((name) => typeof heapscope[name] !== 'function')
-  if (missing.length > 0) throw new NotAvailable(`dist/src/index.js does not export ${missing.join(', ')}`)
+  if (missing.length > 0) throw new NotAvailable(`dist/heapscope.js does not export ${missing.join(', ')}`)
 }
 
 const modes = {
