@@ -82,10 +82,13 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
   const vertex = new Uint32Array(size)
   const label = new Uint32Array(size)
   const semi = new Uint32Array(size)
-  const dom = new Uint32Array(size)
   /** next edge to look at, per node ordinal, for the iterative DFS */
   const nextEdge = new Uint32Array(size)
-  const compressStack = new Uint32Array(size)
+  // Arrays are reused once their first use is over (fewer pages to fault in, less memory):
+  // eval's stack once the DFS is done with nextEdge, dom once the semidominators are done
+  // with ancestor (the semi-NCA pass reads dom only where it has written it).
+  const compressStack = nextEdge
+  const dom = ancestor
   let count = 0
 
   const dfs = (start: number): void => {
@@ -194,9 +197,8 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
     dom[w] = d
   }
 
-  const dominator = new Uint32Array(nodeCount)
-  const order = new Uint32Array(nodeCount)
-  for (let n = 0; n < nodeCount; n++) dominator[n] = dom[n + 1] - 1
-  for (let i = 1; i <= count; i++) order[i - 1] = vertex[i] - 1
-  return { dominator, order }
+  // From vertices (numbered from 1) to node ordinals, in place.
+  for (let v = 1; v <= nodeCount; v++) dom[v]--
+  for (let i = 1; i <= count; i++) vertex[i]--
+  return { dominator: dom.subarray(1), order: vertex.subarray(1, count + 1) }
 }
