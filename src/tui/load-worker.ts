@@ -8,18 +8,34 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { HeapIndexes } from './screens.js'
-import { analyzeHeap, buildDominatorTree, computeClassNames, HeapscopeError, openSnapshot, transferList, type HeapAnalysis, type Snapshot, type HeapscopeErrorCode, type SnapshotParts } from '../index.js'
+import {
+  analyzeHeap,
+  buildDominatorTree,
+  computeClassNames,
+  diffSnapshots,
+  HeapscopeError,
+  openSnapshot,
+  transferList,
+  type DiffGrouping,
+  type HeapAnalysis,
+  type HeapscopeErrorCode,
+  type Snapshot,
+  type SnapshotDiff,
+  type SnapshotParts,
+} from '../index.js'
 
 export interface LoadRequest {
   files: string[]
   /** the file whose snapshot is analysed */
   analyze: number
+  /** also diff files[0] against files[analyze] (and files[2], the final one, if any), by this grouping */
+  diff?: { groupBy: DiffGrouping | undefined }
 }
 
 export type LoadMessage =
   | { type: 'phase'; file: number; phase: string }
   | { type: 'bytes'; file: number; bytesRead: number; totalBytes: number | null }
-  | { type: 'done'; parts: SnapshotParts[]; analysis: HeapAnalysis; indexes: HeapIndexes }
+  | { type: 'done'; parts: SnapshotParts[]; analysis: HeapAnalysis; indexes: HeapIndexes; diff: SnapshotDiff | null }
   | { type: 'error'; code: HeapscopeErrorCode | null; name: string; message: string; stack: string | undefined }
 
 async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
@@ -34,7 +50,13 @@ async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: Arra
   // What the first screens need too, while the UI's thread is still free to draw.
   post({ type: 'phase', file: request.analyze, phase: 'classes' })
   const indexes: HeapIndexes = { classes: computeClassNames(analysed), tree: buildDominatorTree(analysed, analysis.dominators, analysis.retainedSize) }
-  const message: LoadMessage = { type: 'done', parts: snapshots.map((s) => s.parts()), analysis, indexes }
+  let diff: SnapshotDiff | null = null
+  if (request.diff !== undefined) {
+    post({ type: 'phase', file: request.analyze, phase: 'diff' })
+    const { groupBy } = request.diff
+    diff = diffSnapshots(snapshots[0], analysed, { afterAnalysis: analysis, ...(groupBy === undefined ? {} : { groupBy }), ...(snapshots[2] === undefined ? {} : { final: snapshots[2] }) })
+  }
+  const message: LoadMessage = { type: 'done', parts: snapshots.map((s) => s.parts()), analysis, indexes, diff }
   post(message, transferList(message))
 }
 

@@ -7,7 +7,7 @@
 // First: before Ink loads (see interactive.ts).
 import './interactive.js'
 import { Worker } from 'node:worker_threads'
-import { analyzeHeapAsync, HeapscopeError, Snapshot, type DiffGrouping, type HeapAnalysis, type openSnapshot, type ProgressInfo } from '../index.js'
+import { analyzeHeapAsync, HeapscopeError, Snapshot, type DiffGrouping, type HeapAnalysis, type openSnapshot, type ProgressInfo, type SnapshotDiff } from '../index.js'
 import type { LoadMessage, LoadRequest } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { listRowsFor, runTui, waitingStatus, type Loader, type LoadStatus } from './app.js'
@@ -75,6 +75,8 @@ interface Loaded {
   analysis: HeapAnalysis
   /** its indexes, when built while loading */
   indexes: HeapIndexes
+  /** the diff asked for (LoadRequest.diff), when computed while loading */
+  diff: SnapshotDiff | null
 }
 
 /** Reads the files one after the other (the peak is about the models, not the reads) and analyses one, on this thread. */
@@ -86,14 +88,13 @@ async function loadHere(files: string[], analyze: number, board: LoadBoard, open
     board.phase(i, 'read')
   }
   const analysis = await analyzeHeapAsync(snapshots[analyze], { signal, onPhase: (p) => board.phase(analyze, p) })
-  return { snapshots, analysis, indexes: {} }
+  return { snapshots, analysis, indexes: {}, diff: null }
 }
 
 /** The same in the loading thread (load-worker.ts): the UI keeps drawing, and an abort ends it at once. */
-function loadInWorker(files: string[], analyze: number, board: LoadBoard, signal: AbortSignal): Promise<Loaded> {
+function loadInWorker(request: LoadRequest, board: LoadBoard, signal: AbortSignal): Promise<Loaded> {
   return new Promise((resolve, reject) => {
     signal.throwIfAborted()
-    const request: LoadRequest = { files, analyze }
     const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: request })
     let settled = false
     const settle = (f: () => void): void => {
@@ -108,7 +109,7 @@ function loadInWorker(files: string[], analyze: number, board: LoadBoard, signal
     worker.on('message', (m: LoadMessage) => {
       if (m.type === 'phase') board.phase(m.file, m.phase)
       else if (m.type === 'bytes') board.progress(m.file, m)
-      else if (m.type === 'done') settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes }))
+      else if (m.type === 'done') settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff }))
       else settle(() => reject(m.code !== null ? new HeapscopeError(m.code, m.message) : Object.assign(new Error(m.message), { name: m.name, stack: m.stack })))
     })
     worker.on('error', (err) => settle(() => reject(err)))
@@ -116,8 +117,9 @@ function loadInWorker(files: string[], analyze: number, board: LoadBoard, signal
   })
 }
 
-function load(files: string[], analyze: number, board: LoadBoard, options: TuiRunOptions, signal: AbortSignal): Promise<Loaded> {
-  return options.open === undefined ? loadInWorker(files, analyze, board, signal) : loadHere(files, analyze, board, options.open, signal)
+function load(request: LoadRequest, board: LoadBoard, options: TuiRunOptions, signal: AbortSignal): Promise<Loaded> {
+  const { files, analyze } = request
+  return options.open === undefined ? loadInWorker(request, board, signal) : loadHere(files, analyze, board, options.open, signal)
 }
 
 /**
@@ -125,32 +127,36 @@ function load(files: string[], analyze: number, board: LoadBoard, options: TuiRu
  * the first screen is built, and opens the tabs `tabsFor` makes.
  */
 function loader(
-  files: string[],
-  analyze: number,
+  request: LoadRequest,
   lastPhase: string,
   options: TuiRunOptions,
   listRows: number,
-  tabsFor: (snapshots: Snapshot[], h: HeapContext) => TabSpec[],
+  tabsFor: (snapshots: Snapshot[], h: HeapContext, diff: SnapshotDiff | null) => TabSpec[],
 ): Loader {
   return async (report, signal) => {
+    const { files, analyze } = request
     const board = new LoadBoard(files, report)
-    const { snapshots, analysis, indexes } = await load(files, analyze, board, options, signal)
+    const { snapshots, analysis, indexes, diff } = await load(request, board, options, signal)
     board.phase(analyze, lastPhase)
     await tick()
     signal.throwIfAborted()
     const h = new HeapContext(snapshots[analyze], analysis, options.names, files[analyze], indexes)
-    return initialState(tabsFor(snapshots, h), listRows)
+    return initialState(tabsFor(snapshots, h, diff), listRows)
   }
 }
 
 /** Loads one snapshot for the UI: Summary, Dominators, Cycles, Detached. */
 export function snapshotLoader(file: string, options: TuiRunOptions, listRows: number): Loader {
-  return loader([file], 0, 'summary', options, listRows, (_, h) => heapTabs(h))
+  return loader({ files: [file], analyze: 0 }, 'summary', options, listRows, (_, h) => heapTabs(h))
 }
 
 /** Loads before/after (and final) for the UI: Diff first, then the after snapshot's Summary, Dominators, Cycles, Detached. */
 export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, options: TuiRunOptions, listRows: number): Loader {
-  return loader(files, 1, 'diff', options, listRows, ([before, , final], h) => [{ name: 'Diff', make: () => diffScreen(before, h, groupBy, final) }, ...heapTabs(h)])
+  // The loading thread computes the first diff too; switching the grouping recomputes it here.
+  return loader({ files, analyze: 1, diff: { groupBy } }, 'diff', options, listRows, ([before, , final], h, diff) => [
+    { name: 'Diff', make: () => diffScreen(before, h, groupBy, final, diff ?? undefined) },
+    ...heapTabs(h),
+  ])
 }
 
 /** Explores one snapshot in the terminal until the user quits. */

@@ -21,6 +21,7 @@ import {
   type HeapAnalysis,
   type Retainers,
   type Snapshot,
+  type SnapshotDiff,
 } from '../index.js'
 import { formatBytes, formatCount, formatDistance } from '../report/format.js'
 import { diffNotes } from '../report/diff.js'
@@ -272,9 +273,12 @@ export function summaryScreen(h: HeapContext): Screen {
 
 const GROUPINGS: DiffGrouping[] = ['site', 'stack', 'class', 'script']
 
-/** The diff of two snapshots by `groupBy`; `b` switches the grouping, Enter opens a group. */
-export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGrouping | undefined, final?: Snapshot): Screen {
-  const d = diffSnapshots(before, after.s, { afterAnalysis: after.a, ...(groupBy === undefined ? {} : { groupBy }), ...(final === undefined ? {} : { final }) })
+/**
+ * The diff of two snapshots by `groupBy` (or `computed`, that diff made
+ * already, by the loading thread); `b` switches the grouping, Enter opens a group.
+ */
+export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGrouping | undefined, final?: Snapshot, computed?: SnapshotDiff): Screen {
+  const d = computed ?? diffSnapshots(before, after.s, { afterAnalysis: after.a, ...(groupBy === undefined ? {} : { groupBy }), ...(final === undefined ? {} : { final }) })
   const t = d.totals
   const next = GROUPINGS[(GROUPINGS.indexOf(d.groupBy) + 1) % GROUPINGS.length]
   return {
