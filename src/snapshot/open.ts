@@ -185,6 +185,7 @@ async function* readChunks(handle: fsp.FileHandle, chunkSize: number): AsyncGene
   const buffers = [Buffer.allocUnsafeSlow(chunkSize), Buffer.allocUnsafeSlow(chunkSize)]
   let k = 0
   let pending = handle.read(buffers[0], 0, chunkSize, null)
+  pending.catch(() => undefined)
   try {
     for (;;) {
       const { bytesRead } = await pending
@@ -192,10 +193,12 @@ async function* readChunks(handle: fsp.FileHandle, chunkSize: number): AsyncGene
       const chunk = buffers[k].subarray(0, bytesRead)
       k ^= 1
       pending = handle.read(buffers[k], 0, chunkSize, null)
+      // Awaited above on the next turn; if the scanner stops before that, a failing read must
+      // not become an unhandled rejection.
+      pending.catch(() => undefined)
       yield chunk
     }
   } finally {
-    // A read still in flight when the scanner stops (an error, an abort) must not reject unheard.
     await pending.catch(() => undefined)
   }
 }
