@@ -45,7 +45,6 @@ const LBRACE = 0x7b
 const RBRACE = 0x7d
 const ZERO = 0x30
 const NINE = 0x39
-const NEWLINE = 0x0a
 /** the largest value a Uint32 column holds */
 const MAX_U32 = 0xffffffff
 /**

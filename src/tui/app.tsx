@@ -9,8 +9,7 @@ import { CancelledError } from '../index.js'
 import { formatCount } from '../report/format.js'
 import { renderProgressLine } from '../report/progress.js'
 import { KEYMAP, statusLine } from './keymap.js'
-import type { Screen } from './screens.js'
-import { currentFrame, initialState, reduce, type State } from './state.js'
+import { currentFrame, reduce, type State } from './state.js'
 
 /** Lines the UI uses besides the list: tabs, title, header, column names, status. */
 function chromeLines(state: State): number {

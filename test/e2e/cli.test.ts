@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { loadFileWithDevTools } from '../helpers/devtools.js'
 import { fixturePath } from '../helpers/paths.js'
-import { readPlain, readRaw, runCli, type RawSnapshot } from './cli-helpers.js'
+import { readPlain, readRaw, runCli } from './cli-helpers.js'
 
 const fixtures = readdirSync(fixturePath('')).filter((f) => f.endsWith('.heapsnapshot.gz')).sort()
 
