@@ -8,7 +8,7 @@
 ;; speculates.
 ;;
 ;; `records` parses whole records in V8's own form, "v,v,...,v\n," with the
-;; newline(s) only after a record's last field, from `pos` (the first digit of a
+;; newline(s) (or \r) only after a record's last field, from `pos` (the first digit of a
 ;; record) while a record starts before `end`, and stores each field into its
 ;; column. It stops, without storing the record it is in, at anything else: a
 ;; byte out of place, a value of 2^32 or more, a type id or edge target out of
@@ -67,12 +67,14 @@
           (br_if $done (i64.gt_u (local.get $v) (i64.const 0xffffffff)))
           (local.set $u (i32.wrap_i64 (local.get $v)))
           (if (i32.eq (local.get $f) (local.get $nameField)) (then (local.set $name (local.get $u))))
-          ;; newlines end a record, before its ','
+          ;; newlines end a record, before its ',' (\r too: a file saved with CRLF line ends)
           (if (i32.eq (local.get $f) (i32.sub (local.get $fields) (i32.const 1)))
             (then
               (block $newlines_end
                 (loop $newlines
-                  (br_if $newlines_end (i32.ne (i32.load8_u (local.get $j)) (i32.const 10)))
+                  (br_if $newlines_end (i32.and
+                    (i32.ne (i32.load8_u (local.get $j)) (i32.const 10))
+                    (i32.ne (i32.load8_u (local.get $j)) (i32.const 13))))
                   (local.set $j (i32.add (local.get $j) (i32.const 1)))
                   (br $newlines)))))
           ;; the ',' after it

@@ -269,6 +269,15 @@ describe('parser on real V8 snapshots', () => {
     }
   })
 
+  it('gives the same model for a snapshot saved with CRLF line ends', async () => {
+    const path = fixturePath(REAL_FIXTURES[1])
+    const text = gunzipSync(readFileSync(path)).toString('latin1')
+    // Newlines are structural only: inside strings V8 writes them escaped.
+    const crlf = Buffer.from(text.replaceAll('\n', '\r\n'), 'latin1')
+    assert.ok(crlf.length > text.length)
+    assert.equal(await outcome(parseSnapshotChunks([crlf], 'crlf')), await outcome(openSnapshot(path)))
+  })
+
   it('reports a real snapshot cut anywhere as a format error', async () => {
     const text = gunzipSync(readFileSync(fixturePath(REAL_FIXTURES[0])))
     await fc.assert(
