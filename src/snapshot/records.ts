@@ -106,6 +106,8 @@ export interface RecordChecks {
 export class RecordParser {
   /** records a chunk of the loaded length can hold at most */
   private perChunk = 0
+  /** where each field's column is in the module's memory */
+  private readonly bases: number[] = []
   /** chunk index of the ',' after the last record parse() stored */
   lastComma = -1
 
@@ -132,15 +134,18 @@ export class RecordParser {
     const fields = this.ops.length
     // Each field of a record takes two bytes at least (a digit and a ',').
     this.perChunk = Math.floor(chunk.length / (2 * fields)) + 1
-    let columns = 0
-    for (let f = 0; f < fields; f++) columns += (this.width(f) * this.perChunk + 7) & ~7
-    this.fast.loadChunk(chunk, columns)
-    const table = new Int32Array(this.fast.wasm.memory.buffer, TABLE, 2 * fields)
-    let at = this.fast.outAt
+    // Column f's offset from the output's start, 8-byte aligned.
+    let size = 0
     for (let f = 0; f < fields; f++) {
+      this.bases[f] = size
+      size += (this.width(f) * this.perChunk + 7) & ~7
+    }
+    this.fast.loadChunk(chunk, size)
+    const table = new Int32Array(this.fast.wasm.memory.buffer, TABLE, 2 * fields)
+    for (let f = 0; f < fields; f++) {
+      this.bases[f] += this.fast.outAt
       table[2 * f] = this.ops[f]
-      table[2 * f + 1] = at
-      at += (this.width(f) * this.perChunk + 7) & ~7
+      table[2 * f + 1] = this.bases[f]
     }
   }
 
@@ -168,8 +173,7 @@ export class RecordParser {
   /** Field f of the last parse()'s first `count` records. */
   column(f: number, count: number): Uint8Array | Uint32Array {
     const buffer = this.fast.wasm.memory.buffer
-    const base = new Int32Array(buffer, TABLE, 2 * this.ops.length)[2 * f + 1]
-    return this.width(f) === 1 ? new Uint8Array(buffer, base, count) : new Uint32Array(buffer, base, count)
+    return this.width(f) === 1 ? new Uint8Array(buffer, this.bases[f], count) : new Uint32Array(buffer, this.bases[f], count)
   }
 }
 
@@ -179,7 +183,7 @@ export class RecordParser {
  * @example
  *   const fast = new StringLiterals(new FastPath())
  *   fast.load(chunk)
- *   const n = fast.scan(i, 2 * 1024, offsetOfChunkByte0) // bounds in fast.bounds(n)
+ *   const n = fast.scan(i, offsetOfChunkByte0) // bounds in fast.bounds(n)
  */
 export class StringLiterals {
   private perChunk = 0
@@ -196,14 +200,13 @@ export class StringLiterals {
 
   /**
    * Finds the literals each followed by a ',' from chunk index `from`
-   * (just after a ','), at most `max`; their bounds are chunk indexes plus
-   * `base`. Returns how many; sets next, and `escaped` (those with escapes,
-   * to decode).
+   * (just after a ','); their bounds are chunk indexes plus `base`. Returns
+   * how many; sets next, and escapedCount (those with escapes, to decode).
    */
-  scan(from: number, max: number, base: number): number {
+  scan(from: number, base: number): number {
     const wasm = this.fast.wasm
     const perChunk = this.perChunk
-    this.next = wasm.strings(IN + from, this.fast.outAt, Math.min(max, perChunk), base - IN, this.fast.outAt + 8 * perChunk) - IN
+    this.next = wasm.strings(IN + from, this.fast.outAt, perChunk, base - IN, this.fast.outAt + 8 * perChunk) - IN
     this.escapedCount = wasm.escCount.value as number
     return wasm.count.value as number
   }

@@ -371,7 +371,6 @@ export class SnapshotScanner {
     const l = this.layout as Layout
     if (section === 'nodes') {
       this.fastKinds = l.nodeFieldKinds
-      this.fastShift = NodeField.EdgeCount // firstEdge[n + 1] holds node n's edge count
       this.fast = new RecordParser(
         this.wasm,
         [...l.nodeFieldKinds].map((k) =>
@@ -381,7 +380,6 @@ export class SnapshotScanner {
       )
     } else {
       this.fastKinds = l.edgeFieldKinds
-      this.fastShift = -1
       this.fast = new RecordParser(
         this.wasm,
         [...l.edgeFieldKinds].map((k) =>
@@ -471,32 +469,33 @@ export class SnapshotScanner {
   private fast: RecordParser | null = null
   private fastChunk: Uint8Array | null = null
   private fastKinds: Uint8Array = new Uint8Array(0)
-  /** the kind whose column is indexed one past the record (firstEdge), or -1 */
-  private fastShift = -1
 
   /**
    * The fast path from chunk index i, a ',' that ends a record: parses the
    * whole records after it (at most `room`) and copies them into the
    * section's columns from record `at`. `byKind` holds the column of each
-   * field kind (NodeField or EdgeField). Returns how many records it stored;
+   * field kind (NodeField or EdgeField), indexed by record. Returns how many records it stored;
    * the byte loop goes on after `fast.lastComma`.
    */
   private fastRecords(i: number, at: number, room: number, byKind: readonly (Uint8Array | Uint32Array | null)[]): number {
+    const r = this.fastParse(i, room)
+    if (r > 0) {
+      const fast = this.fast as RecordParser
+      const kinds = this.fastKinds
+      for (let f = 0; f < kinds.length; f++) byKind[kinds[f]]?.set(fast.column(f, r), at)
+    }
+    return r
+  }
+
+  /** The fast path's records after the ',' at chunk index i (at most `max`), loading the chunk into it first if need be. */
+  private fastParse(i: number, max: number): number {
     const buf = this.buf
     const fast = this.fast as RecordParser
     if (this.fastChunk !== buf) {
       fast.load(buf)
       this.fastChunk = buf
     }
-    const r = fast.parse(i + 1, buf.length - FAST_MARGIN + 1, room)
-    if (r > 0) {
-      const kinds = this.fastKinds
-      for (let f = 0; f < kinds.length; f++) {
-        const column = byKind[kinds[f]]
-        if (column) column.set(fast.column(f, r), at + (kinds[f] === this.fastShift ? 1 : 0))
-      }
-    }
-    return r
+    return fast.parse(i + 1, buf.length - FAST_MARGIN + 1, max)
   }
 
   private async readNodes(): Promise<void> {
@@ -615,8 +614,9 @@ export class SnapshotScanner {
         state = NumState.ExpectValue
         if (field === 0 && i + 1 + FAST_MARGIN <= len && n < capacity) {
           // Whole records well inside the chunk: the fast path (records.ts).
+          // firstEdge[n + 1] holds node n's edge count until finish() sums them.
           const r = this.fastRecords(i, n, capacity - n, [
-            null, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge, nodeTraceNodeId, nodeDetachedness,
+            null, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge.subarray(1), nodeTraceNodeId, nodeDetachedness,
           ])
           if (r > 0) {
             n += r
@@ -830,13 +830,9 @@ export class SnapshotScanner {
         state = NumState.ExpectValue
         if (i + 1 + FAST_MARGIN <= len) {
           // The values that follow, by the fast path (records.ts: records of one field).
-          const fast = this.fast as RecordParser
-          if (this.fastChunk !== buf) {
-            fast.load(buf)
-            this.fastChunk = buf
-          }
-          const r = fast.parse(i + 1, len - FAST_MARGIN + 1, 2 ** 31)
+          const r = this.fastParse(i, 2 ** 31)
           if (r > 0) {
+            const fast = this.fast as RecordParser
             list.length = count
             while (count + r > list.data.length) list.grow()
             data = list.data
@@ -1087,14 +1083,14 @@ export class SnapshotScanner {
           fast.load(from === 0 ? buf : buf.subarray(from))
           loaded = true
         }
-        const found = fast.scan(i + 1 - w0, 2 ** 31, w0)
+        const found = fast.scan(i + 1 - w0, w0)
         if (found > 0) {
           const first = this.stringCount
           if (2 * (first + found) > this.stringBounds.length) this.growStringBounds(first + found)
           this.stringBounds.set(fast.bounds(found), 2 * first)
           this.stringCount += found
           if (fast.escapedCount > 0) {
-            for (const k of fast.escaped()) this.decodeEscaped(first + k, offsetOf)
+            for (const k of fast.escaped()) this.decodeEscaped(first + k, offsetOf(this.stringBounds[2 * (first + k)]) - 1)
           }
           i = w0 + fast.next // just after a ','
           continue
@@ -1121,16 +1117,16 @@ export class SnapshotScanner {
     this.stringBounds[2 * k] = this.stringStart
     this.stringBounds[2 * k + 1] = end
     this.stringCount = k + 1
-    if (this.stringHasEscape) this.decodeEscaped(k, () => this.stringStartOffset + 1)
+    if (this.stringHasEscape) this.decodeEscaped(k, this.stringStartOffset)
   }
 
   /**
    * Decodes string k, which has escapes, with JSON.parse (every escape rule,
    * and an error for a bad one), keeps the value, and marks its bounds as
-   * "decoded" (1, 0; see StringTable). `offsetOf(start)` is the file offset
-   * of a byte of the section, for the error.
+   * "decoded" (1, 0; see StringTable). `quoteOffset`, the file offset of
+   * its opening quote, is for the error.
    */
-  private decodeEscaped(k: number, offsetOf: (at: number) => number): void {
+  private decodeEscaped(k: number, quoteOffset: number): void {
     const start = this.stringBounds[2 * k]
     const end = this.stringBounds[2 * k + 1]
     const bytes = this.stringBytes
@@ -1139,7 +1135,7 @@ export class SnapshotScanner {
     try {
       value = JSON.parse(text) as string
     } catch (e) {
-      this.fail('a valid JSON string', (e as Error).message, offsetOf(start) - 1)
+      this.fail('a valid JSON string', (e as Error).message, quoteOffset)
     }
     this.escapedStrings.push([k, value])
     this.stringBounds[2 * k] = 1

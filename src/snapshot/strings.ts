@@ -38,7 +38,6 @@ export class StringTable {
   readonly length: number
   private readonly raw: Buffer
   private readonly bounds: Uint32Array
-  private readonly escaped: Map<number, string>
   private readonly cache: (string | undefined)[]
   private readonly source: StringTableParts
 
@@ -47,18 +46,17 @@ export class StringTable {
     this.length = p.count
     this.raw = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength)
     this.bounds = p.bounds
-    this.escaped = new Map(p.escaped)
     this.cache = new Array<string | undefined>(p.count)
     for (const [i, value] of p.escaped) this.cache[i] = value
   }
 
   /** String i ('' for an index outside the table; the parser checked every index the model holds). */
   get(i: number): string {
-    const cached = this.cache[i]
-    if (cached !== undefined) return cached
-    if (!(i >= 0 && i < this.length)) return ''
-    const s = this.raw.toString('utf8', this.bounds[2 * i], this.bounds[2 * i + 1])
-    this.cache[i] = s
+    let s = this.cache[i]
+    if (s === undefined) {
+      s = this.decode(i)
+      if (i >= 0 && i < this.length) this.cache[i] = s
+    }
     return s
   }
 
@@ -77,7 +75,7 @@ export class StringTable {
   /** The first index of `value`, or -1. Compares bytes: nothing is decoded. */
   indexOf(value: string): number {
     let found = -1
-    for (const [i, s] of this.escaped) if (s === value && (found === -1 || i < found)) found = i
+    for (const [i, s] of this.source.escaped) if (s === value && (found === -1 || i < found)) found = i
     const target = Buffer.from(value)
     const n = target.length
     const { raw, bounds } = this

@@ -7,12 +7,11 @@
  * table's bytes too) transferred, not copied.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import type { HeapIndexes } from './screens.js'
+import { viewDiff, type HeapIndexes } from './screens.js'
 import {
   analyzeHeap,
   buildDominatorTree,
   computeClassNames,
-  diffSnapshots,
   HeapscopeError,
   openSnapshot,
   transferList,
@@ -53,8 +52,7 @@ async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: Arra
   let diff: SnapshotDiff | null = null
   if (request.diff !== undefined) {
     post({ type: 'phase', file: request.analyze, phase: 'diff' })
-    const { groupBy } = request.diff
-    diff = diffSnapshots(snapshots[0], analysed, { afterAnalysis: analysis, ...(groupBy === undefined ? {} : { groupBy }), ...(snapshots[2] === undefined ? {} : { final: snapshots[2] }) })
+    diff = viewDiff(snapshots[0], analysed, analysis, request.diff.groupBy, snapshots[2])
   }
   const message: LoadMessage = { type: 'done', parts: snapshots.map((s) => s.parts()), analysis, indexes, diff }
   post(message, transferList(message))

@@ -273,12 +273,17 @@ export function summaryScreen(h: HeapContext): Screen {
 
 const GROUPINGS: DiffGrouping[] = ['site', 'stack', 'class', 'script']
 
+/** The diff the Diff view shows (the loading thread makes the first one with it too). */
+export function viewDiff(before: Snapshot, after: Snapshot, analysis: HeapAnalysis, groupBy: DiffGrouping | undefined, final?: Snapshot): SnapshotDiff {
+  return diffSnapshots(before, after, { afterAnalysis: analysis, ...(groupBy === undefined ? {} : { groupBy }), ...(final === undefined ? {} : { final }) })
+}
+
 /**
  * The diff of two snapshots by `groupBy` (or `computed`, that diff made
  * already, by the loading thread); `b` switches the grouping, Enter opens a group.
  */
 export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGrouping | undefined, final?: Snapshot, computed?: SnapshotDiff): Screen {
-  const d = computed ?? diffSnapshots(before, after.s, { afterAnalysis: after.a, ...(groupBy === undefined ? {} : { groupBy }), ...(final === undefined ? {} : { final }) })
+  const d = computed ?? viewDiff(before, after.s, after.a, groupBy, final)
   const t = d.totals
   const next = GROUPINGS[(GROUPINGS.indexOf(d.groupBy) + 1) % GROUPINGS.length]
   return {
