@@ -20,7 +20,7 @@
  * snapshot has tens of millions of edges).
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
-import type { StringTable } from '../snapshot/strings.js'
+import type { StringTable, StringTableParts } from '../snapshot/strings.js'
 
 /** A bit per edge: bit e is set when edge e is essential. */
 export type EdgeBits = Uint32Array
@@ -41,50 +41,109 @@ function isDigitAt(str: string, i: number): boolean {
   return c >= 0x30 && c <= 0x39
 }
 
+const UNKNOWN = 0
+const NOT_EPHEMERON = 1
+const EPHEMERON = 2
+/** ends in "@<digits>)" and starts with a digit: tableId holds the digits, the rest is unchecked */
+const CANDIDATE = 3
+
+const AT = 0x40
+const CLOSE_PAREN = 0x29
+
 /**
- * Parses WeakMap ephemeron edge names once per string index. Only internal
- * edges are asked about, so each distinct internal name is parsed once. The
- * results are in two typed arrays (not Maps): V8 writes a distinct name for
- * every WeakMap entry, so there are as many as entries; each is decoded for
- * the test and not kept (StringTable.decode): keeping hundreds of thousands
- * of entry names would cost more than the test.
+ * Parses WeakMap ephemeron edge names once per string index. The results
+ * are in two typed arrays (not Maps): V8 writes a distinct name for every
+ * WeakMap entry, so there are as many as entries; each is decoded for the
+ * test and not kept (StringTable.decode): keeping hundreds of thousands of
+ * entry names would cost more than the test.
+ *
+ * Given the string bytes (a StringTable's parts), `isTableEdge` first reads
+ * only the table id at the end of the name: a key's edge to its value names
+ * another node's id there, so only the table's own edges (half of them) are
+ * decoded and matched whole.
  */
 export class EphemeronNames {
-  /** 0 not parsed yet, 1 not an ephemeron name, 2 an ephemeron name */
+  /** per string index: UNKNOWN, NOT_EPHEMERON, EPHEMERON or CANDIDATE */
   readonly state: Uint8Array
-  /** the table's node id, for names whose state is 2 */
+  /** the table's node id, for names whose state is EPHEMERON or CANDIDATE */
   readonly tableId: Float64Array
 
-  constructor(private readonly strings: Pick<StringTable, 'decode' | 'length'>) {
+  constructor(
+    private readonly strings: Pick<StringTable, 'decode' | 'length'>,
+    private readonly bytes: Pick<StringTableParts, 'bytes' | 'bounds'> | null = null,
+  ) {
     this.state = new Uint8Array(strings.length)
     this.tableId = new Float64Array(strings.length)
   }
 
-  /** Parses string `nameIndex` and returns its state (1 or 2). */
+  /** Decodes and matches string `nameIndex` whole; returns NOT_EPHEMERON or EPHEMERON. */
   parse(nameIndex: number): number {
     const state = this.state[nameIndex]
-    if (state !== 0) return state
+    if (state === NOT_EPHEMERON || state === EPHEMERON) return state
     const str = this.strings.decode(nameIndex)
     // test(), not exec(): no match object to allocate. The table id is the digits before the final ')'.
     if (!EPHEMERON_NAME.test(str)) {
-      this.state[nameIndex] = 1
-      return 1
+      this.state[nameIndex] = NOT_EPHEMERON
+      return NOT_EPHEMERON
     }
     let j = str.length - 1
     while (isDigitAt(str, j - 1)) j--
     this.tableId[nameIndex] = Number(str.slice(j, str.length - 1))
-    this.state[nameIndex] = 2
-    return 2
+    this.state[nameIndex] = EPHEMERON
+    return EPHEMERON
+  }
+
+  /**
+   * Reads only the first byte and the "@<digits>)" at the end of string
+   * `nameIndex`: NOT_EPHEMERON when they cannot be an entry name's,
+   * otherwise CANDIDATE with tableId set. Strings with escapes (no bytes)
+   * are parsed whole.
+   */
+  private classify(nameIndex: number): number {
+    if (this.bytes === null) return this.parse(nameIndex)
+    const { bytes, bounds } = this.bytes
+    const start = bounds[2 * nameIndex]
+    let i = bounds[2 * nameIndex + 1] - 1
+    if (start > i) return this.parse(nameIndex) // escaped (bounds 1, 0) or empty
+    let state = NOT_EPHEMERON
+    const first = bytes[start]
+    if (first >= 0x30 && first <= 0x39 && bytes[i] === CLOSE_PAREN) {
+      let id = 0
+      let scale = 1
+      let c = bytes[--i]
+      while (i > start && c >= 0x30 && c <= 0x39) {
+        id += (c - 0x30) * scale
+        scale *= 10
+        c = bytes[--i]
+      }
+      if (scale > 1 && c === AT) {
+        this.tableId[nameIndex] = id
+        state = CANDIDATE
+      }
+    }
+    this.state[nameIndex] = state
+    return state
+  }
+
+  /**
+   * Whether an internal edge named `nameIndex`, from the node whose id is
+   * `fromId`, is a WeakMap table's edge to a value.
+   */
+  isTableEdge(nameIndex: number, fromId: number): boolean {
+    let state = this.state[nameIndex]
+    if (state === UNKNOWN) state = this.classify(nameIndex)
+    if (state === NOT_EPHEMERON || this.tableId[nameIndex] !== fromId) return false
+    return state === EPHEMERON || this.parse(nameIndex) === EPHEMERON
   }
 
   /** The WeakMap table's node id named by this edge name, or -1 if it is not an ephemeron edge. */
   tableIdOf(nameIndex: number): number {
-    return this.parse(nameIndex) === 2 ? this.tableId[nameIndex] : -1
+    return this.parse(nameIndex) === EPHEMERON ? this.tableId[nameIndex] : -1
   }
 
   /** The key/value/table part shared by both edges of one WeakMap entry, or null. */
   pairOf(nameIndex: number): string | null {
-    if (this.parse(nameIndex) !== 2) return null
+    if (this.parse(nameIndex) !== EPHEMERON) return null
     const str = this.strings.decode(nameIndex)
     let i = 0
     while (isDigitAt(str, i)) i++
@@ -145,7 +204,7 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
   const weak = s.edgeTypes.weak
   const shortcut = s.edgeTypes.shortcut
   const internal = s.edgeTypes.internal
-  const ephemerons = new EphemeronNames(s.strings)
+  const ephemerons = new EphemeronNames(s.strings, s.strings.parts())
   const ephemeronState = ephemerons.state
   const ephemeronTable = ephemerons.tableId
   const bits = new Uint32Array((s.edgeCount + 31) >>> 5)
@@ -156,11 +215,17 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
       const t = edgeType[e]
       if (t === weak) continue
       if (t === internal) {
-        // The edge from a WeakMap's table to a value (EphemeronNames, inlined).
+        // The edge from a WeakMap's table to a value. Most internal names are
+        // known not to be entry names after their first edge: test that inline.
         const name = edgeNameOrIndex[e]
-        let state = ephemeronState[name]
-        if (state === 0) state = ephemerons.parse(name)
-        if (state === 2 && ephemeronTable[name] === nodeId[n]) continue
+        const state = ephemeronState[name]
+        if (
+          state !== NOT_EPHEMERON &&
+          (state === UNKNOWN || ephemeronTable[name] === nodeId[n]) &&
+          ephemerons.isTableEdge(name, nodeId[n])
+        ) {
+          continue
+        }
       }
       const target = edgeTarget[e]
       if (target === n) continue

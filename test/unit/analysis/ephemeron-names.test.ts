@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { EphemeronNames } from '../../../src/analysis/essential-edges.js'
+import { StringTable } from '../../../src/snapshot/strings.js'
 
 const EPHEMERON_NAME = /^\d+(?<pair> \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(?<tableId>\d+)\))$/
 
@@ -17,11 +18,35 @@ function expected(str: string): { pairStart: number; tableId: number } | null {
   return { pairStart: str.length - m.groups.pair.length, tableId: Number(m.groups.tableId) }
 }
 
+/** A one-string table as the parser builds it: the literal's bytes, or decoded when it has escapes. */
+function tableOf(str: string): StringTable {
+  const literal = JSON.stringify(str)
+  const bytes = Buffer.from(literal)
+  const escaped = literal.includes('\\')
+  return new StringTable({
+    bytes,
+    bounds: Uint32Array.of(1, escaped ? 0 : bytes.length - 1),
+    count: 1,
+    escaped: escaped ? [[0, str]] : [],
+  })
+}
+
 function check(str: string): void {
   const want = expected(str)
   const names = new EphemeronNames({ length: 1, decode: () => str })
   assert.equal(names.tableIdOf(0), want === null ? -1 : want.tableId, JSON.stringify(str))
   assert.equal(names.pairOf(0), want === null ? null : str.slice(want.pairStart), JSON.stringify(str))
+  // isTableEdge, which reads the table id from the bytes before it decodes, for the edge from
+  // the table itself, from another node, and from the node named by the name's last number.
+  const trailing = /(\d+)\)$/.exec(str)
+  const ids = [want?.tableId ?? 7, 7, 8, trailing === null ? 9 : Number(trailing[1])]
+  for (const id of ids) {
+    const table = tableOf(str)
+    const fromBytes = new EphemeronNames(table, table.parts())
+    assert.equal(fromBytes.isTableEdge(0, id), want !== null && want.tableId === id, `${JSON.stringify(str)} from @${id}`)
+    // asked again, from the cached state
+    assert.equal(fromBytes.isTableEdge(0, id), want !== null && want.tableId === id, `${JSON.stringify(str)} from @${id}, again`)
+  }
 }
 
 const pieces = [
