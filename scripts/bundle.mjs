@@ -13,8 +13,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
 
 await build({
-  entryPoints: [join(dist, 'src', 'index.js')],
-  outfile: join(dist, 'heapscope.js'),
+  // The analysis helper thread (analyzeHeapAsync) is a module file of its own, found next to the bundle.
+  entryPoints: [
+    { in: join(dist, 'src', 'index.js'), out: 'heapscope' },
+    { in: join(dist, 'src', 'analysis', 'helper-thread.js'), out: 'helper-thread' },
+  ],
+  outdir: dist,
   bundle: true,
   platform: 'node',
   format: 'esm',

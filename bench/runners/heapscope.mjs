@@ -2,9 +2,10 @@
 // bundled module; `npm run build` in the repo first), or $HEAPSCOPE_DIST/heapscope.js.
 //
 // parse:   openSnapshot(file): the streaming parser into the columnar Snapshot.
-// analyze: openSnapshot, then computeDominators(s), computeShallowSizes(s),
-//          computeRetainedSizes(s, dominators, shallowSizes). Reported as n/a while the build
-//          does not export them. `check.phases` gives the seconds of each step.
+// analyze: openSnapshot, then analyzeRetainedSizes(s): dominators, DevTools' shallow sizes and
+//          retained sizes (what the peers compute), with shallow sizes and the essential retainers
+//          on a helper thread while this one computes the rest of the dominators. `check.phases`
+//          gives the seconds of each step.
 //
 // A mode is one small function of the files it reads; to add one (cycles, diff), write it here,
 // say in its comment which library calls it times, and add it to `modes`. run.mjs passes the
@@ -50,15 +51,11 @@ const modes = {
   },
 
   async analyze(file) {
-    need('openSnapshot', 'computeDominators', 'computeShallowSizes', 'computeRetainedSizes')
+    need('openSnapshot', 'analyzeRetainedSizes')
     const phases = {}
     const s = await timed(phases, 'parse', () => heapscope.openSnapshot(file))
-    const dominators = await timed(phases, 'dominators', () => heapscope.computeDominators(s))
-    const shallowSizes = await timed(phases, 'shallowSizes', () => heapscope.computeShallowSizes(s))
-    const retained = await timed(phases, 'retainedSizes', () =>
-      heapscope.computeRetainedSizes(s, dominators, shallowSizes),
-    )
-    return { nodeCount: s.nodeCount, rootRetainedSize: retained[s.rootOrdinal], phases }
+    const a = await timed(phases, 'analyze', () => heapscope.analyzeRetainedSizes(s))
+    return { nodeCount: s.nodeCount, rootRetainedSize: a.retainedSize[s.rootOrdinal], phases }
   },
 }
 

@@ -36,8 +36,14 @@ export interface Dominators {
   order: Uint32Array
 }
 
+/** The essential retainers of each node: node n's are from[first[n] .. first[n + 1]). */
+export interface EssentialRetainers {
+  first: Uint32Array
+  from: Uint32Array
+}
+
 /** Reverse CSR over the essential edges only: the essential retainers of each node. */
-function buildEssentialRetainers(s: Snapshot, essential: EdgeBits): { first: Uint32Array; from: Uint32Array } {
+export function buildEssentialRetainers(s: Snapshot, essential: EdgeBits): EssentialRetainers {
   const { firstEdge, edgeTarget } = s
   const nodeCount = s.nodeCount
   const first = new Uint32Array(nodeCount + 1)
@@ -70,28 +76,58 @@ function buildEssentialRetainers(s: Snapshot, essential: EdgeBits): { first: Uin
  *   console.log(s.nodeId[dominator[n]])
  */
 export function computeDominators(s: Snapshot, essential: EdgeBits = computeEssentialEdges(s)): Dominators {
-  const nodeCount = s.nodeCount
-  const { firstEdge, edgeTarget } = s
-  const retainers = buildEssentialRetainers(s, essential)
-  const firstRetainer = retainers.first
-  const retainerNode = retainers.from
+  const search = searchFromRoot(s, essential)
+  return search.finish(buildEssentialRetainers(s, essential))
+}
 
-  const size = nodeCount + 1
-  const parent = new Uint32Array(size)
-  const ancestor = new Uint32Array(size)
-  const vertex = new Uint32Array(size)
-  const label = new Uint32Array(size)
-  const semi = new Uint32Array(size)
+/**
+ * The dominator computation in two steps, for a caller that builds the
+ * essential retainers elsewhere (on another thread) meanwhile: the DFS from
+ * the root, which needs only the essential edges, runs now; `finish` does
+ * the rest.
+ *
+ * @example
+ *   const search = searchFromRoot(s, essential)
+ *   const dominators = search.finish(await retainersFromElsewhere)
+ */
+export function searchFromRoot(s: Snapshot, essential: EdgeBits): { finish: (retainers: EssentialRetainers) => Dominators } {
+  const search = new DominatorSearch(s, essential)
+  search.dfs(s.rootOrdinal + 1)
+  return { finish: (retainers) => search.finish(retainers) }
+}
+
+/** Lengauer–Tarjan's arrays and steps (see the file comment). Vertex v is node ordinal v - 1. */
+class DominatorSearch {
+  readonly nodeCount: number
+  readonly parent: Uint32Array
+  readonly ancestor: Uint32Array
+  readonly vertex: Uint32Array
+  readonly label: Uint32Array
+  readonly semi: Uint32Array
   /** next edge to look at, per node ordinal, for the iterative DFS */
-  const nextEdge = new Uint32Array(size)
-  // Arrays are reused once their first use is over (fewer pages to fault in, less memory):
-  // eval's stack once the DFS is done with nextEdge, dom once the semidominators are done
-  // with ancestor (the semi-NCA pass reads dom only where it has written it).
-  const compressStack = nextEdge
-  const dom = ancestor
-  let count = 0
+  readonly nextEdge: Uint32Array
+  /** vertices numbered so far */
+  count = 0
 
-  const dfs = (start: number): void => {
+  constructor(
+    private readonly s: Snapshot,
+    private readonly essential: EdgeBits,
+  ) {
+    this.nodeCount = s.nodeCount
+    const size = s.nodeCount + 1
+    this.parent = new Uint32Array(size)
+    this.ancestor = new Uint32Array(size)
+    this.vertex = new Uint32Array(size)
+    this.label = new Uint32Array(size)
+    this.semi = new Uint32Array(size)
+    this.nextEdge = new Uint32Array(size)
+  }
+
+  /** Numbers every vertex the essential edges reach from `start` (iterative DFS). */
+  dfs(start: number): void {
+    const { firstEdge, edgeTarget } = this.s
+    const { essential, nextEdge, semi, vertex, label, parent } = this
+    let count = this.count
     nextEdge[start - 1] = firstEdge[start - 1]
     let v = start
     while (v !== 0) {
@@ -118,51 +154,65 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
       if (next === parent[v]) nextEdge[vo] = end
       v = next
     }
+    this.count = count
   }
 
-  const r = s.rootOrdinal + 1
-  dfs(r)
-  if (count < nodeCount) {
-    // Nodes held only through non-essential edges: a DFS from each.
-    for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] === 0 && firstRetainer[v] === firstRetainer[v - 1]) {
-        parent[v] = r
-        dfs(v)
+  /** The DFS from the root has run: the rest, given the essential retainers. */
+  finish(retainers: EssentialRetainers): Dominators {
+    const { nodeCount, parent, ancestor, vertex, label, semi, nextEdge } = this
+    const firstRetainer = retainers.first
+    const retainerNode = retainers.from
+    const r = this.s.rootOrdinal + 1
+    if (this.count < nodeCount) {
+      // Nodes held only through non-essential edges: a DFS from each.
+      for (let v = 1; v <= nodeCount; v++) {
+        if (semi[v] === 0 && firstRetainer[v] === firstRetainer[v - 1]) {
+          parent[v] = r
+          this.dfs(v)
+        }
       }
     }
-  }
-  if (count < nodeCount) {
-    // Cliques that nothing outside holds: each node on its own, under the root.
-    for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] === 0) {
-        parent[v] = r
-        semi[v] = ++count
-        vertex[count] = v
-        label[v] = v
+    let count = this.count
+    if (count < nodeCount) {
+      // Cliques that nothing outside holds: each node on its own, under the root.
+      for (let v = 1; v <= nodeCount; v++) {
+        if (semi[v] === 0) {
+          parent[v] = r
+          semi[v] = ++count
+          vertex[count] = v
+          label[v] = v
+        }
       }
     }
+    // Arrays are reused once their first use is over (fewer pages to fault in, less memory):
+    // eval's stack once the DFS is done with nextEdge, dom once the semidominators are done
+    // with ancestor (the semi-NCA pass reads dom only where it has written it).
+    semidominators(count, r, vertex, parent, semi, label, ancestor, firstRetainer, retainerNode, nextEdge)
+    const dom = ancestor
+    immediateDominators(count, r, vertex, parent, semi, label, dom)
+    // From vertices (numbered from 1) to node ordinals, in place.
+    for (let v = 1; v <= nodeCount; v++) dom[v]--
+    for (let i = 1; i <= count; i++) vertex[i]--
+    return { dominator: dom.subarray(1), order: vertex.subarray(1, count + 1) }
   }
+}
 
-  // eval(v) with path compression (iterative).
-  const evaluate = (v: number): number => {
-    if (ancestor[v] === 0) return v
-    let sp = 0
-    let x = v
-    while (ancestor[ancestor[x]] !== 0) {
-      compressStack[++sp] = x
-      x = ancestor[x]
-    }
-    while (sp > 0) {
-      const w = compressStack[sp--]
-      const a = ancestor[w]
-      if (semi[label[a]] < semi[label[w]]) label[w] = label[a]
-      ancestor[w] = ancestor[a]
-    }
-    return label[v]
-  }
-
-  // Vertices in decreasing DFS number: semidominators (eval over the
-  // forest, then link to the DFS parent).
+/**
+ * Vertices in decreasing DFS number: semidominators (eval over the forest,
+ * then link to the DFS parent). `compressStack` is eval's stack.
+ */
+function semidominators(
+  count: number,
+  r: number,
+  vertex: Uint32Array,
+  parent: Uint32Array,
+  semi: Uint32Array,
+  label: Uint32Array,
+  ancestor: Uint32Array,
+  firstRetainer: Uint32Array,
+  retainerNode: Uint32Array,
+  compressStack: Uint32Array,
+): void {
   for (let i = count; i >= 2; i--) {
     const w = vertex[i]
     const wo = w - 1
@@ -173,20 +223,49 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
       semi[w] = semi[r]
     } else {
       for (let k = rBegin; k < rEnd; k++) {
-        const u = evaluate(retainerNode[k] + 1)
+        // u = eval(v), with path compression (iterative).
+        const v = retainerNode[k] + 1
+        let u = v
+        if (ancestor[v] !== 0) {
+          let sp = 0
+          let x = v
+          while (ancestor[ancestor[x]] !== 0) {
+            compressStack[++sp] = x
+            x = ancestor[x]
+          }
+          while (sp > 0) {
+            const y = compressStack[sp--]
+            const a = ancestor[y]
+            if (semi[label[a]] < semi[label[y]]) label[y] = label[a]
+            ancestor[y] = ancestor[a]
+          }
+          u = label[v]
+        }
         if (semi[u] < semi[w]) semi[w] = semi[u]
       }
     }
     ancestor[w] = parent[w] // link(parent[w], w)
   }
-  // Immediate dominators in increasing DFS number, the semi-NCA way
-  // (Georgiadis & Tarjan): the nearest dominator-tree ancestor of the DFS
-  // parent whose DFS number is at most the semidominator's. The same tree as
-  // DevTools' bucket pass, with one eval per vertex less. Cliques nothing
-  // holds have the root as DFS parent and semidominators among themselves
-  // (numbered after every other vertex), so they land on the root, as DevTools
-  // puts them (its dom[0] = r).
-  const num = label // label is done with: reuse it for DFS numbers
+}
+
+/**
+ * Immediate dominators in increasing DFS number, the semi-NCA way
+ * (Georgiadis & Tarjan): the nearest dominator-tree ancestor of the DFS
+ * parent whose DFS number is at most the semidominator's. The same tree as
+ * DevTools' bucket pass, with one eval per vertex less. Cliques nothing
+ * holds have the root as DFS parent and semidominators among themselves
+ * (numbered after every other vertex), so they land on the root, as DevTools
+ * puts them (its dom[0] = r). `num` is scratch (label, done with).
+ */
+function immediateDominators(
+  count: number,
+  r: number,
+  vertex: Uint32Array,
+  parent: Uint32Array,
+  semi: Uint32Array,
+  num: Uint32Array,
+  dom: Uint32Array,
+): void {
   for (let i = 1; i <= count; i++) num[vertex[i]] = i
   dom[r] = r
   for (let i = 2; i <= count; i++) {
@@ -196,9 +275,4 @@ export function computeDominators(s: Snapshot, essential: EdgeBits = computeEsse
     while (num[d] > sw) d = dom[d]
     dom[w] = d
   }
-
-  // From vertices (numbered from 1) to node ordinals, in place.
-  for (let v = 1; v <= nodeCount; v++) dom[v]--
-  for (let i = 1; i <= count; i++) vertex[i]--
-  return { dominator: dom.subarray(1), order: vertex.subarray(1, count + 1) }
 }

@@ -207,7 +207,8 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
   const ephemerons = new EphemeronNames(s.strings, s.strings.parts())
   const ephemeronState = ephemerons.state
   const ephemeronTable = ephemerons.tableId
-  const bits = new Uint32Array((s.edgeCount + 31) >>> 5)
+  // Shared: analyzeHeapAsync's helper thread reads them without a copy.
+  const bits = new Uint32Array(new SharedArrayBuffer(4 * ((s.edgeCount + 31) >>> 5)))
   for (let n = 0, nodeCount = s.nodeCount; n < nodeCount; n++) {
     const fromPageOwned = pageOwned[n]
     const isRoot = n === root

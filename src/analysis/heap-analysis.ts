@@ -1,23 +1,34 @@
 /**
  * All the whole-heap passes the CLI and the TUI need, in one call, with
  * progress by phase. Each pass is also exported on its own.
+ *
+ * analyzeHeapAsync uses both cores: shallow sizes and distances need no
+ * dominator tree, and the essential retainers need only the essential
+ * edges, so a helper thread (helper-thread.ts) computes them while this
+ * thread computes the rest of the dominators.
  */
-import type { Snapshot } from '../snapshot/snapshot.js'
+import { Worker } from 'node:worker_threads'
+import type { Snapshot, SnapshotParts } from '../snapshot/snapshot.js'
 import { computeDistances } from './distances.js'
-import { computeDominators, type Dominators } from './dominators.js'
-import { computeEssentialEdges, computePageOwned } from './essential-edges.js'
+import { computeDominators, searchFromRoot, type Dominators, type EssentialRetainers } from './dominators.js'
+import { computeEssentialEdges, computePageOwned, type EdgeBits } from './essential-edges.js'
+import type { HelperEdges, HelperJob, HelperReply } from './helper-thread.js'
 import { computeRetainedSizes, computeShallowSizes } from './retained-size.js'
 
-export interface HeapAnalysis {
+/** Dominators and retained sizes: what a retained-size view needs. */
+export interface RetainedSizes {
   dominators: Dominators
   /** DevTools' shallow size of each node (after redistribution) */
   shallowSize: Uint32Array
   /** retained size of each node, bytes */
   retainedSize: Float64Array
-  /** DevTools' distance of each node (NO_DISTANCE when unreachable) */
-  distance: Int32Array
   /** the root's retained size plus extra_native_bytes: DevTools' total */
   totalSize: number
+}
+
+export interface HeapAnalysis extends RetainedSizes {
+  /** DevTools' distance of each node (NO_DISTANCE when unreachable) */
+  distance: Int32Array
 }
 
 export type AnalysisPhase = 'dominators' | 'shallow sizes' | 'retained sizes' | 'distances'
@@ -29,25 +40,43 @@ export interface AnalyzeOptions {
 export interface AnalyzeAsyncOptions extends AnalyzeOptions {
   /** checked between phases; the promise rejects with the signal's reason */
   signal?: AbortSignal
+  /**
+   * Compute shallow sizes, the essential retainers and distances on a
+   * helper thread while this one computes the rest of the dominators.
+   * Default: for snapshots of HELPER_MIN_NODES nodes or more (below that,
+   * starting the thread costs more than it saves). The results are the
+   * same either way.
+   */
+  helperThread?: boolean
 }
 
-/** The passes in order: yields each phase's name before running it. */
-function* analysisSteps(s: Snapshot): Generator<AnalysisPhase, HeapAnalysis> {
+/** From this many nodes the async analyses use a helper thread by default (it takes ~60 ms to start). */
+export const HELPER_MIN_NODES = 200_000
+
+/** What the steps compute: distances only when asked. */
+type Passes = RetainedSizes & { distance: Int32Array | null }
+
+function retainedSizes(s: Snapshot, dominators: Dominators, shallowSize: Uint32Array, distance: Int32Array | null): Passes {
+  const retainedSize = computeRetainedSizes(s, dominators, shallowSize)
+  return { dominators, shallowSize, retainedSize, distance, totalSize: retainedSize[s.rootOrdinal] + s.extraNativeBytes }
+}
+
+/** The passes in order, on this thread: yields each phase's name before running it. */
+function* analysisSteps(s: Snapshot, distances: boolean): Generator<AnalysisPhase, Passes> {
   yield 'dominators'
   const dominators = computeDominators(s, computeEssentialEdges(s, computePageOwned(s)))
   yield 'shallow sizes'
   const shallowSize = computeShallowSizes(s)
   yield 'retained sizes'
-  const retainedSize = computeRetainedSizes(s, dominators, shallowSize)
+  const passes = retainedSizes(s, dominators, shallowSize, null)
+  if (!distances) return passes
   yield 'distances'
-  const distance = computeDistances(s)
-  return {
-    dominators,
-    shallowSize,
-    retainedSize,
-    distance,
-    totalSize: retainedSize[s.rootOrdinal] + s.extraNativeBytes,
-  }
+  return { ...passes, distance: computeDistances(s) }
+}
+
+function withDistance(p: Passes): HeapAnalysis {
+  if (p.distance === null) throw new Error('internal: the analysis computed no distances')
+  return { ...p, distance: p.distance }
 }
 
 /**
@@ -56,30 +85,142 @@ function* analysisSteps(s: Snapshot): Generator<AnalysisPhase, HeapAnalysis> {
  *   console.log(a.totalSize, a.retainedSize[n])
  */
 export function analyzeHeap(s: Snapshot, options: AnalyzeOptions = {}): HeapAnalysis {
-  const steps = analysisSteps(s)
+  const steps = analysisSteps(s, true)
   for (;;) {
     const step = steps.next()
-    if (step.done === true) return step.value
+    if (step.done === true) return withDistance(step.value)
     options.onPhase?.(step.value)
   }
 }
 
+/** A started helper thread (helper-thread.ts): its results as they come, and a way to end it early. */
+interface Helper {
+  shallowSize: Promise<Uint32Array>
+  retainers: Promise<EssentialRetainers>
+  distance: Promise<Int32Array>
+  /** hands it the essential edges (a SharedArrayBuffer: not copied) */
+  sendEdges: (essential: EdgeBits) => void
+  stop: () => void
+}
+
+/** The parts the helper needs: the allocation traces stay here (they may be big and are not shared). */
+function helperParts(s: Snapshot): SnapshotParts {
+  return { ...s.parts(), traceFunctionInfos: null, traceTree: null, locations: null, samples: null, warnings: [] }
+}
+
+/** A promise with its settle functions, for results that arrive as messages. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
+  let resolve!: (value: T) => void
+  let reject!: (reason: unknown) => void
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  // Awaited once this thread's own passes are done; never an unhandled rejection if they fail first.
+  promise.catch(() => undefined)
+  return { promise, resolve, reject }
+}
+
+function startHelper(s: Snapshot, distances: boolean): Helper {
+  // Next to this module: dist/src/analysis/ for the modules, dist/ for the bundle (scripts/bundle.mjs).
+  const worker = new Worker(new URL('./helper-thread.js', import.meta.url))
+  const shallowSize = deferred<Uint32Array>()
+  const retainers = deferred<EssentialRetainers>()
+  const distance = deferred<Int32Array>()
+  const fail = (error: unknown): void => {
+    for (const d of [shallowSize, retainers, distance]) d.reject(error)
+  }
+  worker.on('message', (reply: HelperReply) => {
+    if (reply.type === 'shallow') shallowSize.resolve(reply.shallowSize)
+    else if (reply.type === 'retainers') retainers.resolve({ first: reply.first, from: reply.from })
+    else if (reply.type === 'distances') distance.resolve(reply.distance)
+    else fail(Object.assign(new Error(`analysis thread: ${reply.message}`), { stack: reply.stack }))
+  })
+  worker.once('error', fail)
+  // After the last result this rejects nothing (a settled promise stays as it is).
+  worker.once('exit', (code) => fail(new Error(`the analysis thread stopped (exit code ${code}) before it sent all its results`)))
+  worker.postMessage({ parts: helperParts(s), distances } satisfies HelperJob)
+  return {
+    shallowSize: shallowSize.promise,
+    retainers: retainers.promise,
+    distance: distance.promise,
+    sendEdges: (essential) => worker.postMessage({ essential } satisfies HelperEdges),
+    stop: () => void worker.terminate(),
+  }
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as it is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', abort, { once: true })
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort))
+  })
+}
+
 /**
- * analyzeHeap for an interactive caller: between phases it lets the event
- * loop run (a UI redraws, a key press is read) and stops if `signal` is
- * aborted. Each phase itself still runs to its end.
+ * The same passes as analysisSteps, with a helper thread: this thread
+ * computes the essential edges, hands them over, and runs the DFS while the
+ * helper builds the essential retainers; then the rest of the dominators
+ * (while the helper computes distances, if asked). Shallow sizes were ready
+ * long before.
+ */
+async function* helpedSteps(s: Snapshot, helper: Helper, distances: boolean, signal: AbortSignal | undefined): AsyncGenerator<AnalysisPhase, Passes> {
+  yield 'dominators'
+  const essential = computeEssentialEdges(s, computePageOwned(s))
+  helper.sendEdges(essential)
+  const search = searchFromRoot(s, essential)
+  const dominators = search.finish(await untilAborted(helper.retainers, signal))
+  yield 'shallow sizes'
+  const shallowSize = await untilAborted(helper.shallowSize, signal)
+  yield 'retained sizes'
+  const passes = retainedSizes(s, dominators, shallowSize, null)
+  if (!distances) return passes
+  yield 'distances'
+  return { ...passes, distance: await untilAborted(helper.distance, signal) }
+}
+
+/** Runs the steps, on a helper thread too when asked or big enough, letting the event loop run between phases. */
+async function runAsync(s: Snapshot, distances: boolean, options: AnalyzeAsyncOptions): Promise<Passes> {
+  options.signal?.throwIfAborted()
+  const helper = (options.helperThread ?? s.nodeCount >= HELPER_MIN_NODES) ? startHelper(s, distances) : null
+  try {
+    const steps = helper === null ? analysisSteps(s, distances) : helpedSteps(s, helper, distances, options.signal)
+    for (;;) {
+      options.signal?.throwIfAborted()
+      const step = await steps.next()
+      if (step.done === true) return step.value
+      options.onPhase?.(step.value)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+  } finally {
+    helper?.stop()
+  }
+}
+
+/**
+ * analyzeHeap for an interactive caller, and the fastest way to analyse a
+ * big snapshot: it uses a helper thread (see `helperThread`). Between
+ * phases it lets the event loop run (a UI redraws, a key press is read) and
+ * stops if `signal` is aborted. Each phase itself still runs to its end.
  *
  * @example
  *   const a = await analyzeHeapAsync(s, { onPhase: show, signal: controller.signal })
  */
 export async function analyzeHeapAsync(s: Snapshot, options: AnalyzeAsyncOptions = {}): Promise<HeapAnalysis> {
-  const steps = analysisSteps(s)
-  for (;;) {
-    options.signal?.throwIfAborted()
-    const step = steps.next()
-    if (step.done === true) return step.value
-    options.onPhase?.(step.value)
-    await new Promise((resolve) => setImmediate(resolve))
-    options.signal?.throwIfAborted()
-  }
+  return withDistance(await runAsync(s, true, options))
+}
+
+/**
+ * Dominators, DevTools' shallow sizes and retained sizes, without
+ * distances: analyzeHeapAsync for a caller that needs only those (the
+ * benchmark's "analyze").
+ *
+ * @example
+ *   const { retainedSize, totalSize } = await analyzeRetainedSizes(s)
+ */
+export async function analyzeRetainedSizes(s: Snapshot, options: AnalyzeAsyncOptions = {}): Promise<RetainedSizes> {
+  const { distance: _, ...sizes } = await runAsync(s, false, options)
+  return sizes
 }

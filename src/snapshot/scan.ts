@@ -35,6 +35,14 @@ import {
 import type { StringTableParts } from './strings.js'
 import { FastPath, RecordOp, RecordParser, StringLiterals } from './records.js'
 
+/**
+ * The model's columns live in SharedArrayBuffers, so that an analysis thread
+ * reads them without a copy (analyzeHeapAsync). Reading and writing them from
+ * one thread costs the same as for ordinary buffers.
+ */
+const sharedU8 = (n: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(n))
+const sharedU32 = (n: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(4 * n))
+
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const COMMA = 0x2c
@@ -133,20 +141,20 @@ export class SnapshotScanner {
   private warnings: string[] = []
 
   // Node columns (allocated when the header is read).
-  private nodeType = new Uint8Array(0)
-  private nodeName = new Uint32Array(0)
-  private nodeId = new Uint32Array(0)
-  private nodeSelfSize = new Uint32Array(0)
+  private nodeType: Uint8Array = new Uint8Array(0)
+  private nodeName: Uint32Array = new Uint32Array(0)
+  private nodeId: Uint32Array = new Uint32Array(0)
+  private nodeSelfSize: Uint32Array = new Uint32Array(0)
   /** edge count of node n at [n + 1] while parsing; prefix-summed into CSR offsets at the end */
-  private firstEdge = new Uint32Array(0)
+  private firstEdge: Uint32Array = new Uint32Array(0)
   private nodeTraceNodeId: Uint32Array | null = null
   private nodeDetachedness: Uint8Array | null = null
   private nodeCapacity = 0
   private nodesRead = -1 // -1: section not seen
 
-  private edgeType = new Uint8Array(0)
-  private edgeNameOrIndex = new Uint32Array(0)
-  private edgeTarget = new Uint32Array(0)
+  private edgeType: Uint8Array = new Uint8Array(0)
+  private edgeNameOrIndex: Uint32Array = new Uint32Array(0)
+  private edgeTarget: Uint32Array = new Uint32Array(0)
   private edgeCapacity = 0
   private edgesRead = -1
 
@@ -325,24 +333,24 @@ export class SnapshotScanner {
       next.set(old.subarray(0, Math.min(old.length, capacity)))
       return next
     }
-    this.nodeType = grow(this.nodeType, (n) => new Uint8Array(n))
-    this.nodeName = grow(this.nodeName, (n) => new Uint32Array(n))
-    this.nodeId = grow(this.nodeId, (n) => new Uint32Array(n))
-    this.nodeSelfSize = grow(this.nodeSelfSize, (n) => new Uint32Array(n))
-    const fe = new Uint32Array(capacity + 1)
+    this.nodeType = grow(this.nodeType, sharedU8)
+    this.nodeName = grow(this.nodeName, sharedU32)
+    this.nodeId = grow(this.nodeId, sharedU32)
+    this.nodeSelfSize = grow(this.nodeSelfSize, sharedU32)
+    const fe = sharedU32(capacity + 1)
     fe.set(this.firstEdge.subarray(0, Math.min(this.firstEdge.length, capacity + 1)))
     this.firstEdge = fe
-    if (l.hasTraceNodeId) this.nodeTraceNodeId = grow(this.nodeTraceNodeId ?? new Uint32Array(0), (n) => new Uint32Array(n))
-    if (l.hasDetachedness) this.nodeDetachedness = grow(this.nodeDetachedness ?? new Uint8Array(0), (n) => new Uint8Array(n))
+    if (l.hasTraceNodeId) this.nodeTraceNodeId = grow(this.nodeTraceNodeId ?? new Uint32Array(0), sharedU32)
+    if (l.hasDetachedness) this.nodeDetachedness = grow(this.nodeDetachedness ?? new Uint8Array(0), sharedU8)
     this.nodeCapacity = capacity
   }
 
   private allocateEdges(capacity: number): void {
-    const t = new Uint8Array(capacity)
+    const t = sharedU8(capacity)
     t.set(this.edgeType.subarray(0, Math.min(this.edgeType.length, capacity)))
-    const n = new Uint32Array(capacity)
+    const n = sharedU32(capacity)
     n.set(this.edgeNameOrIndex.subarray(0, Math.min(this.edgeNameOrIndex.length, capacity)))
-    const g = new Uint32Array(capacity)
+    const g = sharedU32(capacity)
     g.set(this.edgeTarget.subarray(0, Math.min(this.edgeTarget.length, capacity)))
     this.edgeType = t
     this.edgeNameOrIndex = n
@@ -974,10 +982,10 @@ export class SnapshotScanner {
     const remaining = bound === null ? null : Math.max(0, bound - (this.base + this.pos))
     // A plain file's size bounds the section: reserve that much at once (pages never written
     // cost no memory). Otherwise start small and double.
-    this.stringBytes = new Uint8Array(
+    this.stringBytes = sharedU8(
       Math.min(MAX_STRING_BYTES, this.source.sizeExact && remaining !== null ? remaining : Math.min(remaining ?? UNKNOWN_STRING_BYTES, UNKNOWN_STRING_BYTES)),
     )
-    this.stringBounds = new Uint32Array(1 << 16)
+    this.stringBounds = sharedU32(1 << 16)
     this.stringState = StringState.StringOrEnd
     this.fastStrings = new StringLiterals(this.wasm)
     for (;;) {
@@ -1001,9 +1009,9 @@ export class SnapshotScanner {
   // Strings scan state, kept in fields so a literal may be split across chunks at any byte.
   private stringState: StringState = StringState.StringOrEnd
   /** the section's bytes so far (see StringTable), and how many are used */
-  private stringBytes = new Uint8Array(0)
+  private stringBytes: Uint8Array = new Uint8Array(0)
   private stringBytesUsed = 0
-  private stringBounds = new Uint32Array(0)
+  private stringBounds: Uint32Array = new Uint32Array(0)
   private stringCount = 0
   private escapedStrings: [number, string][] = []
   /** the literal being read: where its content starts in stringBytes, and its quote's file offset */
@@ -1143,7 +1151,7 @@ export class SnapshotScanner {
   }
 
   private growStringBounds(count: number): void {
-    const grown = new Uint32Array(Math.max(2 * count, this.stringBounds.length * 2))
+    const grown = sharedU32(Math.max(2 * count, this.stringBounds.length * 2))
     grown.set(this.stringBounds)
     this.stringBounds = grown
   }
@@ -1152,7 +1160,7 @@ export class SnapshotScanner {
     if (needed > MAX_STRING_BYTES) {
       this.fail('a "strings" section of less than 4 GiB (the most one buffer holds)', 'more')
     }
-    const grown = new Uint8Array(Math.min(MAX_STRING_BYTES, Math.max(needed, this.stringBytes.length * 2)))
+    const grown = sharedU8(Math.min(MAX_STRING_BYTES, Math.max(needed, this.stringBytes.length * 2)))
     grown.set(this.stringBytes.subarray(0, this.stringBytesUsed))
     this.stringBytes = grown
   }

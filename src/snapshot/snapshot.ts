@@ -238,9 +238,11 @@ export class Snapshot {
 
   /**
    * The data this model was built from: plain objects and typed arrays, so
-   * it crosses to another thread (`postMessage`, with `transferList(parts)`
-   * to move the arrays instead of copying them); `new Snapshot(parts)` on
-   * the other side is the same model.
+   * it crosses to another thread (`postMessage`); `new Snapshot(parts)` on
+   * the other side is the same model. The parser's columns and string bytes
+   * are SharedArrayBuffers: both threads then read the same memory.
+   * `transferList(parts)` moves the rest (the allocation traces) instead of
+   * copying it.
    */
   parts(): SnapshotParts {
     return this.source
@@ -343,7 +345,8 @@ export class Snapshot {
 /**
  * The distinct ArrayBuffers under every typed array found in `value`
  * (searched through plain objects and arrays): the transfer list that moves
- * a model's columns to another thread without copying them.
+ * them to another thread without copying them. SharedArrayBuffers (the
+ * parser's columns) are left out: they are shared, never copied.
  *
  * @example
  *   port.postMessage(s.parts(), transferList(s.parts()))

@@ -3,13 +3,15 @@
  * one of them off the UI's thread, so the loading screen keeps drawing
  * through the long synchronous phases (a 1 GB snapshot spends seconds in
  * dominators) and Ctrl-C ends the load at once (the UI terminates this
- * thread). The models come back as parts with their arrays (the string
- * table's bytes too) transferred, not copied.
+ * thread). The models come back as parts: the parser's columns and string
+ * bytes are shared memory, the analysis's arrays are transferred; nothing
+ * big is copied. The analysis itself uses a helper thread of its own
+ * (analyzeHeapAsync).
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { viewDiff, type HeapIndexes } from './screens.js'
 import {
-  analyzeHeap,
+  analyzeHeapAsync,
   buildDominatorTree,
   computeClassNames,
   HeapscopeError,
@@ -45,7 +47,7 @@ async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: Arra
     post({ type: 'phase', file: i, phase: 'read' })
   }
   const analysed = snapshots[request.analyze]
-  const analysis = analyzeHeap(analysed, { onPhase: (phase) => post({ type: 'phase', file: request.analyze, phase }) })
+  const analysis = await analyzeHeapAsync(analysed, { onPhase: (phase) => post({ type: 'phase', file: request.analyze, phase }) })
   // What the first screens need too, while the UI's thread is still free to draw.
   post({ type: 'phase', file: request.analyze, phase: 'classes' })
   const indexes: HeapIndexes = { classes: computeClassNames(analysed), tree: buildDominatorTree(analysed, analysis.dominators, analysis.retainedSize) }

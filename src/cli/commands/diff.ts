@@ -4,7 +4,7 @@
  * (exit code 1 when the net growth is over the limit).
  */
 import type { Argv, CommandModule } from 'yargs'
-import { analyzeHeap, buildRetainers, diffSnapshots, findRetainerPaths, UsageError, type DiffGrouping, type RetainerPath } from '../../index.js'
+import { analyzeHeapAsync, buildRetainers, diffSnapshots, findRetainerPaths, UsageError, type DiffGrouping, type RetainerPath } from '../../index.js'
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
 import { renderJson } from '../../report/json.js'
 import { opensTui, useColor, type CliContext, type GlobalArgs } from '../context.js'
@@ -74,7 +74,7 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       const progress = createProgress(ctx.stderr, args.after, ctx.now)
       let diff
       try {
-        const afterAnalysis = analyzeHeap(after, { onPhase: (p) => progress.phase(p) })
+        const afterAnalysis = await analyzeHeapAsync(after, { onPhase: (p) => progress.phase(p) })
         progress.phase('diff')
         diff = diffSnapshots(before, after, { afterAnalysis, ...(args.by === undefined ? {} : { groupBy: args.by }), ...(final === undefined ? {} : { final }) })
       } finally {

@@ -12,6 +12,8 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import {
   analyzeHeap,
+  analyzeHeapAsync,
+  analyzeRetainedSizes,
   buildRetainers,
   computeEssentialEdges,
   findRetainerPaths,
@@ -46,10 +48,22 @@ function assertSameAsDevTools(s: Snapshot, a: HeapAnalysis, d: DevToolsModel): v
   assert.equal(a.totalSize, d.totalSize)
 }
 
+/**
+ * analyzeHeap on this thread, and the async analyses with the helper thread
+ * (forced on, whatever the size): the same as DevTools, all three.
+ */
+async function assertEveryWaySameAsDevTools(s: Snapshot, d: DevToolsModel): Promise<HeapAnalysis> {
+  const a = analyzeHeap(s)
+  assertSameAsDevTools(s, a, d)
+  assertSameAsDevTools(s, await analyzeHeapAsync(s, { helperThread: true }), d)
+  const sizes = await analyzeRetainedSizes(s, { helperThread: true })
+  assertSameAsDevTools(s, { ...sizes, distance: a.distance }, d)
+  return a
+}
+
 async function checkTiny(t: TinySnapshot): Promise<{ s: Snapshot; a: HeapAnalysis }> {
   const s = await t.parse()
-  const a = analyzeHeap(s)
-  assertSameAsDevTools(s, a, await loadWithDevTools(t.toJson()))
+  const a = await assertEveryWaySameAsDevTools(s, await loadWithDevTools(t.toJson()))
   return { s, a }
 }
 
@@ -58,12 +72,32 @@ const fixtures = readdirSync(`${repoRoot}/fixtures`).filter((f) => f.endsWith('.
 describe('analyzeHeap on real snapshots equals DevTools node for node', () => {
   it('has fixtures to check', () => assert.ok(fixtures.length >= 10, fixtures.join(',')))
   for (const name of fixtures) {
-    it(name, async () => {
+    it(`${name} (on one thread, and with the helper thread)`, async () => {
       const { openSnapshot } = await import('../../../src/index.js')
       const s = await openSnapshot(fixturePath(name))
-      assertSameAsDevTools(s, analyzeHeap(s), await loadFileWithDevTools(fixturePath(name)))
+      await assertEveryWaySameAsDevTools(s, await loadFileWithDevTools(fixturePath(name)))
     })
   }
+})
+
+describe('analyzeHeapAsync with the helper thread', () => {
+  it('stops with the signal\'s reason when aborted between phases', async () => {
+    const { openSnapshot } = await import('../../../src/index.js')
+    const s = await openSnapshot(fixturePath('node-basic.heapsnapshot.gz'))
+    const controller = new AbortController()
+    const reason = new Error('stop')
+    const phases: string[] = []
+    const analysis = analyzeHeapAsync(s, {
+      helperThread: true,
+      signal: controller.signal,
+      onPhase: (phase) => {
+        phases.push(phase)
+        if (phase === 'shallow sizes') controller.abort(reason)
+      },
+    })
+    await assert.rejects(analysis, (err) => err === reason)
+    assert.deepEqual(phases, ['dominators', 'shallow sizes'])
+  })
 })
 
 describe('analyzeHeap on hand-built graphs', () => {

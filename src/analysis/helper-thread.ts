@@ -1,0 +1,73 @@
+/**
+ * The analysis helper thread of analyzeHeapAsync. While the calling thread
+ * computes page ownership, the essential edges, the DFS and the
+ * semidominators, this one computes what needs no dominator tree (DevTools'
+ * shallow sizes, then distances) and, in between, the essential retainers
+ * (the reverse CSR the semidominator pass reads) as soon as the essential
+ * edges arrive.
+ *
+ * The conversation, in order:
+ *   in:  { parts, distances }       out: { type: 'shallow' }
+ *   in:  { essential }              out: { type: 'retainers' }, then (if asked) { type: 'distances' }
+ * The parser's columns and string bytes, and the essential-edge bits, are
+ * SharedArrayBuffers: both threads read the same memory, nothing is copied,
+ * and this thread never writes them. Its results go back transferred.
+ */
+import { parentPort, type MessagePort } from 'node:worker_threads'
+import { Snapshot, type SnapshotParts } from '../snapshot/snapshot.js'
+import { computeDistances } from './distances.js'
+import { buildEssentialRetainers } from './dominators.js'
+import type { EdgeBits } from './essential-edges.js'
+import { computeShallowSizes } from './retained-size.js'
+
+export type HelperReply =
+  | { type: 'shallow'; shallowSize: Uint32Array }
+  | { type: 'retainers'; first: Uint32Array; from: Uint32Array }
+  | { type: 'distances'; distance: Int32Array }
+  | { type: 'error'; message: string; stack: string | undefined }
+
+export interface HelperJob {
+  parts: SnapshotParts
+  /** whether to compute distances too (last) */
+  distances: boolean
+}
+
+export interface HelperEdges {
+  essential: EdgeBits
+}
+
+/** Messages in arrival order: one listener for the thread's life, so none is missed between awaits. */
+function inbox(port: MessagePort): () => Promise<unknown> {
+  const queued: unknown[] = []
+  const waiting: ((message: unknown) => void)[] = []
+  port.on('message', (message: unknown) => {
+    const take = waiting.shift()
+    if (take === undefined) queued.push(message)
+    else take(message)
+  })
+  return () => (queued.length > 0 ? Promise.resolve(queued.shift()) : new Promise((resolve) => waiting.push(resolve)))
+}
+
+async function serve(port: MessagePort): Promise<void> {
+  const next = inbox(port)
+  const send = (reply: HelperReply, transfer: ArrayBuffer[] = []): void => port.postMessage(reply, transfer)
+  try {
+    const { parts, distances } = (await next()) as HelperJob
+    const s = new Snapshot(parts)
+    const shallowSize = computeShallowSizes(s)
+    send({ type: 'shallow', shallowSize }, [shallowSize.buffer as ArrayBuffer])
+    const { essential } = (await next()) as HelperEdges
+    const { first, from } = buildEssentialRetainers(s, essential)
+    send({ type: 'retainers', first, from }, [first.buffer as ArrayBuffer, from.buffer as ArrayBuffer])
+    if (distances) {
+      const distance = computeDistances(s)
+      send({ type: 'distances', distance }, [distance.buffer as ArrayBuffer])
+    }
+  } catch (e) {
+    const error = e instanceof Error ? e : new Error(String(e))
+    send({ type: 'error', message: error.message, stack: error.stack })
+  }
+  port.close()
+}
+
+if (parentPort !== null) void serve(parentPort)
