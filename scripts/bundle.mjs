@@ -13,10 +13,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
 
 await build({
-  // The analysis helper thread (analyzeHeapAsync) is a module file of its own, found next to the bundle.
+  // The helper threads (the parser's, analyzeHeapAsync's) are module files of
+  // their own, found next to the bundle.
   entryPoints: [
     { in: join(dist, 'src', 'index.js'), out: 'heapscope' },
     { in: join(dist, 'src', 'analysis', 'helper-thread.js'), out: 'helper-thread' },
+    { in: join(dist, 'src', 'snapshot', 'rest-thread.js'), out: 'rest-thread' },
   ],
   outdir: dist,
   bundle: true,

@@ -6,7 +6,9 @@
 import { promises as fsp } from 'node:fs'
 import { Readable } from 'node:stream'
 import { createGunzip } from 'node:zlib'
+import { readChunks } from './chunks.js'
 import { GzipError, HeapscopeError, InputError } from './errors.js'
+import { REST_HELPER_MIN_BYTES, RestHelper } from './rest.js'
 import { MAX_GZIP_RATIO, SnapshotScanner, type ScanSource } from './scan.js'
 import type { Snapshot } from './snapshot.js'
 
@@ -24,13 +26,20 @@ export interface OpenOptions {
   signal?: AbortSignal
   /** Read size in bytes (default 1 MiB); tests use odd sizes to split tokens. */
   chunkSize?: number
+  /**
+   * Read the second half of the file (from part-way through the edges
+   * array) on a helper thread. Default: for plain files of
+   * REST_HELPER_MIN_BYTES or more; true forces it for any plain file (tests);
+   * gzip is always read as one stream. The model is the same either way.
+   */
+  helperThread?: boolean
 }
 
 const GZIP_MAGIC_0 = 0x1f
 const GZIP_MAGIC_1 = 0x8b
 const DEFAULT_CHUNK = 1 << 20
 
-const OPEN_OPTION_KEYS = new Set(['onProgress', 'signal', 'chunkSize'])
+const OPEN_OPTION_KEYS = new Set(['onProgress', 'signal', 'chunkSize', 'helperThread'])
 
 function checkOptions(options: OpenOptions): void {
   for (const key of Object.keys(options)) {
@@ -167,40 +176,48 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
   } catch (err) {
     throw describeFsError(path, err as NodeJS.ErrnoException)
   }
+  let helper: RestHelper | null = null
   try {
-    return await new SnapshotScanner(path, makeSource(path, readChunks(handle, chunkSize), size, options)).parse()
+    // A big plain file: a helper thread reads its second half (rest.ts). Progress counts the
+    // bytes both threads have read.
+    const wanted = options.helperThread ?? size >= REST_HELPER_MIN_BYTES
+    let sourceOptions = options
+    if (wanted && !(await isGzip(handle))) {
+      const report = options.onProgress
+      let read = 0
+      let helperRead = 0
+      const both = (): void => report?.({ bytesRead: Math.min(size, read + helperRead), totalBytes: size })
+      helper = new RestHelper(path, size, chunkSize, options.helperThread === true ? 0 : undefined, (bytes) => {
+        helperRead = bytes
+        both()
+      })
+      sourceOptions = {
+        ...options,
+        onProgress: (p) => {
+          read = p.bytesRead
+          both()
+        },
+      }
+    }
+    const source = makeSource(path, readChunks(handle, chunkSize), size, sourceOptions)
+    if (helper !== null) source.rest = helper
+    return await new SnapshotScanner(path, source).parse()
   } finally {
+    helper?.stop()
     await handle.close()
   }
 }
 
-/**
- * A file's bytes in chunks, read into two buffers in turn: the next chunk is
- * read while the scanner works on this one, and a chunk's buffer is reused
- * once the one after it has been asked for (the scanner is done with it by
- * then). Fresh buffers per chunk would leave a file's worth of garbage to
- * the GC, and in the process's peak memory.
- */
-async function* readChunks(handle: fsp.FileHandle, chunkSize: number): AsyncGenerator<Uint8Array> {
-  const buffers = [Buffer.allocUnsafeSlow(chunkSize), Buffer.allocUnsafeSlow(chunkSize)]
-  let k = 0
-  let pending = handle.read(buffers[0], 0, chunkSize, null)
-  pending.catch(() => undefined)
+/** Whether the file starts with the gzip magic (read without moving the file position). */
+async function isGzip(handle: fsp.FileHandle): Promise<boolean> {
+  const head = Buffer.alloc(2)
+  let bytesRead: number
   try {
-    for (;;) {
-      const { bytesRead } = await pending
-      if (bytesRead === 0) return
-      const chunk = buffers[k].subarray(0, bytesRead)
-      k ^= 1
-      pending = handle.read(buffers[k], 0, chunkSize, null)
-      // Awaited above on the next turn; if the scanner stops before that, a failing read must
-      // not become an unhandled rejection.
-      pending.catch(() => undefined)
-      yield chunk
-    }
-  } finally {
-    await pending.catch(() => undefined)
+    ;({ bytesRead } = await handle.read(head, 0, 2, 0))
+  } catch {
+    return false // the scanner's own read reports it
   }
+  return bytesRead === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1
 }
 
 /**

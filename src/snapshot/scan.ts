@@ -90,8 +90,16 @@ function describeByte(c: number | undefined): string {
 
 /** A growable Float64Array for the small optional sections. */
 class NumberList {
-  data = new Float64Array(1024)
+  data: Float64Array = new Float64Array(1024)
   length = 0
+  /** A list that crossed threads (structured cloning keeps the fields, not the class). */
+  static from(d: NumberListData | null): NumberList | null {
+    if (d === null) return null
+    const list = new NumberList()
+    list.data = d.data
+    list.length = d.length
+    return list
+  }
   push(v: number): void {
     if (this.length === this.data.length) this.grow()
     this.data[this.length++] = v
@@ -114,7 +122,136 @@ export interface ScanSource {
   sizeBound: number | null
   /** sizeBound is the input's exact size (a plain file) */
   sizeExact: boolean
+  /** a helper that parses the rest of the file meanwhile (plain files; rest-thread.ts), if any */
+  rest?: RestParser
 }
+
+/**
+ * Parses the rest of a plain file on another thread, from part-way through
+ * the edges array to the end, while the scanner parses the start (see
+ * readRecords). `begin` starts at the first record boundary after byte
+ * `from`; `seen` are the sections the scanner has read so far.
+ */
+export interface RestParser {
+  begin(layout: Layout, from: number, seen: string[]): PendingRest
+  /** split only when at least this many bytes are left at the edges array's start (default SPLIT_MIN_BYTES) */
+  minBytes?: number
+}
+
+export interface PendingRest {
+  /** the byte where the helper's records start (a record's first value), or null: it found no place to start */
+  start: Promise<number | null>
+  result: Promise<Rest>
+}
+
+/**
+ * What the helper read from `start` to the end of the file: the rest of the
+ * edges array (`count` whole records and `field` values of a cut one, its
+ * ']' at `end`), then the sections after it. `fallback`: the scanner reads
+ * on from the split itself: the helper found an error (the scanner finds
+ * and reports it as on one thread) or a section it does not read (the
+ * nodes, after the edges).
+ */
+export type Rest =
+  | {
+      start: number
+      edges: {
+        end: number
+        count: number
+        field: number
+        edgeType: Uint8Array
+        edgeNameOrIndex: Uint32Array
+        edgeTarget: Uint32Array
+        maxName: number
+      }
+      sections: RestSections
+    }
+  | { fallback: true }
+
+/** The sections after the edges array, as the scanner keeps them. */
+export interface RestSections {
+  strings: StringTableParts | null
+  traceFunctionInfoValues: NumberListData | null
+  sampleValues: NumberListData | null
+  locationValues: NumberListData | null
+  traceTree: TraceTree | null
+  seen: string[]
+}
+
+interface NumberListData {
+  data: Float64Array
+  length: number
+}
+
+/**
+ * Where an edge record starts in `bytes` (part of an edges array, from any
+ * byte): the index of the first digit of a value that follows a ',', chosen
+ * so that the SPLIT_SAMPLE_RECORDS records from there all fit the layout
+ * (type ids below the type count, targets multiples of the node field count
+ * inside the node array), and no other alignment of the fields fits them.
+ * -1 when there is no such place (not an edges array, too few values, or
+ * more than one alignment fits). V8 writes no marker between records that
+ * every version keeps (newer ones write no newlines), so the values decide;
+ * the scanner checks the guess against its own count of fields.
+ */
+export function recordStart(bytes: Uint8Array, layout: Layout): number {
+  const fields = layout.edgeFieldCount
+  const need = (SPLIT_SAMPLE_RECORDS + 1) * fields
+  const values: number[] = []
+  const starts: number[] = []
+  let i = bytes.indexOf(COMMA)
+  if (i < 0) return -1
+  i++
+  while (values.length < need) {
+    while (i < bytes.length && isWhitespace(bytes[i])) i++
+    if (i >= bytes.length || bytes[i] < ZERO || bytes[i] > NINE) return -1
+    starts.push(i)
+    let v = 0
+    while (i < bytes.length && bytes[i] >= ZERO && bytes[i] <= NINE) v = v * 10 + (bytes[i++] - ZERO)
+    if (i >= bytes.length) return -1 // the value may go on
+    values.push(v)
+    while (i < bytes.length && isWhitespace(bytes[i])) i++
+    if (bytes[i] !== COMMA) return -1
+    i++
+  }
+  const typeAt = layout.edgeFieldKinds.indexOf(EdgeField.Type)
+  const toNodeAt = layout.edgeFieldKinds.indexOf(EdgeField.ToNode)
+  const typeCount = layout.edgeTypeNames.length
+  const nodeLimit = layout.nodeCount * layout.nodeFieldCount
+  let found = -1
+  for (let p = 0; p < fields; p++) {
+    let fits = true
+    for (let r = p; r + fields <= values.length && fits; r += fields) {
+      if (typeAt >= 0 && values[r + typeAt] >= typeCount) fits = false
+      const to = values[r + toNodeAt]
+      if (toNodeAt >= 0 && (to >= nodeLimit || to % layout.nodeFieldCount !== 0)) fits = false
+    }
+    if (fits) {
+      if (found >= 0) return -1
+      found = p
+    }
+  }
+  return found < 0 ? -1 : starts[found]
+}
+
+/** Thrown on the helper's side to hand the rest back to the scanner (see Rest's `fallback`). */
+class Fallback extends Error {}
+
+
+/** Files whose rest after the edges array starts is shorter than this are parsed on one thread. */
+const SPLIT_MIN_BYTES = 16 << 20
+/**
+ * Where the helper starts: this fraction of the way from the start of the
+ * edges array to the end of the file (more than half: the sections after
+ * the edges parse slower than edge records), but at most SPLIT_MAX_EDGES of
+ * the edges array's estimated length (the helper must start inside it).
+ */
+const SPLIT_AT = 0.6
+const SPLIT_MAX_EDGES = 0.9
+/** The helper looks for a record's start within this many bytes of its offset... */
+const SPLIT_WINDOW = 1 << 16
+/** ...from this many records' values, which only one alignment of the fields may fit. */
+const SPLIT_SAMPLE_RECORDS = 64
 
 const enum StringState {
   StringOrEnd = 0, // just after '['
@@ -239,32 +376,50 @@ export class SnapshotScanner {
     if (first === undefined) this.fail("'{' (a heap snapshot is a JSON object)", this.base + this.pos === 0 ? 'end of file (the input is empty)' : 'end of file')
     if (first !== LBRACE) this.fail("'{' (a heap snapshot is a JSON object)")
     this.pos++
-    const seen = new Set<string>()
     if ((await this.peek()) === RBRACE) this.fail('the "snapshot" header', "'}' (an empty object)")
+    await this.readMembers()
+    return this.finish()
+  }
+
+  /** the sections read so far */
+  private seen = new Set<string>()
+  /** set when a helper has read the rest of the file (readRecords) */
+  private restDone = false
+  /** on a helper thread: reading the rest of a file for a scanner (readRest) */
+  private readingRest = false
+
+  /** The top-level members, from a key to the end of the file. */
+  private async readMembers(): Promise<void> {
     for (;;) {
       const keyOffset = this.base + this.pos
       if ((await this.peek()) !== QUOTE) this.fail('a section name in quotes')
       const key = await this.readString(1 << 16)
-      if (seen.has(key)) this.fail(`each section once`, `a second "${key}"`, keyOffset)
-      seen.add(key)
+      if (this.seen.has(key)) this.fail(`each section once`, `a second "${key}"`, keyOffset)
+      this.seen.add(key)
       await this.expectByte(COLON, `':' after "${key}"`)
       await this.readSection(key, keyOffset)
-      const next = await this.peek()
-      if (next === COMMA) {
-        this.pos++
-        continue
-      }
-      if (next === RBRACE) {
-        this.pos++
-        break
-      }
-      this.fail(`',' or '}' after the "${key}" section`)
+      if (this.restDone) return
+      if (await this.afterMember(key)) break
     }
     if ((await this.peek()) !== undefined) this.fail('the end of the file after the snapshot object')
-    return this.finish()
+  }
+
+  /** After a member's value: true at the object's '}', false after a ','. */
+  private async afterMember(key: string): Promise<boolean> {
+    const next = await this.peek()
+    if (next === COMMA) {
+      this.pos++
+      return false
+    }
+    if (next === RBRACE) {
+      this.pos++
+      return true
+    }
+    this.fail(`',' or '}' after the "${key}" section`)
   }
 
   private async readSection(key: string, keyOffset: number): Promise<void> {
+    if (this.readingRest && (key === 'nodes' || key === 'snapshot')) throw new Fallback()
     if (key === 'snapshot') {
       const at = this.base + this.pos
       const raw = await this.captureValue(MAX_HEADER_BYTES, 'the "snapshot" header')
@@ -377,57 +532,224 @@ export class SnapshotScanner {
   private async readRecords(section: 'nodes' | 'edges', scanChunk: () => boolean, claimed: number): Promise<void> {
     await this.expectByte(LBRACKET, `'[' to open the ${section} array`)
     const l = this.layout as Layout
-    if (section === 'nodes') {
-      this.fastKinds = l.nodeFieldKinds
-      this.fast = new RecordParser(
-        this.wasm,
-        [...l.nodeFieldKinds].map((k) =>
-          k === NodeField.Type ? RecordOp.Type : k === NodeField.Detachedness ? RecordOp.U8 : k === NodeField.Ignore ? RecordOp.Skip : RecordOp.U32,
-        ),
-        { typeCount: l.nodeTypeNames.length, nameField: l.nodeFieldKinds.indexOf(NodeField.Name) },
-      )
-    } else {
-      this.fastKinds = l.edgeFieldKinds
-      this.fast = new RecordParser(
-        this.wasm,
-        [...l.edgeFieldKinds].map((k) =>
-          k === EdgeField.Type ? RecordOp.Type : k === EdgeField.ToNode ? RecordOp.Target : k === EdgeField.Ignore ? RecordOp.Skip : RecordOp.U32,
-        ),
-        {
-          typeCount: l.edgeTypeNames.length,
-          nodeFieldCount: l.nodeFieldCount,
-          nodeLimit: l.nodeCount * l.nodeFieldCount,
-          nameField: l.edgeFieldKinds.indexOf(EdgeField.NameOrIndex),
-          indexTypes: [this.elementType(), this.hiddenType()].reduce((bits, t) => (t >= 0 && t < 32 ? bits | (1 << t) : bits), 0),
-        },
-      )
-    }
+    this.fastKinds = section === 'nodes' ? l.nodeFieldKinds : l.edgeFieldKinds
+    this.fast = section === 'nodes' ? this.nodeRecordParser(l) : this.edgeRecordParser(l)
     this.fastChunk = null
     this.numState = NumState.ExpectValueOrEnd
     this.numValue = 0
     this.numField = 0
     this.numRecords = 0
+    let split = section === 'edges' ? this.beginEdgeSplit() : null
     for (;;) {
       if (!(await this.fill())) {
         this.fail(`${claimed} ${section} (${section === 'nodes' ? 'node_count' : 'edge_count'}) in the ${section} array`, `end of file after ${this.numRecords} ${section}`)
+      }
+      if (split !== null && this.base + this.buf.length > split.from) {
+        const start = await split.pending.start
+        if (start === null || start <= this.base + this.pos) {
+          split = null
+        } else if (start <= this.base + this.buf.length) {
+          // Scan up to the helper's start; from there the helper has read the rest of the file.
+          const pending = split.pending
+          split = null
+          if (this.scanUpTo(start - this.base, scanChunk)) break
+          if ((this.numState as NumState) === NumState.ExpectValue && this.numField === 0) {
+            if (this.takeRest(await pending.result)) break
+          }
+          // Not at a record boundary there (not V8's one record a line), or a rest the helper did
+          // not read whole: this scanner goes on from there.
+          continue
+        }
       }
       if (scanChunk()) break
     }
     // The largest string index named: by the fast path's records and the byte loop's.
     const maxName = Math.max((this.fast as RecordParser).maxName, this.byteLoopMaxName)
-    if (section === 'nodes') this.maxNodeName = maxName
-    else this.maxEdgeName = maxName
+    // (The edges' may hold the helper's part already: takeRest.)
+    if (section === 'nodes') this.maxNodeName = Math.max(this.maxNodeName, maxName)
+    else this.maxEdgeName = Math.max(this.maxEdgeName, maxName)
     this.byteLoopMaxName = -1
     this.fast = null
+    if (this.restDone) return // counted in takeRest
+    this.checkRecordCount(section, this.numRecords, this.numField, claimed, this.base + this.pos - 1)
+  }
+
+  private checkRecordCount(section: 'nodes' | 'edges', n: number, field: number, claimed: number, offset: number): void {
     const fieldCount = section === 'nodes' ? (this.layout as Layout).nodeFieldCount : (this.layout as Layout).edgeFieldCount
-    const n = this.numRecords
-    const field = this.numField
     if (field !== 0 || n !== claimed) {
       this.fail(
         `${claimed} ${section} of ${fieldCount} fields (${section === 'nodes' ? 'node_count' : 'edge_count'}) in the ${section} array`,
         `${n * fieldCount + field} values (${field === 0 ? n + ' ' + section : 'not a whole number of ' + section})`,
-        this.base + this.pos - 1,
+        offset,
       )
+    }
+  }
+
+  private nodeRecordParser(l: Layout): RecordParser {
+    return new RecordParser(
+      this.wasm,
+      [...l.nodeFieldKinds].map((k) =>
+        k === NodeField.Type ? RecordOp.Type : k === NodeField.Detachedness ? RecordOp.U8 : k === NodeField.Ignore ? RecordOp.Skip : RecordOp.U32,
+      ),
+      { typeCount: l.nodeTypeNames.length, nameField: l.nodeFieldKinds.indexOf(NodeField.Name) },
+    )
+  }
+
+  private edgeRecordParser(l: Layout): RecordParser {
+    return new RecordParser(
+      this.wasm,
+      [...l.edgeFieldKinds].map((k) =>
+        k === EdgeField.Type ? RecordOp.Type : k === EdgeField.ToNode ? RecordOp.Target : k === EdgeField.Ignore ? RecordOp.Skip : RecordOp.U32,
+      ),
+      {
+        typeCount: l.edgeTypeNames.length,
+        nodeFieldCount: l.nodeFieldCount,
+        nodeLimit: l.nodeCount * l.nodeFieldCount,
+        nameField: l.edgeFieldKinds.indexOf(EdgeField.NameOrIndex),
+        indexTypes: [this.elementType(), this.hiddenType()].reduce((bits, t) => (t >= 0 && t < 32 ? bits | (1 << t) : bits), 0),
+      },
+    )
+  }
+
+  // ---------------------------------------------------------------------------
+  // Two threads (plain files)
+  //
+  // The edges array is most of a snapshot. When the source has a helper, the
+  // scanner asks it, at the start of the edges array, to read the file from a
+  // point part-way through it (about half the bytes left) to the end: the
+  // rest of the edges and every section after them, exactly as this scanner
+  // would (the same code, on another SnapshotScanner). The helper starts at
+  // what it takes for a record's first value (recordStart: the alignment of
+  // the fields that the values there fit); the scanner parses up to there,
+  // and takes the helper's rest only if its own scan is then at a record's
+  // first value, the state the helper starts in. Otherwise, or if the helper
+  // meets a section it does not read or an error, this scanner goes on from
+  // there as if there were no helper: errors come out as on one thread.
+
+  /** Asks the helper, if any, to read the rest of the file from part-way through the edges; null to read it all here. */
+  private beginEdgeSplit(): { from: number; pending: PendingRest } | null {
+    const helper = this.source.rest
+    // Offsets in the stream must be offsets in the file (not so for gzip).
+    if (helper === undefined || !this.source.sizeExact || this.source.sizeBound === null) return null
+    const l = this.layout as Layout
+    // Bytes per record in the first records, to keep the split inside the edges array.
+    const sample = this.buf.subarray(this.pos, Math.min(this.buf.length, this.pos + (1 << 18)))
+    let commas = 0
+    for (let i = 0; i < sample.length; i++) if (sample[i] === COMMA) commas++
+    const records = commas / l.edgeFieldCount
+    if (records < 64) return null
+    const here = this.base + this.pos
+    const left = this.source.sizeBound - here
+    if (left < (helper.minBytes ?? SPLIT_MIN_BYTES)) return null
+    const edgeBytes = (sample.length / records) * l.edgeCount
+    const from = Math.floor(here + Math.min(left * SPLIT_AT, edgeBytes * SPLIT_MAX_EDGES))
+    return { from, pending: helper.begin(l, from, [...this.seen]) }
+  }
+
+  /** Scans this chunk only up to index `end`; true if the array ended before it. */
+  private scanUpTo(end: number, scanChunk: () => boolean): boolean {
+    const whole = this.buf
+    this.buf = whole.subarray(0, end)
+    this.fastChunk = null
+    try {
+      return scanChunk()
+    } finally {
+      this.buf = whole
+      this.fastChunk = null
+    }
+  }
+
+  /**
+   * Takes the helper's rest of the file into this scanner, if it read it
+   * whole and without error and the edge count adds up; false otherwise. A
+   * broken file is then read on from the split here, so that its first
+   * error is reported exactly as on one thread (slower, but only for a file
+   * that fails anyway).
+   */
+  private takeRest(rest: Rest): boolean {
+    if (!('edges' in rest)) return false
+    const { edges, sections } = rest
+    const m = this.numRecords
+    if (edges.field !== 0 || m + edges.count !== (this.layout as Layout).edgeCount) return false
+    this.edgeType.set(edges.edgeType, m)
+    this.edgeNameOrIndex.set(edges.edgeNameOrIndex, m)
+    this.edgeTarget.set(edges.edgeTarget, m)
+    this.numRecords = m + edges.count
+    this.maxEdgeName = Math.max(this.maxEdgeName, edges.maxName)
+    this.strings = sections.strings
+    this.traceFunctionInfoValues = NumberList.from(sections.traceFunctionInfoValues)
+    this.sampleValues = NumberList.from(sections.sampleValues)
+    this.locationValues = NumberList.from(sections.locationValues)
+    this.traceTree = sections.traceTree
+    for (const key of sections.seen) this.seen.add(key)
+    this.restDone = true
+    return true
+  }
+
+  /**
+   * The helper's side: this scanner's source starts at byte `from` of the
+   * file (its base). Finds a record's start there (recordStart), reports it
+   * through `onStart` (or null), and reads from there to the end of the
+   * file: edge records to the edges array's ']', then the sections after it.
+   */
+  async readRest(layout: Layout, from: number, seen: string[], onStart: (start: number | null) => void): Promise<Rest> {
+    this.layout = layout
+    this.base = from
+    if (!(await this.fill())) {
+      onStart(null)
+      return { fallback: true }
+    }
+    const at = recordStart(this.buf.subarray(0, SPLIT_WINDOW), layout)
+    if (at < 0) {
+      onStart(null)
+      return { fallback: true }
+    }
+    const start = this.base + at
+    onStart(start)
+    this.pos = at
+    this.allocateEdges(layout.edgeCount)
+    this.fastKinds = layout.edgeFieldKinds
+    this.fast = this.edgeRecordParser(layout)
+    this.fastChunk = null
+    // At a record's first value, after its ',': as the scanner stops there.
+    this.numState = NumState.ExpectValue
+    this.numValue = 0
+    this.numField = 0
+    this.numRecords = 0
+    try {
+      for (;;) {
+        if (!(await this.fill())) return { fallback: true } // the scanner reports the end of file
+        if (this.scanEdgesChunk()) break
+      }
+      const count = this.numRecords
+      const edges = {
+        end: this.base + this.pos - 1,
+        count,
+        field: this.numField,
+        edgeType: this.edgeType.subarray(0, count),
+        edgeNameOrIndex: this.edgeNameOrIndex.subarray(0, count),
+        edgeTarget: this.edgeTarget.subarray(0, count),
+        maxName: Math.max((this.fast as RecordParser).maxName, this.byteLoopMaxName),
+      }
+      this.fast = null
+      this.readingRest = true
+      for (const key of seen) this.seen.add(key)
+      this.seen.add('edges')
+      if (!(await this.afterMember('edges'))) await this.readMembers()
+      else if ((await this.peek()) !== undefined) this.fail('the end of the file after the snapshot object')
+      const sections: RestSections = {
+        strings: this.strings,
+        traceFunctionInfoValues: this.traceFunctionInfoValues,
+        sampleValues: this.sampleValues,
+        locationValues: this.locationValues,
+        traceTree: this.traceTree,
+        seen: [...this.seen],
+      }
+      return { start, edges, sections }
+    } catch (e) {
+      // Not the helper's to report: the scanner reads on from the split and finds it.
+      if (e instanceof Fallback || e instanceof SnapshotFormatError) return { fallback: true }
+      throw e
     }
   }
 

@@ -1,0 +1,121 @@
+/**
+ * The rest of a big plain file, from part-way through the edges array to
+ * the end, read on a helper thread (rest-thread.ts) while the scanner reads
+ * the start: the scanner's side is in scan.ts (readRecords, takeRest).
+ *
+ * openSnapshot starts the thread when it opens a big plain file, so that it
+ * is ready by the time the scanner reaches the edges. If the thread cannot
+ * run or dies (not the input's fault), the same rest is read on this
+ * thread instead: slower, never wrong.
+ */
+import { promises as fsp } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import { readChunks } from './chunks.js'
+import type { Layout } from './layout.js'
+import { SnapshotScanner, type PendingRest, type Rest, type RestParser } from './scan.js'
+
+/** Plain files from this size on get a helper thread. */
+export const REST_HELPER_MIN_BYTES = 32 << 20
+
+/** What the helper thread is asked, and what it answers. */
+export interface RestJob {
+  file: string
+  size: number
+  layout: Layout
+  from: number
+  seen: string[]
+  chunkSize: number
+}
+
+export type RestReply =
+  | { type: 'start'; start: number | null }
+  | { type: 'read'; bytes: number }
+  | { type: 'done'; rest: Rest }
+  | { type: 'failed'; message: string }
+
+/**
+ * Reads `job.file` from a record's start after byte `job.from` to its end
+ * (SnapshotScanner.readRest); `onRead` gets the bytes read so far.
+ */
+export async function readRestOfFile(job: RestJob, onStart: (start: number | null) => void, onRead?: (bytes: number) => void): Promise<Rest> {
+  const handle = await fsp.open(job.file, 'r')
+  try {
+    const chunks = readChunks(handle, job.chunkSize, job.from)
+    let read = 0
+    const source = {
+      next: async () => {
+        const r = await chunks.next()
+        if (r.done === true) return null
+        read += r.value.length
+        onRead?.(read)
+        return r.value
+      },
+      sizeBound: job.size,
+      sizeExact: true,
+    }
+    try {
+      return await new SnapshotScanner(job.file, source).readRest(job.layout, job.from, job.seen, onStart)
+    } finally {
+      await chunks.return(undefined)
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+/** The helper thread for one file: a RestParser for its scanner. */
+export class RestHelper implements RestParser {
+  private readonly worker: Worker
+  /** what to do if the thread fails before it answers */
+  private onFailure: (() => void) | null = null
+
+  constructor(
+    private readonly file: string,
+    private readonly size: number,
+    private readonly chunkSize: number,
+    /** split from this many bytes left (tests lower it for small files) */
+    readonly minBytes?: number,
+    /** the bytes the thread has read so far, as it reads (progress) */
+    private readonly onRead?: (bytes: number) => void,
+  ) {
+    this.worker = new Worker(new URL('./rest-thread.js', import.meta.url))
+    this.worker.on('error', () => this.onFailure?.())
+    this.worker.on('exit', () => this.onFailure?.())
+  }
+
+  begin(layout: Layout, from: number, seen: string[]): PendingRest {
+    const job: RestJob = { file: this.file, size: this.size, layout, from, seen, chunkSize: this.chunkSize }
+    let resolveStart!: (start: number | null) => void
+    let resolveRest!: (rest: Rest) => void
+    let rejectRest!: (error: unknown) => void
+    const start = new Promise<number | null>((resolve) => (resolveStart = resolve))
+    const result = new Promise<Rest>((resolve, reject) => {
+      resolveRest = resolve
+      rejectRest = reject
+    })
+    // Awaited only if the scanner takes the split; never an unhandled rejection otherwise.
+    result.catch(() => undefined)
+    // The thread failed: the same rest on this thread (a second resolveStart is a no-op).
+    const here = (): void => {
+      this.onFailure = null
+      readRestOfFile(job, resolveStart, this.onRead).then(resolveRest, rejectRest)
+    }
+    this.onFailure = here
+    this.worker.on('message', (reply: RestReply) => {
+      if (reply.type === 'start') resolveStart(reply.start)
+      else if (reply.type === 'read') this.onRead?.(reply.bytes)
+      else if (reply.type === 'done') {
+        this.onFailure = null
+        resolveRest(reply.rest)
+      } else here()
+    })
+    this.worker.postMessage(job)
+    return { start, result }
+  }
+
+  /** Ends the thread (its work is done, or no longer needed). */
+  stop(): void {
+    this.onFailure = null
+    void this.worker.terminate()
+  }
+}
