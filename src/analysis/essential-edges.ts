@@ -163,7 +163,8 @@ export function computePageOwned(s: Snapshot): Uint8Array {
   const element = s.edgeTypes.element
   const weak = s.edgeTypes.weak
   const synthetic = s.nodeTypes.synthetic
-  const owned = new Uint8Array(s.nodeCount)
+  // Shared memory: analyzeHeapAsync's helper thread reads it without a copy.
+  const owned = new Uint8Array(new SharedArrayBuffer(s.nodeCount))
   const stack = new Uint32Array(s.nodeCount)
   let top = 0
   for (let e = firstEdge[root]; e < firstEdge[root + 1]; e++) {
@@ -199,6 +200,21 @@ export function computePageOwned(s: Snapshot): Uint8Array {
  *   if (hasBit(essential, e)) ...
  */
 export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = computePageOwned(s)): EdgeBits {
+  return markEssentialEdges(s, pageOwned, newEdgeBits(s), 0, s.nodeCount)
+}
+
+/** An all-clear bit per edge. Shared memory: analyzeHeapAsync's helper thread reads and writes them without a copy. */
+export function newEdgeBits(s: Snapshot): EdgeBits {
+  return new Uint32Array(new SharedArrayBuffer(4 * ((s.edgeCount + 31) >>> 5)))
+}
+
+/**
+ * Sets the bits of the essential edges of nodes `from` .. `to` - 1 in
+ * `bits` (those nodes' edges are a contiguous range of edge indices; two
+ * threads may each mark a range of nodes, into arrays of their own, then
+ * OR them: the word where the ranges meet holds bits of both).
+ */
+export function markEssentialEdges(s: Snapshot, pageOwned: Uint8Array, bits: EdgeBits, from: number, to: number): EdgeBits {
   const { firstEdge, edgeTarget, edgeType, edgeNameOrIndex, nodeId } = s
   const root = s.rootOrdinal
   const weak = s.edgeTypes.weak
@@ -207,9 +223,7 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
   const ephemerons = new EphemeronNames(s.strings, s.strings.parts())
   const ephemeronState = ephemerons.state
   const ephemeronTable = ephemerons.tableId
-  // Shared: analyzeHeapAsync's helper thread reads them without a copy.
-  const bits = new Uint32Array(new SharedArrayBuffer(4 * ((s.edgeCount + 31) >>> 5)))
-  for (let n = 0, nodeCount = s.nodeCount; n < nodeCount; n++) {
+  for (let n = from; n < to; n++) {
     const fromPageOwned = pageOwned[n]
     const isRoot = n === root
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {

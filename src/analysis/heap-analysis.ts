@@ -11,8 +11,8 @@ import { Worker } from 'node:worker_threads'
 import type { Snapshot, SnapshotParts } from '../snapshot/snapshot.js'
 import { computeDistances } from './distances.js'
 import { computeDominators, searchFromRoot, type Dominators, type EssentialRetainers } from './dominators.js'
-import { computeEssentialEdges, computePageOwned, type EdgeBits } from './essential-edges.js'
-import type { HelperEdges, HelperJob, HelperReply } from './helper-thread.js'
+import { computeEssentialEdges, computePageOwned, markEssentialEdges, newEdgeBits, type EdgeBits } from './essential-edges.js'
+import type { HelperEdges, HelperJob, HelperOwned, HelperReply } from './helper-thread.js'
 import { computeRetainedSizes, computeShallowSizes } from './retained-size.js'
 
 /** Dominators and retained sizes: what a retained-size view needs. */
@@ -95,10 +95,14 @@ export function analyzeHeap(s: Snapshot, options: AnalyzeOptions = {}): HeapAnal
 
 /** A started helper thread (helper-thread.ts): its results as they come, and a way to end it early. */
 interface Helper {
+  /** the essential edges of the nodes from `from` on, once sendOwned has been called */
+  essential: Promise<EdgeBits>
   shallowSize: Promise<Uint32Array>
   retainers: Promise<EssentialRetainers>
   distance: Promise<Int32Array>
-  /** hands it the essential edges (a SharedArrayBuffer: not copied) */
+  /** hands it page ownership, to mark the essential edges of nodes from `from` on */
+  sendOwned: (pageOwned: Uint8Array, from: number) => void
+  /** hands it all the essential edges (shared memory: not copied) */
   sendEdges: (essential: EdgeBits) => void
   stop: () => void
 }
@@ -124,14 +128,16 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
 function startHelper(s: Snapshot, distances: boolean): Helper {
   // Next to this module: dist/src/analysis/ for the modules, dist/ for the bundle (scripts/bundle.mjs).
   const worker = new Worker(new URL('./helper-thread.js', import.meta.url))
+  const essential = deferred<EdgeBits>()
   const shallowSize = deferred<Uint32Array>()
   const retainers = deferred<EssentialRetainers>()
   const distance = deferred<Int32Array>()
   const fail = (error: unknown): void => {
-    for (const d of [shallowSize, retainers, distance]) d.reject(error)
+    for (const d of [essential, shallowSize, retainers, distance]) d.reject(error)
   }
   worker.on('message', (reply: HelperReply) => {
-    if (reply.type === 'shallow') shallowSize.resolve(reply.shallowSize)
+    if (reply.type === 'essential') essential.resolve(reply.bits)
+    else if (reply.type === 'shallow') shallowSize.resolve(reply.shallowSize)
     else if (reply.type === 'retainers') retainers.resolve({ first: reply.first, from: reply.from })
     else if (reply.type === 'distances') distance.resolve(reply.distance)
     else fail(Object.assign(new Error(`analysis thread: ${reply.message}`), { stack: reply.stack }))
@@ -141,12 +147,27 @@ function startHelper(s: Snapshot, distances: boolean): Helper {
   worker.once('exit', (code) => fail(new Error(`the analysis thread stopped (exit code ${code}) before it sent all its results`)))
   worker.postMessage({ parts: helperParts(s), distances } satisfies HelperJob)
   return {
+    essential: essential.promise,
     shallowSize: shallowSize.promise,
     retainers: retainers.promise,
     distance: distance.promise,
-    sendEdges: (essential) => worker.postMessage({ essential } satisfies HelperEdges),
+    sendOwned: (pageOwned, from) => worker.postMessage({ pageOwned, from } satisfies HelperOwned),
+    sendEdges: (bits) => worker.postMessage({ essential: bits } satisfies HelperEdges),
     stop: () => void worker.terminate(),
   }
+}
+
+/** The first node whose edges start at or after edge `e`. */
+function nodeAtEdge(s: Snapshot, e: number): number {
+  const { firstEdge } = s
+  let lo = 0
+  let hi = s.nodeCount
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (firstEdge[mid] < e) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** `promise`, or a rejection with the signal's reason as soon as it is aborted. */
@@ -160,15 +181,20 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 }
 
 /**
- * The same passes as analysisSteps, with a helper thread: this thread
- * computes the essential edges, hands them over, and runs the DFS while the
- * helper builds the essential retainers; then the rest of the dominators
- * (while the helper computes distances, if asked). Shallow sizes were ready
- * long before.
+ * The same passes as analysisSteps, with a helper thread: after page
+ * ownership, each thread marks the essential edges of half the edges' nodes;
+ * this thread runs the DFS while the helper builds the essential retainers,
+ * then the rest of the dominators while the helper computes shallow sizes
+ * (and distances, if asked).
  */
 async function* helpedSteps(s: Snapshot, helper: Helper, distances: boolean, signal: AbortSignal | undefined): AsyncGenerator<AnalysisPhase, Passes> {
   yield 'dominators'
-  const essential = computeEssentialEdges(s, computePageOwned(s))
+  const pageOwned = computePageOwned(s)
+  const half = nodeAtEdge(s, s.edgeCount >>> 1)
+  helper.sendOwned(pageOwned, half)
+  const essential = markEssentialEdges(s, pageOwned, newEdgeBits(s), 0, half)
+  const theirs = await untilAborted(helper.essential, signal)
+  for (let w = s.firstEdge[half] >>> 5; w < essential.length; w++) essential[w] |= theirs[w]
   helper.sendEdges(essential)
   const search = searchFromRoot(s, essential)
   const dominators = search.finish(await untilAborted(helper.retainers, signal))

@@ -1,26 +1,29 @@
 /**
- * The analysis helper thread of analyzeHeapAsync. While the calling thread
- * computes page ownership, the essential edges, the DFS and the
- * semidominators, this one computes what needs no dominator tree (DevTools'
- * shallow sizes, then distances) and, in between, the essential retainers
- * (the reverse CSR the semidominator pass reads) as soon as the essential
- * edges arrive.
+ * The analysis helper thread of analyzeHeapAsync. The calling thread
+ * computes page ownership, half the essential edges, the DFS and the
+ * semidominators; this one the other half of the essential edges, then the
+ * essential retainers (the reverse CSR the semidominator pass reads) while
+ * the other runs the DFS, then what needs no dominator tree: DevTools'
+ * shallow sizes and, if asked, distances.
  *
  * The conversation, in order:
- *   in:  { parts, distances }       out: { type: 'shallow' }
- *   in:  { essential }              out: { type: 'retainers' }, then (if asked) { type: 'distances' }
- * The parser's columns and string bytes, and the essential-edge bits, are
- * SharedArrayBuffers: both threads read the same memory, nothing is copied,
- * and this thread never writes them. Its results go back transferred.
+ *   in:  { parts, distances }
+ *   in:  { pageOwned, from }        out: { type: 'essential' } (nodes from `from` on)
+ *   in:  { essential } (all)        out: { type: 'retainers' }, { type: 'shallow' }, then { type: 'distances' }
+ * The parser's columns and string bytes, page ownership and the edge bits
+ * are SharedArrayBuffers: both threads read the same memory and nothing is
+ * copied; this thread never writes what the other reads. Its results go
+ * back transferred.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads'
 import { Snapshot, type SnapshotParts } from '../snapshot/snapshot.js'
 import { computeDistances } from './distances.js'
 import { buildEssentialRetainers } from './dominators.js'
-import type { EdgeBits } from './essential-edges.js'
+import { markEssentialEdges, newEdgeBits, type EdgeBits } from './essential-edges.js'
 import { computeShallowSizes } from './retained-size.js'
 
 export type HelperReply =
+  | { type: 'essential'; bits: EdgeBits }
   | { type: 'shallow'; shallowSize: Uint32Array }
   | { type: 'retainers'; first: Uint32Array; from: Uint32Array }
   | { type: 'distances'; distance: Int32Array }
@@ -30,6 +33,12 @@ export interface HelperJob {
   parts: SnapshotParts
   /** whether to compute distances too (last) */
   distances: boolean
+}
+
+export interface HelperOwned {
+  pageOwned: Uint8Array
+  /** the first node whose essential edges the helper marks */
+  from: number
 }
 
 export interface HelperEdges {
@@ -54,11 +63,14 @@ async function serve(port: MessagePort): Promise<void> {
   try {
     const { parts, distances } = (await next()) as HelperJob
     const s = new Snapshot(parts)
+    const { pageOwned, from } = (await next()) as HelperOwned
+    const bits = markEssentialEdges(s, pageOwned, newEdgeBits(s), from, s.nodeCount)
+    send({ type: 'essential', bits })
+    const { essential } = (await next()) as HelperEdges
+    const { first, from: retainer } = buildEssentialRetainers(s, essential)
+    send({ type: 'retainers', first, from: retainer }, [first.buffer as ArrayBuffer, retainer.buffer as ArrayBuffer])
     const shallowSize = computeShallowSizes(s)
     send({ type: 'shallow', shallowSize }, [shallowSize.buffer as ArrayBuffer])
-    const { essential } = (await next()) as HelperEdges
-    const { first, from } = buildEssentialRetainers(s, essential)
-    send({ type: 'retainers', first, from }, [first.buffer as ArrayBuffer, from.buffer as ArrayBuffer])
     if (distances) {
       const distance = computeDistances(s)
       send({ type: 'distances', distance }, [distance.buffer as ArrayBuffer])
