@@ -83,7 +83,12 @@ export class RestHelper implements RestParser {
     this.worker.on('exit', () => this.onFailure?.())
   }
 
+  private begun = false
+
+  /** Starts the thread on the rest of the file from `from`: once (the thread reads one rest, then ends). */
   begin(layout: Layout, from: number, seen: string[]): PendingRest {
+    if (this.begun) throw new Error('internal: RestHelper.begin called twice')
+    this.begun = true
     const job: RestJob = { file: this.file, size: this.size, layout, from, seen, chunkSize: this.chunkSize }
     let resolveStart!: (start: number | null) => void
     let resolveRest!: (rest: Rest) => void
