@@ -125,15 +125,25 @@ function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reje
   return { promise, resolve, reject }
 }
 
-function startHelper(s: Snapshot, distances: boolean): Helper {
-  // Next to this module: dist/src/analysis/ for the modules, dist/ for the bundle (scripts/bundle.mjs).
-  const worker = new Worker(new URL('./helper-thread.js', import.meta.url))
+/** The helper thread could not start, or failed: the analysis runs again on this thread. */
+class HelperFailed extends Error {}
+
+/** A helper thread, or null if none can start (a resource limit). */
+function startHelper(s: Snapshot, distances: boolean): Helper | null {
+  let worker: Worker
+  try {
+    // Next to this module: dist/src/analysis/ for the modules, dist/ for the bundle (scripts/bundle.mjs).
+    worker = new Worker(new URL('./helper-thread.js', import.meta.url))
+  } catch {
+    return null
+  }
   const essential = deferred<EdgeBits>()
   const shallowSize = deferred<Uint32Array>()
   const retainers = deferred<EssentialRetainers>()
   const distance = deferred<Int32Array>()
   const fail = (error: unknown): void => {
-    for (const d of [essential, shallowSize, retainers, distance]) d.reject(error)
+    const failed = new HelperFailed(`the analysis thread failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    for (const d of [essential, shallowSize, retainers, distance]) d.reject(failed)
   }
   worker.on('message', (reply: HelperReply) => {
     if (reply.type === 'essential') essential.resolve(reply.bits)
@@ -212,16 +222,23 @@ async function runAsync(s: Snapshot, distances: boolean, options: AnalyzeAsyncOp
   options.signal?.throwIfAborted()
   const helper = (options.helperThread ?? s.nodeCount >= HELPER_MIN_NODES) ? startHelper(s, distances) : null
   try {
-    const steps = helper === null ? analysisSteps(s, distances) : helpedSteps(s, helper, distances, options.signal)
-    for (;;) {
-      options.signal?.throwIfAborted()
-      const step = await steps.next()
-      if (step.done === true) return step.value
-      options.onPhase?.(step.value)
-      await new Promise((resolve) => setImmediate(resolve))
-    }
+    return await runSteps(helper === null ? analysisSteps(s, distances) : helpedSteps(s, helper, distances, options.signal), options)
+  } catch (e) {
+    // Slower, never wrong: a thread that could not run is not the input's fault.
+    if (!(e instanceof HelperFailed)) throw e
+    return await runSteps(analysisSteps(s, distances), options)
   } finally {
     helper?.stop()
+  }
+}
+
+async function runSteps(steps: Generator<AnalysisPhase, Passes> | AsyncGenerator<AnalysisPhase, Passes>, options: AnalyzeAsyncOptions): Promise<Passes> {
+  for (;;) {
+    options.signal?.throwIfAborted()
+    const step = await steps.next()
+    if (step.done === true) return step.value
+    options.onPhase?.(step.value)
+    await new Promise((resolve) => setImmediate(resolve))
   }
 }
 

@@ -65,9 +65,12 @@ export async function readRestOfFile(job: RestJob, onStart: (start: number | nul
 
 /** The helper thread for one file: a RestParser for its scanner. */
 export class RestHelper implements RestParser {
-  private readonly worker: Worker
-  /** what to do if the thread fails before it answers */
+  private readonly worker: Worker | null = null
+  /** the thread failed to start, or ended before it answered */
+  private dead = false
+  /** what to do when the thread fails, while a rest is pending */
   private onFailure: (() => void) | null = null
+  private begun = false
 
   constructor(
     private readonly file: string,
@@ -78,12 +81,19 @@ export class RestHelper implements RestParser {
     /** the bytes the thread has read so far, as it reads (progress) */
     private readonly onRead?: (bytes: number) => void,
   ) {
-    this.worker = new Worker(new URL('./rest-thread.js', import.meta.url))
-    this.worker.on('error', () => this.onFailure?.())
-    this.worker.on('exit', () => this.onFailure?.())
+    const failed = (): void => {
+      this.dead = true
+      this.onFailure?.()
+    }
+    try {
+      this.worker = new Worker(new URL('./rest-thread.js', import.meta.url))
+    } catch {
+      this.dead = true // no thread (a resource limit): begin() reads here
+      return
+    }
+    this.worker.on('error', failed)
+    this.worker.on('exit', failed)
   }
-
-  private begun = false
 
   /** Starts the thread on the rest of the file from `from`: once (the thread reads one rest, then ends). */
   begin(layout: Layout, from: number, seen: string[]): PendingRest {
@@ -105,6 +115,10 @@ export class RestHelper implements RestParser {
       this.onFailure = null
       readRestOfFile(job, resolveStart, this.onRead).then(resolveRest, rejectRest)
     }
+    if (this.worker === null || this.dead) {
+      here()
+      return { start, result }
+    }
     this.onFailure = here
     this.worker.on('message', (reply: RestReply) => {
       if (reply.type === 'start') resolveStart(reply.start)
@@ -121,6 +135,6 @@ export class RestHelper implements RestParser {
   /** Ends the thread (its work is done, or no longer needed). */
   stop(): void {
     this.onFailure = null
-    void this.worker.terminate()
+    void this.worker?.terminate()
   }
 }

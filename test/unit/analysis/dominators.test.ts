@@ -22,6 +22,7 @@ import {
   type HeapAnalysis,
   type Snapshot,
 } from '../../../src/index.js'
+import { breakWorkers } from '../../helpers/broken-worker.js'
 import { loadFileWithDevTools, loadWithDevTools } from '../../helpers/devtools.js'
 import { naiveImmediateDominators, type SmallGraph } from '../../helpers/naive.js'
 import { fixturePath, repoRoot } from '../../helpers/paths.js'
@@ -81,6 +82,21 @@ describe('analyzeHeap on real snapshots equals DevTools node for node', () => {
 })
 
 describe('analyzeHeapAsync with the helper thread', () => {
+  it('gives the same results on this thread when the helper cannot start or fails', async () => {
+    const { openSnapshot } = await import('../../../src/index.js')
+    const path = fixturePath('node-basic.heapsnapshot.gz')
+    const s = await openSnapshot(path)
+    const d = await loadFileWithDevTools(path)
+    for (const mode of ['throws', 'missing'] as const) {
+      const restore = breakWorkers(mode)
+      try {
+        assertSameAsDevTools(s, await analyzeHeapAsync(s, { helperThread: true }), d)
+      } finally {
+        restore()
+      }
+    }
+  })
+
   it('stops with the signal\'s reason when aborted between phases', async () => {
     const { openSnapshot } = await import('../../../src/index.js')
     const s = await openSnapshot(fixturePath('node-basic.heapsnapshot.gz'))

@@ -19,6 +19,7 @@ import { HeapscopeError, openSnapshot, type Snapshot } from '../../../src/index.
 import { readChunks } from '../../../src/snapshot/chunks.js'
 import { RestHelper } from '../../../src/snapshot/rest.js'
 import { SnapshotScanner, type ScanSource } from '../../../src/snapshot/scan.js'
+import { breakWorkers } from '../../helpers/broken-worker.js'
 import { fixturePath } from '../../helpers/paths.js'
 
 const FIXTURES = ['node-basic.heapsnapshot.gz', 'node-traced.heapsnapshot.gz', 'chromium-detached.heapsnapshot.gz']
@@ -56,10 +57,12 @@ async function outcome(parse: Promise<Snapshot>): Promise<string> {
  * helper's rest of the file (for a file that parses: on a broken one, the
  * scanner reads on from the split itself).
  */
-async function parse(path: string, helper: boolean): Promise<{ outcome: string; taken: boolean }> {
+async function parse(path: string, helper: boolean, waitMs = 0): Promise<{ outcome: string; taken: boolean }> {
   const size = (await fsp.stat(path)).size
   const handle = await fsp.open(path, 'r')
   const rest = helper ? new RestHelper(path, size, CHUNK, 0) : null
+  // Time for a thread that fails to start to say so before the scanner asks it for anything.
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs))
   let taken = false
   try {
     const chunks = readChunks(handle, CHUNK)
@@ -175,6 +178,21 @@ describe('reading a plain file on two threads', () => {
       }
     })
   }
+
+  it('a helper thread that cannot start or fails: the same rest read on this thread', async () => {
+    const plain = writePlain(gunzipSync(readFileSync(fixturePath('node-traced.heapsnapshot.gz'))))
+    const one = await parse(plain, false)
+    for (const [mode, waitMs] of [['throws', 0], ['missing', 0], ['missing', 1000]] as const) {
+      const restore = breakWorkers(mode)
+      try {
+        const two = await parse(plain, true, waitMs)
+        assert.equal(two.outcome, one.outcome, `${mode} ${waitMs}`)
+        assert.ok(two.taken, `${mode} ${waitMs}: the rest, read here, is taken`)
+      } finally {
+        restore()
+      }
+    }
+  })
 
   it('one line (no newlines, as Chromium writes), no place to split, the nodes after the edges: the same model', async () => {
     const text = gunzipSync(readFileSync(fixturePath('node-basic.heapsnapshot.gz'))).toString('utf8')
