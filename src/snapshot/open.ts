@@ -187,10 +187,17 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
       let read = 0
       let helperRead = 0
       const both = (): void => report?.({ bytesRead: Math.min(size, read + helperRead), totalBytes: size })
-      helper = new RestHelper(path, size, chunkSize, options.helperThread === true ? 0 : undefined, (bytes) => {
-        helperRead = bytes
-        both()
-      })
+      helper = new RestHelper(
+        path,
+        size,
+        chunkSize,
+        options.helperThread === true ? 0 : undefined,
+        (bytes) => {
+          helperRead = bytes
+          both()
+        },
+        options.signal,
+      )
       sourceOptions = {
         ...options,
         onProgress: (p) => {

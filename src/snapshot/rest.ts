@@ -80,6 +80,8 @@ export class RestHelper implements RestParser {
     readonly minBytes?: number,
     /** the bytes the thread has read so far, as it reads (progress) */
     private readonly onRead?: (bytes: number) => void,
+    /** aborts the wait for the thread's rest (openSnapshot's signal) */
+    private readonly signal?: AbortSignal,
   ) {
     const failed = (): void => {
       this.dead = true
@@ -110,6 +112,13 @@ export class RestHelper implements RestParser {
     })
     // Awaited only if the scanner takes the split; never an unhandled rejection otherwise.
     result.catch(() => undefined)
+    // Aborted: the scanner stops waiting (its next read sees the signal too).
+    const abort = (): void => {
+      resolveStart(null)
+      rejectRest(this.signal?.reason)
+    }
+    if (this.signal?.aborted === true) abort()
+    else this.signal?.addEventListener('abort', abort, { once: true })
     // The thread failed: the same rest on this thread (a second resolveStart is a no-op).
     const here = (): void => {
       this.onFailure = null

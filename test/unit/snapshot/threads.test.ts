@@ -194,6 +194,22 @@ describe('reading a plain file on two threads', () => {
     }
   })
 
+  it('stops when its signal aborts, wherever the two threads are, with the signal\'s reason', async () => {
+    const plain = writePlain(gunzipSync(readFileSync(fixturePath('node-basic.heapsnapshot.gz'))))
+    const size = readFileSync(plain).length
+    for (const f of [0.2, 0.5, 0.7, 0.9, 0.99]) {
+      const controller = new AbortController()
+      const reason = new Error(`stop at ${f}`)
+      const onProgress = (p: { bytesRead: number }): void => {
+        if (p.bytesRead >= f * size) controller.abort(reason)
+      }
+      await assert.rejects(
+        openSnapshot(plain, { helperThread: true, chunkSize: CHUNK, signal: controller.signal, onProgress }),
+        (err) => err === reason,
+      )
+    }
+  })
+
   it('one line (no newlines, as Chromium writes), no place to split, the nodes after the edges: the same model', async () => {
     const text = gunzipSync(readFileSync(fixturePath('node-basic.heapsnapshot.gz'))).toString('utf8')
     const raw = JSON.parse(text) as Record<string, unknown>
