@@ -569,8 +569,8 @@ export class SnapshotScanner {
           if ((this.numState as NumState) === NumState.ExpectValue && this.numField === 0) {
             if (this.takeRest(await pending.result)) break
           }
-          // Not at a record boundary there (not V8's one record a line), or a rest the helper did
-          // not read whole: this scanner goes on from there.
+          // Not at a record's first value there (the helper's guess at the alignment of the
+          // fields was wrong), or a rest the helper did not read whole: this scanner goes on.
           continue
         }
       }
@@ -648,8 +648,8 @@ export class SnapshotScanner {
    */
   private beginSplit(section: 'nodes' | 'edges'): { from: number; pending: PendingRest } | null {
     const helper = this.source.rest
-    // Offsets in the stream must be offsets in the file (not so for gzip).
-    if (helper === undefined || !this.source.sizeExact || this.source.sizeBound === null) return null
+    // Offsets in the stream must be offsets in the file (not so for gzip). One split per file.
+    if (helper === undefined || this.splitAsked || !this.source.sizeExact || this.source.sizeBound === null) return null
     const l = this.layout as Layout
     // Bytes per record in the first records, to place the split inside the edges array.
     const fields = section === 'nodes' ? l.nodeFieldCount : l.edgeFieldCount
@@ -669,8 +669,12 @@ export class SnapshotScanner {
     } else {
       from = Math.floor(here + Math.min(left * SPLIT_AT, bytes * SPLIT_MAX_EDGES))
     }
+    this.splitAsked = true
     return { from, pending: helper.begin(l, from, [...this.seen]) }
   }
+
+  /** whether the helper has been asked for the rest (it reads one) */
+  private splitAsked = false
 
   /** the split asked for at the start of the nodes array, for the edges array's loop */
   private nodesSplit: { from: number; pending: PendingRest } | null = null

@@ -222,6 +222,9 @@ describe('reading a plain file on two threads', () => {
     const keys = Object.keys(raw)
     const edgesFirst = ['snapshot', 'edges', 'nodes', ...keys.filter((k) => !['snapshot', 'edges', 'nodes'].includes(k))]
     assert.equal(await assertSameEitherWay(writePlain(v8Style(raw, edgesFirst)), 'nodes after edges'), false)
+    // ...with a long strings section after the nodes, where a split could be placed again (one per file).
+    const longStrings = { ...raw, strings: [...(raw.strings as string[]), 'x'.repeat(8 << 20)] }
+    assert.equal(await assertSameEitherWay(writePlain(v8Style(longStrings, edgesFirst)), 'nodes after edges, long strings'), false)
     assert.equal(await assertSameEitherWay(writePlain(v8Style(raw, keys)), "V8's order"), true)
   })
 })
