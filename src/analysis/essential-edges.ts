@@ -21,6 +21,7 @@
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { StringTable, StringTableParts } from '../snapshot/strings.js'
+import { sharedU32, sharedU8 } from '../snapshot/threads.js'
 
 /** A bit per edge: bit e is set when edge e is essential. */
 export type EdgeBits = Uint32Array
@@ -164,7 +165,7 @@ export function computePageOwned(s: Snapshot): Uint8Array {
   const weak = s.edgeTypes.weak
   const synthetic = s.nodeTypes.synthetic
   // Shared memory: analyzeHeapAsync's helper thread reads it without a copy.
-  const owned = new Uint8Array(new SharedArrayBuffer(s.nodeCount))
+  const owned = sharedU8(s.nodeCount)
   const stack = new Uint32Array(s.nodeCount)
   let top = 0
   for (let e = firstEdge[root]; e < firstEdge[root + 1]; e++) {
@@ -205,7 +206,7 @@ export function computeEssentialEdges(s: Snapshot, pageOwned: Uint8Array = compu
 
 /** An all-clear bit per edge. Shared memory: analyzeHeapAsync's helper thread reads and writes them without a copy. */
 export function newEdgeBits(s: Snapshot): EdgeBits {
-  return new Uint32Array(new SharedArrayBuffer(4 * ((s.edgeCount + 31) >>> 5)))
+  return sharedU32((s.edgeCount + 31) >>> 5)
 }
 
 /**

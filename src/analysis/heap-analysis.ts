@@ -9,6 +9,7 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { Snapshot, SnapshotParts } from '../snapshot/snapshot.js'
+import { deferred } from '../snapshot/threads.js'
 import { computeDistances } from './distances.js'
 import { computeDominators, searchFromRoot, type Dominators, type EssentialRetainers } from './dominators.js'
 import { computeEssentialEdges, computePageOwned, markEssentialEdges, newEdgeBits, type EdgeBits } from './essential-edges.js'
@@ -113,19 +114,6 @@ interface Helper {
 /** The parts the helper needs: the allocation traces stay here (they may be big and are not shared). */
 function helperParts(s: Snapshot): SnapshotParts {
   return { ...s.parts(), traceFunctionInfos: null, traceTree: null, locations: null, samples: null, warnings: [] }
-}
-
-/** A promise with its settle functions, for results that arrive as messages. */
-function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (reason: unknown) => void } {
-  let resolve!: (value: T) => void
-  let reject!: (reason: unknown) => void
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res
-    reject = rej
-  })
-  // Awaited once this thread's own passes are done; never an unhandled rejection if they fail first.
-  promise.catch(() => undefined)
-  return { promise, resolve, reject }
 }
 
 /** The helper thread could not start, or failed: the analysis runs again on this thread. */

@@ -37,6 +37,10 @@ export interface OpenOptions {
 
 const GZIP_MAGIC_0 = 0x1f
 const GZIP_MAGIC_1 = 0x8b
+
+function hasGzipMagic(head: Uint8Array): boolean {
+  return head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1
+}
 const DEFAULT_CHUNK = 1 << 20
 
 const OPEN_OPTION_KEYS = new Set(['onProgress', 'signal', 'chunkSize', 'helperThread'])
@@ -93,7 +97,7 @@ function makeSource(
         const first = await rawIterator.next()
         if (first.done) return null
         const head = first.value
-        gzip = head.length >= 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1
+        gzip = hasGzipMagic(head)
         if (!gzip) {
           let pending: Uint8Array | null = head
           iterator = {
@@ -224,7 +228,7 @@ async function isGzip(handle: fsp.FileHandle): Promise<boolean> {
   } catch {
     return false // the scanner's own read reports it
   }
-  return bytesRead === 2 && head[0] === GZIP_MAGIC_0 && head[1] === GZIP_MAGIC_1
+  return hasGzipMagic(head.subarray(0, bytesRead))
 }
 
 /**

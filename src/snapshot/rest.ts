@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads'
 import { readChunks } from './chunks.js'
 import type { Layout } from './layout.js'
 import { SnapshotScanner, type PendingRest, type Rest, type RestParser } from './scan.js'
+import { deferred } from './threads.js'
 
 /**
  * Plain files from this size on get a helper thread: a 36 MB file parsed no faster with it (the
@@ -105,43 +106,37 @@ export class RestHelper implements RestParser {
     if (this.begun) throw new Error('internal: RestHelper.begin called twice')
     this.begun = true
     const job: RestJob = { file: this.file, size: this.size, layout, from, seen, chunkSize: this.chunkSize }
-    let resolveStart!: (start: number | null) => void
-    let resolveRest!: (rest: Rest) => void
-    let rejectRest!: (error: unknown) => void
-    const start = new Promise<number | null>((resolve) => (resolveStart = resolve))
-    const result = new Promise<Rest>((resolve, reject) => {
-      resolveRest = resolve
-      rejectRest = reject
-    })
-    // Awaited only if the scanner takes the split; never an unhandled rejection otherwise.
-    result.catch(() => undefined)
+    // The result is awaited only if the scanner takes the split.
+    const start = deferred<number | null>()
+    const rest = deferred<Rest>()
+    const pending = { start: start.promise, result: rest.promise }
     // Aborted: the scanner stops waiting (its next read sees the signal too).
     const abort = (): void => {
-      resolveStart(null)
-      rejectRest(this.signal?.reason)
+      start.resolve(null)
+      rest.reject(this.signal?.reason)
     }
     if (this.signal?.aborted === true) abort()
     else this.signal?.addEventListener('abort', abort, { once: true })
-    // The thread failed: the same rest on this thread (a second resolveStart is a no-op).
+    // The thread failed: the same rest on this thread (a second start.resolve is a no-op).
     const here = (): void => {
       this.onFailure = null
-      readRestOfFile(job, resolveStart, this.onRead).then(resolveRest, rejectRest)
+      readRestOfFile(job, start.resolve, this.onRead).then(rest.resolve, rest.reject)
     }
     if (this.worker === null || this.dead) {
       here()
-      return { start, result }
+      return pending
     }
     this.onFailure = here
     this.worker.on('message', (reply: RestReply) => {
-      if (reply.type === 'start') resolveStart(reply.start)
+      if (reply.type === 'start') start.resolve(reply.start)
       else if (reply.type === 'read') this.onRead?.(reply.bytes)
       else if (reply.type === 'done') {
         this.onFailure = null
-        resolveRest(reply.rest)
+        rest.resolve(reply.rest)
       } else here()
     })
     this.worker.postMessage(job)
-    return { start, result }
+    return pending
   }
 
   /** Ends the thread (its work is done, or no longer needed). */

@@ -34,14 +34,9 @@ import {
 } from './snapshot.js'
 import type { StringTableParts } from './strings.js'
 import { FastPath, RecordOp, RecordParser, StringLiterals } from './records.js'
+// The model's columns live in shared memory: the helper threads read them without a copy.
+import { sharedU32, sharedU8 } from './threads.js'
 
-/**
- * The model's columns live in SharedArrayBuffers, so that an analysis thread
- * reads them without a copy (analyzeHeapAsync). Reading and writing them from
- * one thread costs the same as for ordinary buffers.
- */
-const sharedU8 = (n: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(n))
-const sharedU32 = (n: number): Uint32Array => new Uint32Array(new SharedArrayBuffer(4 * n))
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -538,14 +533,7 @@ export class SnapshotScanner {
    */
   private async readRecords(section: 'nodes' | 'edges', scanChunk: () => boolean, claimed: number): Promise<void> {
     await this.expectByte(LBRACKET, `'[' to open the ${section} array`)
-    const l = this.layout as Layout
-    this.fastKinds = section === 'nodes' ? l.nodeFieldKinds : l.edgeFieldKinds
-    this.fast = section === 'nodes' ? this.nodeRecordParser(l) : this.edgeRecordParser(l)
-    this.fastChunk = null
-    this.numState = NumState.ExpectValueOrEnd
-    this.numValue = 0
-    this.numField = 0
-    this.numRecords = 0
+    this.startRecords(section, NumState.ExpectValueOrEnd)
     let split: { from: number; pending: PendingRest } | null = null
     if (section === 'nodes') {
       this.nodesSplit = this.beginSplit('nodes')
@@ -577,7 +565,7 @@ export class SnapshotScanner {
       if (scanChunk()) break
     }
     // The largest string index named: by the fast path's records and the byte loop's.
-    const maxName = Math.max((this.fast as RecordParser).maxName, this.byteLoopMaxName)
+    const maxName = this.recordsMaxName()
     // (The edges' may hold the helper's part already: takeRest.)
     if (section === 'nodes') this.maxNodeName = Math.max(this.maxNodeName, maxName)
     else this.maxEdgeName = Math.max(this.maxEdgeName, maxName)
@@ -585,6 +573,23 @@ export class SnapshotScanner {
     this.fast = null
     if (this.restDone) return // counted in takeRest
     this.checkRecordCount(section, this.numRecords, this.numField, claimed, this.base + this.pos - 1)
+  }
+
+  /** Sets up the fast path and the byte loop's state for a records array, in `state`. */
+  private startRecords(section: 'nodes' | 'edges', state: NumState): void {
+    const l = this.layout as Layout
+    this.fastKinds = section === 'nodes' ? l.nodeFieldKinds : l.edgeFieldKinds
+    this.fast = section === 'nodes' ? this.nodeRecordParser(l) : this.edgeRecordParser(l)
+    this.fastChunk = null
+    this.numState = state
+    this.numValue = 0
+    this.numField = 0
+    this.numRecords = 0
+  }
+
+  /** The largest string index the records read so far name: by the fast path's and the byte loop's. */
+  private recordsMaxName(): number {
+    return Math.max((this.fast as RecordParser).maxName, this.byteLoopMaxName)
   }
 
   private checkRecordCount(section: 'nodes' | 'edges', n: number, field: number, claimed: number, offset: number): void {
@@ -741,14 +746,8 @@ export class SnapshotScanner {
     onStart(start)
     this.pos = at
     this.allocateEdges(layout.edgeCount)
-    this.fastKinds = layout.edgeFieldKinds
-    this.fast = this.edgeRecordParser(layout)
-    this.fastChunk = null
     // At a record's first value, after its ',': as the scanner stops there.
-    this.numState = NumState.ExpectValue
-    this.numValue = 0
-    this.numField = 0
-    this.numRecords = 0
+    this.startRecords('edges', NumState.ExpectValue)
     try {
       for (;;) {
         if (!(await this.fill())) return { fallback: true } // the scanner reports the end of file
@@ -762,7 +761,7 @@ export class SnapshotScanner {
         edgeType: this.edgeType.subarray(0, count),
         edgeNameOrIndex: this.edgeNameOrIndex.subarray(0, count),
         edgeTarget: this.edgeTarget.subarray(0, count),
-        maxName: Math.max((this.fast as RecordParser).maxName, this.byteLoopMaxName),
+        maxName: this.recordsMaxName(),
       }
       this.fast = null
       this.readingRest = true
