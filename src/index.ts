@@ -26,14 +26,12 @@ export {
 export type { HeapscopeErrorCode } from './snapshot/errors.js'
 export { openSnapshot, parseSnapshotChunks } from './snapshot/open.js'
 export type { OpenOptions, ProgressInfo } from './snapshot/open.js'
-export {
-  computeSnapshotSummary,
-  computeClassNames,
-  detectSnapshotKind,
-  compareClassesBySize,
-  compareClassesByCount,
-} from './analysis/summary.js'
-export type { SnapshotSummary, SnapshotKind, ClassStats, ClassNames, SummaryOptions } from './analysis/summary.js'
+export { computeSnapshotSummary, compareClassesBySize, compareClassesByCount } from './analysis/summary.js'
+export type { SnapshotSummary, ClassStats, SummaryOptions } from './analysis/summary.js'
+export { computeClassNames } from './analysis/class-names.js'
+export type { ClassNames } from './analysis/class-names.js'
+export { detectSnapshotKind } from './analysis/snapshot-kind.js'
+export type { SnapshotKind } from './analysis/snapshot-kind.js'
 export { computePageOwned, computeEssentialEdges, hasBit, EphemeronNames } from './analysis/essential-edges.js'
 export type { EdgeBits } from './analysis/essential-edges.js'
 export { computeDominators } from './analysis/dominators.js'

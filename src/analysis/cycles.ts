@@ -26,7 +26,7 @@ import { sumOutermostRetained } from './aggregates.js'
 import { buildDominatorTree } from './dominator-tree.js'
 import type { HeapAnalysis } from './heap-analysis.js'
 import type { Retainers } from './retainers.js'
-import { computeClassNames } from './summary.js'
+import { computeClassNames } from './class-names.js'
 
 export const DEFAULT_CYCLE_EDGE_TYPES = ['property', 'element', 'context'] as const
 

@@ -18,7 +18,8 @@
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { HeapAnalysis } from './heap-analysis.js'
-import { computeClassNames, computeDetachedNames } from './summary.js'
+import { computeClassNames } from './class-names.js'
+import { computeDetachedNames } from './dom-state.js'
 
 export interface DetachedTree {
   /** ordinal of the tree's root (a detached node with no detached dominator) */
@@ -50,9 +51,9 @@ export interface DetachedReport {
 export function computeDetachedNodes(s: Snapshot): Uint8Array {
   const marked = computeDetachedNames(s)
   const native = s.nodeTypes.native
-  const { nodeType, nodeName, strings } = s
+  const { nodeType, nodeNameIndex, strings } = s
   for (let n = 0; n < s.nodeCount; n++) {
-    if (nodeType[n] === native && marked[n] === 0 && strings.get(nodeName[n]).startsWith('Detached ')) marked[n] = 1
+    if (nodeType[n] === native && marked[n] === 0 && strings.get(nodeNameIndex[n]).startsWith('Detached ')) marked[n] = 1
   }
   return marked
 }
@@ -90,7 +91,7 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
       name: names[classIndex[r]],
       count,
       retainedSize: a.retainedSize[r],
-      nodeInternal: s.strings.get(s.nodeName[r]).startsWith('Node / '),
+      nodeInternal: s.strings.get(s.nodeNameIndex[r]).startsWith('Node / '),
     })
   }
   trees.sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count || x.root - y.root)
@@ -103,7 +104,7 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
   const native = s.nodeTypes.native
   for (let n = 0; n < nodeCount && !hasDom; n++) {
     if (s.nodeType[n] !== native) continue
-    const name = s.strings.get(s.nodeName[n])
+    const name = s.strings.get(s.nodeNameIndex[n])
     hasDom = name === 'HTMLDocument' || name.startsWith('<') || name.startsWith('blink::') || name.startsWith('Detached <')
   }
 
@@ -113,7 +114,7 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
   const stateNode = s.strings.indexOf('stateNode')
   if (fiberName >= 0 && stateNode >= 0) {
     for (let n = 0; n < nodeCount; n++) {
-      if (s.nodeName[n] !== fiberName || s.nodeType[n] !== s.nodeTypes.object) continue
+      if (s.nodeNameIndex[n] !== fiberName || s.nodeType[n] !== s.nodeTypes.object) continue
       for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) {
         if (!s.edgeHasIndex(e) && s.edgeNameOrIndex[e] === stateNode && detached[s.edgeTarget[e]] === 1) {
           detachedFiberCount++

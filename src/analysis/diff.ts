@@ -24,7 +24,7 @@ import { sumOutermostRetained } from './aggregates.js'
 import { buildDominatorTree } from './dominator-tree.js'
 import type { HeapAnalysis } from './heap-analysis.js'
 import { allocationTraceOf, formatSite, traceSite, traceStack, type AllocationSite } from './sites.js'
-import { computeClassNames } from './summary.js'
+import { computeClassNames } from './class-names.js'
 
 export type DiffGrouping = 'site' | 'stack' | 'class' | 'script'
 
@@ -151,14 +151,14 @@ function countByGroup(s: Snapshot, grouper: Grouper): Map<number, [number, numbe
     const g = grouper.groupOf(n)
     const c = out.get(g) ?? [0, 0]
     c[0]++
-    c[1] += s.nodeSelfSize[n]
+    c[1] += s.v8SelfSize[n]
     out.set(g, c)
   }
   return out
 }
 
 function sameObject(a: Snapshot, na: number, b: Snapshot, nb: number): boolean {
-  return a.nodeTypeName(na) === b.nodeTypeName(nb) && a.strings.get(a.nodeName[na]) === b.strings.get(b.nodeName[nb])
+  return a.nodeTypeName(na) === b.nodeTypeName(nb) && a.strings.get(a.nodeNameIndex[na]) === b.strings.get(b.nodeNameIndex[nb])
 }
 
 /**
@@ -229,13 +229,13 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
       const g = groupsAfter.groupOf(n)
       groupOfNew[n] = g
       registry.groups[g].newCount++
-      registry.groups[g].newSize += after.nodeSelfSize[n]
+      registry.groups[g].newSize += after.v8SelfSize[n]
     }
     for (let n = 0; n < before.nodeCount; n++) {
       if (isFreed[n] === 0) continue
       const g = groupsBefore.groupOf(n)
       registry.groups[g].freedCount++
-      registry.groups[g].freedSize += before.nodeSelfSize[n]
+      registry.groups[g].freedSize += before.v8SelfSize[n]
     }
   } else {
     // Different processes: per group, the change of count and size.

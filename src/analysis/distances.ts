@@ -29,7 +29,7 @@ export const SYSTEM_DISTANCE = 100000000
  */
 export function computeDistances(s: Snapshot): Int32Array {
   const nodeCount = s.nodeCount
-  const { firstEdge, edgeTarget, edgeType, edgeNameOrIndex, nodeType, nodeName, strings } = s
+  const { firstEdge, edgeTarget, edgeType, edgeNameOrIndex, nodeType, nodeNameIndex, strings } = s
   const weak = s.edgeTypes.weak
   const internal = s.edgeTypes.internal
   const element = s.edgeTypes.element
@@ -52,10 +52,10 @@ export function computeDistances(s: Snapshot): Int32Array {
   const follows = (n: number, e: number): boolean => {
     const t = edgeType[e]
     const nt = nodeType[n]
-    if (nt === hiddenNode && nodeName[n] === nativeContext && t !== element && t !== hiddenEdge && edgeNameOrIndex[e] === sloppyFunctionMap) {
+    if (nt === hiddenNode && nodeNameIndex[n] === nativeContext && t !== element && t !== hiddenEdge && edgeNameOrIndex[e] === sloppyFunctionMap) {
       return false
     }
-    if (nt === arrayNode && nodeName[n] === mapDescriptors && mapDescriptors >= 0) {
+    if (nt === arrayNode && nodeNameIndex[n] === mapDescriptors && mapDescriptors >= 0) {
       const index = t === element || t === hiddenEdge ? edgeNameOrIndex[e] : parseInt(strings.get(edgeNameOrIndex[e]), 10)
       return index < 2 || index % 3 !== 1
     }

@@ -158,7 +158,7 @@ export class EphemeronNames {
  * Returns 1 for page-owned nodes, 0 otherwise.
  */
 export function computePageOwned(s: Snapshot): Uint8Array {
-  const { firstEdge, edgeTarget, edgeType, nodeType, nodeName, strings } = s
+  const { firstEdge, edgeTarget, edgeType, nodeType, nodeNameIndex, strings } = s
   const root = s.rootOrdinal
   const shortcut = s.edgeTypes.shortcut
   const element = s.edgeTypes.element
@@ -172,7 +172,7 @@ export function computePageOwned(s: Snapshot): Uint8Array {
     const t = edgeType[e]
     const target = edgeTarget[e]
     if (t === element) {
-      if (nodeType[target] !== synthetic || strings.get(nodeName[target]) !== '(Document DOM trees)') continue
+      if (nodeType[target] !== synthetic || strings.get(nodeNameIndex[target]) !== '(Document DOM trees)') continue
     } else if (t !== shortcut) {
       continue
     }

@@ -34,7 +34,7 @@ export function hasUserRoots(s: Snapshot): boolean {
 
 /** DevTools' user root: any non-synthetic node, or the `(Document DOM trees)` synthetic node. */
 export function isUserRoot(s: Snapshot, n: number): boolean {
-  return s.nodeType[n] !== s.nodeTypes.synthetic || s.strings.get(s.nodeName[n]) === '(Document DOM trees)'
+  return s.nodeType[n] !== s.nodeTypes.synthetic || s.strings.get(s.nodeNameIndex[n]) === '(Document DOM trees)'
 }
 
 /**
@@ -45,10 +45,10 @@ export function isUserRoot(s: Snapshot, n: number): boolean {
  *   shallow[n] // bytes, 0 for an array owned by one object
  */
 export function computeShallowSizes(s: Snapshot): Uint32Array {
-  const shallow = s.nodeSelfSize.slice()
+  const shallow = s.v8SelfSize.slice()
   if (!hasUserRoots(s)) return shallow
   const nodeCount = s.nodeCount
-  const { firstEdge, edgeTarget, edgeType, nodeType, nodeName, strings } = s
+  const { firstEdge, edgeTarget, edgeType, nodeType, nodeNameIndex, strings } = s
   const hidden = s.nodeTypes.hidden
   const array = s.nodeTypes.array
   const native = s.nodeTypes.native
@@ -63,7 +63,7 @@ export function computeShallowSizes(s: Snapshot): Uint32Array {
   let top = 0
   for (let n = 0; n < nodeCount; n++) {
     const t = nodeType[n]
-    if (t === hidden || t === array || (t === native && nodeName[n] === externalStringData)) {
+    if (t === hidden || t === array || (t === native && nodeNameIndex[n] === externalStringData)) {
       owner[n] = UNVISITED
     } else {
       owner[n] = n

@@ -23,7 +23,7 @@ export interface Retainers {
 /**
  * @example
  *   const r = buildRetainers(s)
- *   for (let k = r.firstRetainer[n]; k < r.firstRetainer[n + 1]; k++) console.log(s.nodeNameOf(r.retainerNode[k]))
+ *   for (let k = r.firstRetainer[n]; k < r.firstRetainer[n + 1]; k++) console.log(s.nodeName(r.retainerNode[k]))
  */
 export function buildRetainers(s: Snapshot): Retainers {
   const nodeCount = s.nodeCount
@@ -65,7 +65,7 @@ export interface RetainerPathOptions {
  *
  * @example
  *   const [path] = findRetainerPaths(s, buildRetainers(s), n)
- *   path.nodes.map((m) => s.nodeNameOf(m))
+ *   path.nodes.map((m) => s.nodeName(m))
  */
 export function findRetainerPaths(s: Snapshot, r: Retainers, n: number, options: RetainerPathOptions = {}): RetainerPath[] {
   const maxPaths = options.maxPaths ?? 1

@@ -25,8 +25,8 @@ function addObject(g: Graph, s: Snapshot, a: HeapAnalysis, n: number): string {
   const key = String(s.nodeId[n])
   if (!g.hasNode(key)) {
     g.addNode(key, {
-      label: `${s.nodeNameOf(n).slice(0, 80)} @${s.nodeId[n]}`,
-      name: s.nodeNameOf(n).slice(0, 200),
+      label: `${s.nodeName(n).slice(0, 80)} @${s.nodeId[n]}`,
+      name: s.nodeName(n).slice(0, 200),
       type: s.nodeTypeName(n),
       selfSize: a.shallowSize[n],
       retainedSize: a.retainedSize[n],

@@ -28,7 +28,7 @@ export function isStringNode(s: Snapshot, n: number): boolean {
  *   displayNodeName(s, n, { redact: true }) // '<redacted 36 chars>' for a string, 'Foo' for an object
  */
 export function displayNodeName(s: Snapshot, n: number, options: NodeNameOptions = {}): string {
-  const name = s.nodeNameOf(n)
+  const name = s.nodeName(n)
   if (options.redact === true && isStringNode(s, n)) return redactString(name)
   return displayString(name, options.limit ?? DEFAULT_STRING_LIMIT)
 }

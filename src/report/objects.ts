@@ -43,7 +43,7 @@ export function objectRow(s: Snapshot, a: HeapAnalysis, n: number, names: NodeNa
     name: displayNodeName(s, n, names),
     type: s.nodeTypeName(n),
     selfSize: a.shallowSize[n],
-    rawSelfSize: s.nodeSelfSize[n],
+    rawSelfSize: s.v8SelfSize[n],
     retainedSize: a.retainedSize[n],
     distance: a.distance[n],
     dominatorId: s.nodeId[a.dominators.dominator[n]],

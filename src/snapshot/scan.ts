@@ -281,9 +281,9 @@ export class SnapshotScanner {
 
   // Node columns (allocated when the header is read).
   private nodeType: Uint8Array = new Uint8Array(0)
-  private nodeName: Uint32Array = new Uint32Array(0)
+  private nodeNameIndex: Uint32Array = new Uint32Array(0)
   private nodeId: Uint32Array = new Uint32Array(0)
-  private nodeSelfSize: Uint32Array = new Uint32Array(0)
+  private v8SelfSize: Uint32Array = new Uint32Array(0)
   /** edge count of node n at [n + 1] while parsing; prefix-summed into CSR offsets at the end */
   private firstEdge: Uint32Array = new Uint32Array(0)
   private nodeTraceNodeId: Uint32Array | null = null
@@ -491,9 +491,9 @@ export class SnapshotScanner {
       return next
     }
     this.nodeType = grow(this.nodeType, sharedU8)
-    this.nodeName = grow(this.nodeName, sharedU32)
+    this.nodeNameIndex = grow(this.nodeNameIndex, sharedU32)
     this.nodeId = grow(this.nodeId, sharedU32)
-    this.nodeSelfSize = grow(this.nodeSelfSize, sharedU32)
+    this.v8SelfSize = grow(this.v8SelfSize, sharedU32)
     const fe = sharedU32(capacity + 1)
     fe.set(this.firstEdge.subarray(0, Math.min(this.firstEdge.length, capacity + 1)))
     this.firstEdge = fe
@@ -889,9 +889,9 @@ export class SnapshotScanner {
     let i = this.pos
     let done = false
     let nodeType = this.nodeType
-    let nodeName = this.nodeName
+    let nodeNameIndex = this.nodeNameIndex
     let nodeId = this.nodeId
-    let nodeSelfSize = this.nodeSelfSize
+    let v8SelfSize = this.v8SelfSize
     let firstEdge = this.firstEdge
     let nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
     let nodeDetachedness = this.nodeDetachedness as Uint8Array
@@ -927,9 +927,9 @@ export class SnapshotScanner {
           this.allocateNodes(Math.min(claimed, capacity * 2))
           capacity = this.nodeCapacity
           nodeType = this.nodeType
-          nodeName = this.nodeName
+          nodeNameIndex = this.nodeNameIndex
           nodeId = this.nodeId
-          nodeSelfSize = this.nodeSelfSize
+          v8SelfSize = this.v8SelfSize
           firstEdge = this.firstEdge
           nodeTraceNodeId = this.nodeTraceNodeId as Uint32Array
           nodeDetachedness = this.nodeDetachedness as Uint8Array
@@ -943,14 +943,14 @@ export class SnapshotScanner {
             nodeType[n] = value
             break
           case NodeField.Name:
-            nodeName[n] = value
+            nodeNameIndex[n] = value
             if (value > this.byteLoopMaxName) this.byteLoopMaxName = value
             break
           case NodeField.Id:
             nodeId[n] = value
             break
           case NodeField.SelfSize:
-            nodeSelfSize[n] = value
+            v8SelfSize[n] = value
             break
           case NodeField.EdgeCount:
             firstEdge[n + 1] = value
@@ -978,7 +978,7 @@ export class SnapshotScanner {
           // Whole records well inside the chunk: the fast path (records.ts).
           // firstEdge[n + 1] holds node n's edge count until finish() sums them.
           const r = this.fastRecords(i, n, capacity - n, [
-            null, nodeType, nodeName, nodeId, nodeSelfSize, firstEdge.subarray(1), nodeTraceNodeId, nodeDetachedness,
+            null, nodeType, nodeNameIndex, nodeId, v8SelfSize, firstEdge.subarray(1), nodeTraceNodeId, nodeDetachedness,
           ])
           if (r > 0) {
             n += r
@@ -1671,9 +1671,9 @@ export class SnapshotScanner {
     const edgeCount = l.edgeCount
     // The columns may be over-allocated when they grew; trim views.
     const nodeType = this.nodeType.subarray(0, nodeCount)
-    const nodeName = this.nodeName.subarray(0, nodeCount)
+    const nodeNameIndex = this.nodeNameIndex.subarray(0, nodeCount)
     const nodeId = this.nodeId.subarray(0, nodeCount)
-    const nodeSelfSize = this.nodeSelfSize.subarray(0, nodeCount)
+    const v8SelfSize = this.v8SelfSize.subarray(0, nodeCount)
     const firstEdge = this.firstEdge.subarray(0, nodeCount + 1)
     // Prefix-sum the edge counts into CSR offsets, checking they add up.
     let sum = 0
@@ -1692,8 +1692,8 @@ export class SnapshotScanner {
     const stringCount = strings.count
     // Look for the culprit only when the largest index says there is one.
     for (let n = 0; this.maxNodeName >= stringCount && n < nodeCount; n++) {
-      if (nodeName[n] >= stringCount) {
-        this.fail(`node names that index the ${stringCount} strings`, `node ${n} (@${nodeId[n]}) names string ${nodeName[n]}`, -1)
+      if (nodeNameIndex[n] >= stringCount) {
+        this.fail(`node names that index the ${stringCount} strings`, `node ${n} (@${nodeId[n]}) names string ${nodeNameIndex[n]}`, -1)
       }
     }
     const edgeType = this.edgeType.subarray(0, edgeCount)
@@ -1712,9 +1712,9 @@ export class SnapshotScanner {
       nodeTypeNames: l.nodeTypeNames,
       edgeTypeNames: l.edgeTypeNames,
       nodeType,
-      nodeName,
+      nodeNameIndex,
       nodeId,
-      nodeSelfSize,
+      v8SelfSize,
       firstEdge,
       nodeTraceNodeId: this.nodeTraceNodeId?.subarray(0, nodeCount) ?? null,
       nodeDetachedness: this.nodeDetachedness?.subarray(0, nodeCount) ?? null,

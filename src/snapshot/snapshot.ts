@@ -101,9 +101,9 @@ export interface SnapshotParts {
   nodeTypeNames: string[]
   edgeTypeNames: string[]
   nodeType: Uint8Array
-  nodeName: Uint32Array
+  nodeNameIndex: Uint32Array
   nodeId: Uint32Array
-  nodeSelfSize: Uint32Array
+  v8SelfSize: Uint32Array
   firstEdge: Uint32Array
   nodeTraceNodeId: Uint32Array | null
   nodeDetachedness: Uint8Array | null
@@ -144,12 +144,16 @@ export class Snapshot {
   readonly edgeTypes: EdgeTypeIds
   /** type id of node n (index into nodeTypeNames) */
   readonly nodeType: Uint8Array
-  /** string index of node n's name */
-  readonly nodeName: Uint32Array
+  /** string index of node n's name: `strings.get(nodeNameIndex[n])` is `nodeName(n)` */
+  readonly nodeNameIndex: Uint32Array
   /** V8's object id of node n (`@id` in DevTools) */
   readonly nodeId: Uint32Array
-  /** self size of node n in bytes, as V8 wrote it (before DevTools' redistribution) */
-  readonly nodeSelfSize: Uint32Array
+  /**
+   * self size of node n in bytes, as V8 wrote it. DevTools' *shallow* size
+   * (what reports call `selfSize`) moves the size of arrays owned by one
+   * object to that object: `computeShallowSizes(s)`.
+   */
+  readonly v8SelfSize: Uint32Array
   /** CSR offsets, length nodeCount + 1: node n's edges are firstEdge[n] .. firstEdge[n+1]-1 */
   readonly firstEdge: Uint32Array
   /** trace node id of node n (0 = none); null when the snapshot has no such field */
@@ -187,9 +191,9 @@ export class Snapshot {
     this.nodeTypeNames = p.nodeTypeNames
     this.edgeTypeNames = p.edgeTypeNames
     this.nodeType = p.nodeType
-    this.nodeName = p.nodeName
+    this.nodeNameIndex = p.nodeNameIndex
     this.nodeId = p.nodeId
-    this.nodeSelfSize = p.nodeSelfSize
+    this.v8SelfSize = p.v8SelfSize
     this.firstEdge = p.firstEdge
     this.nodeTraceNodeId = p.nodeTraceNodeId
     this.nodeDetachedness = p.nodeDetachedness
@@ -259,8 +263,8 @@ export class Snapshot {
   }
 
   /** Node n's name (for objects, the constructor name). */
-  nodeNameOf(n: number): string {
-    return this.strings.get(this.nodeName[n])
+  nodeName(n: number): string {
+    return this.strings.get(this.nodeNameIndex[n])
   }
 
   edgeCountOf(n: number): number {

@@ -31,7 +31,7 @@ export interface StringTableParts {
  * The strings of a snapshot, by index.
  *
  * @example
- *   const name = s.strings.get(s.nodeName[n])
+ *   const name = s.strings.get(s.nodeNameIndex[n])
  *   const i = s.strings.indexOf('(Document DOM trees)') // -1 when absent
  */
 export class StringTable {

@@ -130,9 +130,9 @@ describe(`bad input (derived from the smallest fixture)`, () => {
 
   it('string index out of range', () => {
     const raw = readRaw(fixturePath(fixtureName))
-    const nodeName = raw.snapshot.meta.node_fields.indexOf('name')
+    const nodeNameIndex = raw.snapshot.meta.node_fields.indexOf('name')
     const node = structuredClone(raw)
-    node.nodes[raw.snapshot.meta.node_fields.length * 2 + nodeName] = raw.strings.length + 10
+    node.nodes[raw.snapshot.meta.node_fields.length * 2 + nodeNameIndex] = raw.strings.length + 10
     expectBadInput(write('node-name-index.heapsnapshot', JSON.stringify(node)))
     // An edge named by string (a property edge) pointing past the strings.
     const edgeTypes = raw.snapshot.meta.edge_fields.length

@@ -91,10 +91,10 @@ describe('findDetachedTrees', () => {
     const report = findDetachedTrees(s, analyzeHeap(s))
     assert.equal(report.hasDom, true)
     assert.equal(report.trees.length, 3)
-    const rootNames = report.trees.map((t) => s.nodeNameOf(t.root)).sort()
+    const rootNames = report.trees.map((t) => s.nodeName(t.root)).sort()
     assert.deepEqual(rootNames, ['<div class="tree-a">', '<div class="tree-b">', '<div class="tree-c">'])
     // tree-b has the most spans, so it retains the most.
-    assert.equal(s.nodeNameOf(report.trees[0].root), '<div class="tree-b">')
+    assert.equal(s.nodeName(report.trees[0].root), '<div class="tree-b">')
     assert.ok(report.trees.every((t) => t.name.startsWith('Detached <div') && !t.nodeInternal))
     const control = await openSnapshot(fixturePath('chromium-control.heapsnapshot.gz'))
     assert.equal(findDetachedTrees(control, analyzeHeap(control)).trees.length, 0)

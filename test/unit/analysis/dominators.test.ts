@@ -36,7 +36,7 @@ function assertSameAsDevTools(s: Snapshot, a: HeapAnalysis, d: DevToolsModel): v
   const nf = d.nodeFieldCount
   const selfSizeOffset = d.nodeSelfSizeOffset
   for (let n = 0; n < s.nodeCount; n++) {
-    const where = `node ${n} (@${s.nodeId[n]} ${s.nodeTypeName(n)} ${JSON.stringify(s.nodeNameOf(n).slice(0, 40))})`
+    const where = `node ${n} (@${s.nodeId[n]} ${s.nodeTypeName(n)} ${JSON.stringify(s.nodeName(n).slice(0, 40))})`
     if (d.dominatorsTree[n] !== a.dominators.dominator[n]) {
       assert.fail(`${where}: dominator @${s.nodeId[a.dominators.dominator[n]]}, DevTools @${s.nodeId[d.dominatorsTree[n]]}`)
     }

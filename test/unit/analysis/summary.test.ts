@@ -212,7 +212,7 @@ describe('computeSnapshotSummary', () => {
 
   it('takes shallow sizes from the caller (e.g. after DevTools redistribution)', async () => {
     const s = await nodeLikeSnapshot().parse()
-    const shallow = Float64Array.from(s.nodeSelfSize)
+    const shallow = Float64Array.from(s.v8SelfSize)
     shallow[s.nodeCount - 2] = 0 // the array's size moved to its owner
     shallow[2] += 80
     const summary = computeSnapshotSummary(s, { shallowSize: shallow })

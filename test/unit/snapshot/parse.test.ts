@@ -48,12 +48,12 @@ function checkTiny(s: Snapshot): void {
   assert.equal(s.nodeCount, 4)
   assert.equal(s.edgeCount, 4)
   assert.deepEqual([...s.nodeId], [1, 3, 5, 7])
-  assert.deepEqual([...s.nodeSelfSize], [0, 32, 16, 24])
+  assert.deepEqual([...s.v8SelfSize], [0, 32, 16, 24])
   assert.deepEqual([...s.firstEdge], [0, 2, 4, 4, 4])
   assert.deepEqual([...s.edgeTarget], [1, 2, 2, 3])
   assert.deepEqual([...(s.nodeTraceNodeId ?? [])], [0, 2, 3, 0])
   assert.deepEqual([...(s.nodeDetachedness ?? [])], [0, 1, 2, 0])
-  assert.equal(s.nodeNameOf(3), 'q"uote \\ tab\t nl\n é 😀')
+  assert.equal(s.nodeName(3), 'q"uote \\ tab\t nl\n é 😀')
   assert.equal(s.nodeTypeName(0), 'synthetic')
   assert.equal(s.edgeName(0), 'root')
   assert.equal(s.edgeTypeName(0), 'shortcut')
@@ -142,7 +142,7 @@ describe('parser on a hand-written snapshot', () => {
 
   it('keeps a self size of 4 GiB or more as 2^32 - 1 with a warning, and rejects other values that large', async () => {
     const s = await parseSnapshotChunks([Buffer.from(tinySnapshotJson().replace(',3,2,5,16,', ',3,2,5,5000000000,'))], 'big')
-    assert.deepEqual([...s.nodeSelfSize], [0, 32, 2 ** 32 - 1, 24])
+    assert.deepEqual([...s.v8SelfSize], [0, 32, 2 ** 32 - 1, 24])
     assert.match(s.warnings.join('\n'), /1 node has a self size of 4 GiB or more \(the largest 5000000000 bytes\)/)
     await expectFormatError(tinySnapshotJson().replace(',3,2,5,16,', ',3,2,4294967297,16,'), /a number below 2\^32 in the nodes array at byte \d+, found 4294967297/)
     await expectFormatError(tinySnapshotJson().replace('6,4,21]', '6,4294967296,21]'), /a number below 2\^32 in the edges array/)
@@ -221,9 +221,9 @@ function compareWithReference(s: Snapshot, text: string): void {
     const r = ref.nodes[n]
     if (
       r.type !== s.nodeTypeName(n) ||
-      r.name !== s.nodeNameOf(n) ||
+      r.name !== s.nodeName(n) ||
       r.id !== s.nodeId[n] ||
-      r.self_size !== s.nodeSelfSize[n] ||
+      r.self_size !== s.v8SelfSize[n] ||
       r.edge_count !== s.edgeCountOf(n) ||
       (r.trace_node_id ?? 0) !== (s.nodeTraceNodeId?.[n] ?? 0) ||
       (r.detachedness ?? 0) !== (s.nodeDetachedness?.[n] ?? 0)
@@ -260,8 +260,8 @@ describe('parser on real V8 snapshots', () => {
       for (let i = 0; i < text.length; i += size) chunks.push(text.subarray(i, i + size))
       const s = await parseSnapshotChunks(chunks, 'chunks')
       assert.deepEqual(s.nodeId, whole.nodeId)
-      assert.deepEqual(s.nodeName, whole.nodeName)
-      assert.deepEqual(s.nodeSelfSize, whole.nodeSelfSize)
+      assert.deepEqual(s.nodeNameIndex, whole.nodeNameIndex)
+      assert.deepEqual(s.v8SelfSize, whole.v8SelfSize)
       assert.deepEqual(s.firstEdge, whole.firstEdge)
       assert.deepEqual(s.edgeTarget, whole.edgeTarget)
       assert.deepEqual(s.edgeNameOrIndex, whole.edgeNameOrIndex)
@@ -334,7 +334,7 @@ describe('parser on real V8 snapshots', () => {
 async function outcome(parse: Promise<Snapshot>): Promise<string> {
   try {
     const s = await parse
-    const columns = [s.nodeType, s.nodeName, s.nodeId, s.nodeSelfSize, s.firstEdge, s.nodeTraceNodeId, s.nodeDetachedness, s.edgeType, s.edgeNameOrIndex, s.edgeTarget]
+    const columns = [s.nodeType, s.nodeNameIndex, s.nodeId, s.v8SelfSize, s.firstEdge, s.nodeTraceNodeId, s.nodeDetachedness, s.edgeType, s.edgeNameOrIndex, s.edgeTarget]
     return JSON.stringify([...columns.map((c) => (c === null ? null : [...c])), s.strings.toArray(), s.locations?.line ? [...s.locations.line] : null])
   } catch (err) {
     if (!(err instanceof HeapscopeError)) throw err

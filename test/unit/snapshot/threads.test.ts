@@ -40,7 +40,7 @@ function writePlain(text: string | Buffer): string {
 async function outcome(parse: Promise<Snapshot>): Promise<string> {
   try {
     const s = await parse
-    const columns = [s.nodeType, s.nodeName, s.nodeId, s.nodeSelfSize, s.firstEdge, s.nodeTraceNodeId, s.nodeDetachedness, s.edgeType, s.edgeNameOrIndex, s.edgeTarget]
+    const columns = [s.nodeType, s.nodeNameIndex, s.nodeId, s.v8SelfSize, s.firstEdge, s.nodeTraceNodeId, s.nodeDetachedness, s.edgeType, s.edgeNameOrIndex, s.edgeTarget]
     const lists = [s.traceFunctionInfos, s.traceTree, s.locations, s.samples].map((x) =>
       x === null ? null : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, ArrayBuffer.isView(v) ? [...(v as Uint32Array)] : v])),
     )

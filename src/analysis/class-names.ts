@@ -1,0 +1,270 @@
+/**
+ * Every node's class name as DevTools' Summary view shows it, after the
+ * current DevTools heap snapshot worker
+ * (front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.ts):
+ * - `calculateObjectNames`: hidden → `(system)`, code → `(compiled code)`,
+ *   closure → `Function`, regexp → `RegExp`, object and native → the node
+ *   name with HTML attributes dropped (`<div id="a">` → `<div>`), every
+ *   other type → `(type)`: `(string)`, `(array)`, `(concatenated string)`...
+ * - `propagateDOMState` (dom-state.ts): detached native nodes are named
+ *   `Detached <name>`.
+ * - `inferInterfaceDefinitions` / `applyInterfaceDefinitions`: plain
+ *   `Object`s are named by their property shape, `{x, y}`, for shapes shared
+ *   by at least 2 objects and at least 1 in 1000 plain objects; an object
+ *   takes the longest (then the most common) shape whose properties it has.
+ *
+ * Where we deviate: classes are keyed by name only; DevTools also splits
+ * objects by their constructor's location (two classes `Foo` from two files
+ * are one class here).
+ *
+ * Computed once per snapshot and passed to every analysis that groups by
+ * class (summary, diff, cycles, detached, clusters), which take it as an
+ * option rather than computing it again.
+ */
+import type { Snapshot } from '../snapshot/snapshot.js'
+import { computeDetachedNames } from './dom-state.js'
+
+/** Per-node DevTools class names, as an index into a small table of names. */
+export interface ClassNames {
+  /** class of node n: an index into `names` */
+  classIndex: Uint32Array
+  /** distinct class names */
+  names: string[]
+}
+
+// Limits of interface inference, as in DevTools' HeapSnapshot.ts.
+/** An interface name may pass MAX_INTERFACE_NAME_LENGTH only with this few properties. */
+const MIN_INTERFACE_PROPERTY_COUNT = 1
+const MAX_INTERFACE_NAME_LENGTH = 120
+/** An interface must match at least this many objects... */
+const MIN_OBJECT_COUNT_PER_INTERFACE = 2
+/** ...and at least 1 in this many plain objects. */
+const MIN_OBJECT_PROPORTION_PER_INTERFACE = 1000
+/**
+ * Our own cap on distinct candidate shapes, so a heap of millions of
+ * differently-shaped dictionaries cannot grow the candidate Map past V8's
+ * 2^24 limit. Shapes first seen after the cap are not counted; a shape that
+ * rare cannot reach the 1-in-1000 threshold unless the heap has more than
+ * ~4 billion plain objects.
+ */
+const MAX_INTERFACE_CANDIDATES = 1 << 22
+
+/** DevTools' `formatPropertyName`: quote names that would make an interface name ambiguous. */
+function formatPropertyName(name: string): string {
+  if (/[,'"{}]/.test(name)) {
+    const json = JSON.stringify({ [name]: 0 })
+    return json.substring(1, json.length - 3)
+  }
+  return name
+}
+
+/** DevTools' class name for an object or native node named `name`. */
+function objectClassName(name: string): string {
+  // '<div id="a">' → '<div>'; 'Detached <div id="a">' → 'Detached <div>'.
+  if (name.startsWith('<')) {
+    const space = name.indexOf(' ')
+    return space === -1 ? name : name.substring(0, space) + '>'
+  }
+  if (name.startsWith('Detached <')) {
+    const space = name.indexOf(' ', 10)
+    return space === -1 ? name : name.substring(0, space) + '>'
+  }
+  return name
+}
+
+/** One node of DevTools' interface property tree (sorted property names → interface). */
+interface PropertyTreeNode {
+  next: Map<string, PropertyTreeNode>
+  match: InterfaceMatch | null
+  /** the greatest property name in `next`, to stop following a branch early */
+  greatestNext: string | null
+}
+
+interface InterfaceMatch {
+  classIndex: number
+  propertyCount: number
+  /** position in the definition list: earlier (more common) wins ties */
+  index: number
+}
+
+function betterMatch(a: InterfaceMatch, b: InterfaceMatch | null): InterfaceMatch {
+  if (b === null || a.propertyCount > b.propertyCount) return a
+  if (b.propertyCount > a.propertyCount) return b
+  return a.index <= b.index ? a : b
+}
+
+/**
+ * Every node's class name as DevTools' Summary shows it (see the rules at the
+ * top of this file). One pass over the nodes, plus two over the property
+ * edges of plain `Object`s.
+ *
+ * @example
+ *   const { classIndex, names } = computeClassNames(s)
+ *   console.log(names[classIndex[n]]) // 'Function', '(string)', '{x, y}', 'Detached <div>'...
+ */
+export function computeClassNames(s: Snapshot): ClassNames {
+  const nodeCount = s.nodeCount
+  const types = s.nodeTypes
+  const { nodeType, nodeNameIndex, strings, firstEdge, edgeType, edgeNameOrIndex } = s
+  const classIndex = new Uint32Array(nodeCount)
+  const names: string[] = []
+  const indexOfName = new Map<string, number>()
+  const intern = (name: string): number => {
+    let i = indexOfName.get(name)
+    if (i === undefined) {
+      i = names.length
+      names.push(name)
+      indexOfName.set(name, i)
+    }
+    return i
+  }
+  // Class of an object/native node by its name's string index: one Map lookup
+  // per distinct name, not per node. -1 = not seen yet.
+  const byName = new Int32Array(strings.length).fill(-1)
+  let byDetachedName: Int32Array | null = null
+  const byType = new Int32Array(s.nodeTypeNames.length).fill(-1)
+  const detachedName = computeDetachedNames(s)
+
+  for (let n = 0; n < nodeCount; n++) {
+    const type = nodeType[n]
+    if (type === types.object || type === types.native) {
+      const nameIndex = nodeNameIndex[n]
+      if (detachedName[n]) {
+        byDetachedName ??= new Int32Array(strings.length).fill(-1)
+        let c = byDetachedName[nameIndex]
+        if (c === -1) c = byDetachedName[nameIndex] = intern(objectClassName('Detached ' + strings.get(nameIndex)))
+        classIndex[n] = c
+      } else {
+        let c = byName[nameIndex]
+        if (c === -1) c = byName[nameIndex] = intern(objectClassName(strings.get(nameIndex)))
+        classIndex[n] = c
+      }
+    } else {
+      let c = byType[type]
+      if (c === -1) {
+        let name: string
+        if (type === types.hidden) name = '(system)'
+        else if (type === types.code) name = '(compiled code)'
+        else if (type === types.closure) name = 'Function'
+        else if (type === types.regexp) name = 'RegExp'
+        else name = `(${s.nodeTypeNames[type] ?? 'unknown'})`
+        c = byType[type] = intern(name)
+      }
+      classIndex[n] = c
+    }
+  }
+
+  applyInterfaceNames(s, classIndex, intern, firstEdge, edgeType, edgeNameOrIndex)
+  return { classIndex, names }
+}
+
+/**
+ * DevTools' interface inference: names plain `Object`s by property shape.
+ * First collects candidate shapes (property names in edge order, without
+ * `__proto__`, cut at MAX_INTERFACE_NAME_LENGTH), keeps the popular ones,
+ * then gives each plain object the best shape its sorted properties contain.
+ */
+function applyInterfaceNames(
+  s: Snapshot,
+  classIndex: Uint32Array,
+  intern: (name: string) => number,
+  firstEdge: Uint32Array,
+  edgeType: Uint8Array,
+  edgeNameOrIndex: Uint32Array,
+): void {
+  const objectType = s.nodeTypes.object
+  const propertyEdge = s.edgeTypes.property
+  const { nodeType, nodeNameIndex, strings } = s
+  const objectName = strings.indexOf('Object')
+  if (objectName === -1 || propertyEdge === -1) return
+  // Only the string 'Object' at objectName is compared by index; V8 dedupes
+  // its strings table, but check by content too in case a writer did not.
+  const isPlainObject = (n: number): boolean =>
+    nodeType[n] === objectType && (nodeNameIndex[n] === objectName || strings.get(nodeNameIndex[n]) === 'Object')
+
+  interface Candidate {
+    name: string
+    properties: string[]
+    count: number
+  }
+  const candidates = new Map<string, Candidate>()
+  let plainObjectCount = 0
+  for (let n = 0; n < s.nodeCount; n++) {
+    if (!isPlainObject(n)) continue
+    plainObjectCount++
+    let name = '{'
+    const properties: string[] = []
+    for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+      if (edgeType[e] !== propertyEdge) continue
+      const property = strings.get(edgeNameOrIndex[e])
+      if (property === '__proto__') continue
+      const formatted = formatPropertyName(property)
+      if (name.length > MIN_INTERFACE_PROPERTY_COUNT && name.length + formatted.length > MAX_INTERFACE_NAME_LENGTH) break
+      if (name.length !== 1) name += ', '
+      name += formatted
+      properties.push(property)
+    }
+    // The empty interface would read as "objects with no properties", which they are not.
+    if (properties.length === 0) continue
+    name += '}'
+    const candidate = candidates.get(name)
+    if (candidate !== undefined) candidate.count++
+    else if (candidates.size < MAX_INTERFACE_CANDIDATES) candidates.set(name, { name, properties, count: 1 })
+  }
+  // Most common first; Array#sort is stable, so ties keep first-seen order, as in DevTools.
+  const sorted = Array.from(candidates.values()).sort((a, b) => b.count - a.count)
+  const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, plainObjectCount / MIN_OBJECT_PROPORTION_PER_INTERFACE)
+  const definitions: Candidate[] = []
+  for (const c of sorted) {
+    if (c.count < minCount) break
+    definitions.push(c)
+  }
+  if (definitions.length === 0) return
+
+  // The property tree: a path of sorted property names leads to an interface.
+  const root: PropertyTreeNode = { next: new Map(), match: null, greatestNext: null }
+  for (let index = 0; index < definitions.length; index++) {
+    const definition = definitions[index]
+    const properties = definition.properties.slice().sort()
+    let node = root
+    for (const property of properties) {
+      let next = node.next.get(property)
+      if (next === undefined) {
+        next = { next: new Map(), match: null, greatestNext: null }
+        node.next.set(property, next)
+        if (node.greatestNext === null || node.greatestNext < property) node.greatestNext = property
+      }
+      node = next
+    }
+    // Earlier (more common) definitions keep priority for the same property set.
+    node.match ??= { classIndex: intern(definition.name), propertyCount: properties.length, index }
+  }
+
+  const states = new Set<PropertyTreeNode>()
+  const properties: string[] = []
+  for (let n = 0; n < s.nodeCount; n++) {
+    if (!isPlainObject(n)) continue
+    properties.length = 0
+    for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+      if (edgeType[e] === propertyEdge) properties.push(strings.get(edgeNameOrIndex[e]))
+    }
+    properties.sort()
+    states.clear()
+    states.add(root)
+    // The fallback: no interface matched, the object keeps its name 'Object'.
+    const initial: InterfaceMatch = { classIndex: classIndex[n], propertyCount: 0, index: Infinity }
+    let match = betterMatch(initial, root.match)
+    for (const property of properties) {
+      // Only the states that existed before this property, not the ones added below.
+      for (const state of Array.from(states)) {
+        if (state.greatestNext === null || property >= state.greatestNext) states.delete(state)
+        const next = state.next.get(property)
+        if (next !== undefined) {
+          states.add(next)
+          match = betterMatch(match, next.match)
+        }
+      }
+    }
+    classIndex[n] = match.classIndex
+  }
+}
