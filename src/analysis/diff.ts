@@ -23,10 +23,11 @@ import { UsageError } from '../snapshot/errors.js'
 import { sumOutermostRetained } from './aggregates.js'
 import { buildDominatorTree } from './dominator-tree.js'
 import type { HeapAnalysis } from './heap-analysis.js'
-import { allocationTraceOf, formatSite, traceSite, traceStack, type AllocationSite } from './sites.js'
-import { computeClassNames } from './class-names.js'
+import type { AllocationSite } from './sites.js'
+import { Grouper, GroupKeys, type Grouping } from './grouping.js'
 
-export type DiffGrouping = 'site' | 'stack' | 'class' | 'script'
+/** How `diff` groups objects: the groupings of grouping.ts. */
+export type DiffGrouping = Grouping
 
 export interface DiffOptions {
   /** default: 'site' when both snapshots have allocation traces, else 'class' */
@@ -87,58 +88,14 @@ export const MIN_AGREEMENT = 0.8
 
 const OPTION_KEYS = new Set(['groupBy', 'afterAnalysis', 'final', 'largestPerGroup'])
 
-/** Group keys of one snapshot's nodes, computed once per class or trace node, not per node. */
-class Grouper {
-  private readonly classOf: Uint32Array
-  private readonly classNames: string[]
-  private readonly byClass: Int32Array
-  private readonly byTrace: Int32Array
-
-  constructor(
-    private readonly s: Snapshot,
-    private readonly groupBy: DiffGrouping,
-    private readonly registry: GroupRegistry,
-  ) {
-    const { classIndex, names } = computeClassNames(s)
-    this.classOf = classIndex
-    this.classNames = names
-    this.byClass = new Int32Array(names.length).fill(-1)
-    this.byTrace = new Int32Array(s.traceTree?.count ?? 0).fill(-1)
-  }
-
-  groupOf(n: number): number {
-    if (this.groupBy === 'class') {
-      const c = this.classOf[n]
-      if (this.byClass[c] < 0) this.byClass[c] = this.registry.id(this.classNames[c])
-      return this.byClass[c]
-    }
-    const t = allocationTraceOf(this.s, n)
-    if (t < 0) return this.registry.id('(no allocation trace)')
-    if (this.byTrace[t] < 0) {
-      const site = traceSite(this.s, t)
-      if (this.groupBy === 'site') this.byTrace[t] = this.registry.id(formatSite(site), { site })
-      else if (this.groupBy === 'script') this.byTrace[t] = this.registry.id(site.scriptName === '' ? '(no script)' : site.scriptName, { site: { functionName: '', scriptName: site.scriptName, line: 0, column: 0 } })
-      else {
-        const stack = traceStack(this.s, t)
-        this.byTrace[t] = this.registry.id(stack.map(formatSite).join(' <- '), { site, stack })
-      }
-    }
-    return this.byTrace[t]
-  }
-}
-
-class GroupRegistry {
-  readonly groups: DiffGroup[] = []
-  private readonly index = new Map<string, number>()
-
-  id(key: string, extra: { site?: AllocationSite; stack?: AllocationSite[] } = {}): number {
-    let g = this.index.get(key)
-    if (g === undefined) {
-      g = this.groups.length
-      this.groups.push({ key, ...extra, newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0, retainedSize: 0, largestNew: [] })
-      this.index.set(key, g)
-    }
-    return g
+function emptyGroup(key: string, info: { site?: AllocationSite; stack?: AllocationSite[] }): DiffGroup {
+  // site and stack right after the key, as the JSON report lists them
+  const { site, stack } = info
+  return {
+    key,
+    ...(site === undefined ? {} : { site }),
+    ...(stack === undefined ? {} : { stack }),
+    ...{ newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0, retainedSize: 0, largestNew: [] },
   }
 }
 
@@ -174,9 +131,15 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
   const traces = before.hasAllocationTraces && after.hasAllocationTraces && (options.final?.hasAllocationTraces ?? true)
   const requested = options.groupBy ?? (traces ? 'site' : 'class')
   const groupBy: DiffGrouping = requested !== 'class' && !after.hasAllocationTraces ? 'class' : requested
-  const registry = new GroupRegistry()
-  const groupsAfter = new Grouper(after, groupBy, registry)
-  const groupsBefore = new Grouper(before, groupBy === 'class' || before.hasAllocationTraces ? groupBy : 'class', registry)
+  const keys = new GroupKeys()
+  const groupsAfter = new Grouper(after, groupBy, keys)
+  const groupsBefore = new Grouper(before, groupBy === 'class' || before.hasAllocationTraces ? groupBy : 'class', keys)
+  /** the group numbered g by `keys`, made when first asked for */
+  const diffGroups: DiffGroup[] = []
+  const group = (g: number): DiffGroup => {
+    for (let k = diffGroups.length; k <= g; k++) diffGroups.push(emptyGroup(keys.groups[k].key, keys.groups[k]))
+    return diffGroups[g]
+  }
   const keepPerGroup = options.largestPerGroup ?? 5
 
   // Merge walk over both id orders: shared ids, and whether they agree.
@@ -228,20 +191,21 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
       if (isNew[n] === 0) continue
       const g = groupsAfter.groupOf(n)
       groupOfNew[n] = g
-      registry.groups[g].newCount++
-      registry.groups[g].newSize += after.v8SelfSize[n]
+      group(g).newCount++
+      group(g).newSize += after.v8SelfSize[n]
     }
     for (let n = 0; n < before.nodeCount; n++) {
       if (isFreed[n] === 0) continue
       const g = groupsBefore.groupOf(n)
-      registry.groups[g].freedCount++
-      registry.groups[g].freedSize += before.v8SelfSize[n]
+      group(g).freedCount++
+      group(g).freedSize += before.v8SelfSize[n]
     }
   } else {
     // Different processes: per group, the change of count and size.
     const countA = countByGroup(before, groupsBefore)
     const countB = countByGroup(after, groupsAfter)
-    registry.groups.forEach((group, g) => {
+    group(keys.groups.length - 1)
+    diffGroups.forEach((group, g) => {
       const [ca, sa] = countA.get(g) ?? [0, 0]
       const [cb, sb] = countB.get(g) ?? [0, 0]
       group.newCount = Math.max(0, cb - ca)
@@ -254,14 +218,15 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
   const analysis = options.afterAnalysis
   if (analysis !== undefined && matchedBy === 'id') {
     const tree = buildDominatorTree(after, analysis.dominators, analysis.retainedSize)
-    const retained = sumOutermostRetained(after, tree, groupOfNew, registry.groups.length, analysis.retainedSize)
-    registry.groups.forEach((group, g) => (group.retainedSize = retained[g]))
+    const retained = sumOutermostRetained(after, tree, groupOfNew, keys.groups.length, analysis.retainedSize)
+    group(keys.groups.length - 1)
+    diffGroups.forEach((group, g) => (group.retainedSize = retained[g]))
     // The largest new objects of each group, by retained size.
     const r = analysis.retainedSize
     for (let n = 0; n < after.nodeCount; n++) {
       const g = groupOfNew[n]
       if (g < 0) continue
-      const list = registry.groups[g].largestNew
+      const list = group(g).largestNew
       if (list.length === keepPerGroup && r[list[list.length - 1]] >= r[n]) continue
       let k = list.length
       while (k > 0 && r[list[k - 1]] < r[n]) k--
@@ -271,7 +236,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
   }
 
   const totals: DiffTotals = { newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0 }
-  for (const group of registry.groups) {
+  for (const group of diffGroups) {
     group.netSize = group.newSize - group.freedSize
     totals.newCount += group.newCount
     totals.newSize += group.newSize
@@ -279,7 +244,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
     totals.freedSize += group.freedSize
   }
   totals.netSize = totals.newSize - totals.freedSize
-  const groups = registry.groups
+  const groups = diffGroups
     .filter((g) => g.newCount > 0 || g.freedCount > 0)
     .sort((x, y) => y.netSize - x.netSize || y.newCount - x.newCount || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
   return {
