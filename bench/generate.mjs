@@ -78,11 +78,11 @@ function main() {
     const partial = `${file}.partial`
     rmSync(partial, { force: true })
     const started = process.hrtime.bigint()
-    const child = spawnSync(
-      process.execPath,
-      ['--max-old-space-size=16000', join(here, 'programs', program), String(arg), partial],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
-    )
+    const child = spawnSync(process.execPath, ['--max-old-space-size=16000', join(here, 'programs', program), String(arg), partial], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 20,
+    })
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     if (child.status !== 0) {
       rmSync(partial, { force: true })

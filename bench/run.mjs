@@ -57,18 +57,40 @@ function parseArgs(argv) {
     const [flag, inline] = argv[i].split('=', 2)
     const value = () => inline ?? argv[++i]
     switch (flag) {
-      case '--sizes': options.sizes = value().split(','); break
-      case '--runs': options.runs = Number(value()); break
-      case '--mode': options.mode = value(); break
-      case '--tools': options.tools = value().split(','); break
-      case '--timeout': options.timeout = Number(value()); break
-      case '--out': options.out = value(); break
-      case '--append': options.append = true; break
-      case '--markdown': options.markdown = true; break
-      case '--help': case '-h':
-        console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n\n')[0].replace(/^\/\/ ?/gm, ''))
+      case '--sizes':
+        options.sizes = value().split(',')
+        break
+      case '--runs':
+        options.runs = Number(value())
+        break
+      case '--mode':
+        options.mode = value()
+        break
+      case '--tools':
+        options.tools = value().split(',')
+        break
+      case '--timeout':
+        options.timeout = Number(value())
+        break
+      case '--out':
+        options.out = value()
+        break
+      case '--append':
+        options.append = true
+        break
+      case '--markdown':
+        options.markdown = true
+        break
+      case '--help':
+      case '-h':
+        console.log(
+          readFileSync(fileURLToPath(import.meta.url), 'utf8')
+            .split('\n\n')[0]
+            .replace(/^\/\/ ?/gm, ''),
+        )
         process.exit(0)
-      default: throw new Error(`unknown option ${argv[i]} (try --help)`)
+      default:
+        throw new Error(`unknown option ${argv[i]} (try --help)`)
     }
   }
   options.tools = options.tools.flatMap((t) => (t === 'floor' ? ['floor-read', 'floor-commas'] : [t]))
@@ -104,7 +126,10 @@ function readVmHWM(pid) {
 
 /** The line of a crashed child's stderr that says why. */
 function crashReason(stderr, code, signal) {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   const telling = lines.find((l) => /FATAL ERROR|out of memory|Error\b|panicked|Aborted|Killed/i.test(l))
   const line = telling ?? lines.at(-1)
   const how = signal ? `killed by ${signal}` : `exit ${code}`
@@ -264,10 +289,12 @@ function tableRows(block) {
   const rows = [['tool', 'wall s', 'in-process s', 'peak RSS MiB', 'time vs hs', 'RSS vs hs', 'note']]
   for (const [tool, { summary }] of Object.entries(block.tools)) {
     const note =
-      summary.status === 'ok' ? '' :
-      summary.status === 'partial' ? `${summary.okRuns} of ${block.runs} runs ok` :
-      `${summary.status}: ${summary.reason ?? ''}` +
-        (summary.status === 'fail' && summary.maxRSSKiB ? ` (peak RSS ${fmt.mib(summary.maxRSSKiB)} MiB)` : '')
+      summary.status === 'ok'
+        ? ''
+        : summary.status === 'partial'
+          ? `${summary.okRuns} of ${block.runs} runs ok`
+          : `${summary.status}: ${summary.reason ?? ''}` +
+            (summary.status === 'fail' && summary.maxRSSKiB ? ` (peak RSS ${fmt.mib(summary.maxRSSKiB)} MiB)` : '')
     rows.push([
       tool,
       fmt.seconds(summary.wallSeconds),
@@ -293,7 +320,11 @@ function renderTable(block) {
   const rows = tableRows(block)
   const NOTE = rows[0].length - 1
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (c === NOTE ? 0 : r[c].length))))
-  const line = (r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : c === NOTE ? cell : cell.padStart(widths[c]))).join('  ').trimEnd()
+  const line = (r) =>
+    r
+      .map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : c === NOTE ? cell : cell.padStart(widths[c])))
+      .join('  ')
+      .trimEnd()
   return [blockTitle(block), ...rows.map(line)].join('\n')
 }
 

@@ -58,10 +58,10 @@ function makeValue(depth, parent) {
   const r = random()
   if (r < 0.25) return pick(words) // duplicate string
   if (r < 0.35) return int(1_000_000) // smi
-  if (r < 0.40) return random() * 1000 // heap number
+  if (r < 0.4) return random() * 1000 // heap number
   if (r < 0.44) return sentence() + int(100) // fresh concatenated string
   if (r < 0.48) return flatSentence() // fresh flat string
-  if (r < 0.50) return parent // back-pointer to its owner: a cycle
+  if (r < 0.5) return parent // back-pointer to its owner: a cycle
   if (depth > 0 && r < 0.8) return makeObject(depth - 1, parent)
   return null
 }

@@ -41,7 +41,9 @@ export async function runMode(modes) {
       report({ status: 'n/a', reason: error.message })
       process.exit(0)
     }
-    const message = String(error?.message ?? error).split('\n')[0].slice(0, 300)
+    const message = String(error?.message ?? error)
+      .split('\n')[0]
+      .slice(0, 300)
     report({ status: 'fail', error: `${error?.name ?? 'Error'}: ${message}` })
     process.exit(1)
   }

@@ -21,13 +21,7 @@ import type { DominatorTree } from './dominator-tree.js'
  * @example
  *   const bytes = sumOutermostRetained(s, tree, groupOf, groupCount, a.retainedSize)
  */
-export function sumOutermostRetained(
-  s: Snapshot,
-  tree: DominatorTree,
-  groupOf: Int32Array,
-  groupCount: number,
-  retained: Float64Array,
-): Float64Array {
+export function sumOutermostRetained(s: Snapshot, tree: DominatorTree, groupOf: Int32Array, groupCount: number, retained: Float64Array): Float64Array {
   const total = new Float64Array(groupCount)
   /** 1 while an enclosing member of the group is on the current path */
   const open = new Uint8Array(groupCount)

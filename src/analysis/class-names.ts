@@ -179,8 +179,7 @@ function applyInterfaceNames(
   if (objectName === -1 || propertyEdge === -1) return
   // Only the string 'Object' at objectName is compared by index; V8 dedupes
   // its strings table, but check by content too in case a writer did not.
-  const isPlainObject = (n: number): boolean =>
-    nodeType[n] === objectType && (nodeNameIndex[n] === objectName || strings.get(nodeNameIndex[n]) === 'Object')
+  const isPlainObject = (n: number): boolean => nodeType[n] === objectType && (nodeNameIndex[n] === objectName || strings.get(nodeNameIndex[n]) === 'Object')
 
   interface Candidate {
     name: string

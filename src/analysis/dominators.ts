@@ -260,15 +260,7 @@ function semidominators(
  * (numbered after every other vertex), so they land on the root, as DevTools
  * puts them (its dom[0] = r). `num` is scratch (label, done with).
  */
-function immediateDominators(
-  count: number,
-  r: number,
-  vertex: Uint32Array,
-  parent: Uint32Array,
-  semi: Uint32Array,
-  num: Uint32Array,
-  dom: Uint32Array,
-): void {
+function immediateDominators(count: number, r: number, vertex: Uint32Array, parent: Uint32Array, semi: Uint32Array, num: Uint32Array, dom: Uint32Array): void {
   for (let i = 1; i <= count; i++) num[vertex[i]] = i
   dom[r] = r
   for (let i = 2; i <= count; i++) {

@@ -235,11 +235,7 @@ export function markEssentialEdges(s: Snapshot, pageOwned: Uint8Array, bits: Edg
         // known not to be entry names after their first edge: test that inline.
         const name = edgeNameOrIndex[e]
         const state = ephemeronState[name]
-        if (
-          state !== NOT_EPHEMERON &&
-          (state === UNKNOWN || ephemeronTable[name] === nodeId[n]) &&
-          ephemerons.isTableEdge(name, nodeId[n])
-        ) {
+        if (state !== NOT_EPHEMERON && (state === UNKNOWN || ephemeronTable[name] === nodeId[n]) && ephemerons.isTableEdge(name, nodeId[n])) {
           continue
         }
       }

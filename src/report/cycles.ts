@@ -28,7 +28,13 @@ export function cyclesJson(s: Snapshot, report: CycleReport, file: string, names
       path: formatCyclePath(s, c.path, names),
       pathIds: c.path.map((step) => s.nodeId[step.from]),
       externalRetainerCount: c.externalRetainerCount,
-      externalRetainers: c.externalRetainers.map((x) => ({ from: s.nodeId[x.from], fromName: nodeLabel(s, x.from, names), edge: s.edgeName(x.edge), edgeType: s.edgeTypeName(x.edge), to: s.nodeId[s.edgeTarget[x.edge]] })),
+      externalRetainers: c.externalRetainers.map((x) => ({
+        from: s.nodeId[x.from],
+        fromName: nodeLabel(s, x.from, names),
+        edge: s.edgeName(x.edge),
+        edgeType: s.edgeTypeName(x.edge),
+        to: s.nodeId[s.edgeTarget[x.edge]],
+      })),
     })),
   }
 }
@@ -36,13 +42,19 @@ export function cyclesJson(s: Snapshot, report: CycleReport, file: string, names
 export function renderCyclesText(s: Snapshot, report: CycleReport, names: NodeNameOptions = {}): string {
   let out = `${formatCount(report.componentCount)} groups of objects that reference each other; the ${report.cycles.length} that retain the most:\n`
   report.cycles.forEach((c, i) => {
-    out += `\n${i + 1}. ${formatCount(c.members.length)} objects retaining ${formatBytes(c.retainedSize)}: ${c.classes.slice(0, 4).map((k) => `${k.name} x${formatCount(k.count)}`).join(', ')}\n`
+    out += `\n${i + 1}. ${formatCount(c.members.length)} objects retaining ${formatBytes(c.retainedSize)}: ${c.classes
+      .slice(0, 4)
+      .map((k) => `${k.name} x${formatCount(k.count)}`)
+      .join(', ')}\n`
     out += `   cycle: ${formatCyclePath(s, c.path, names)}\n`
     if (c.externalRetainerCount === 1) {
       const x = c.externalRetainers[0]
       out += `   held from outside only by ${nodeLabel(s, x.from, names)} ${edgeLabel(s, x.edge)}: removing or weakening that reference frees ${formatBytes(c.retainedSize)}\n`
     } else if (c.externalRetainerCount > 1) {
-      out += `   held from outside by ${formatCount(c.externalRetainerCount)} references, e.g. ${c.externalRetainers.slice(0, 3).map((x) => `${nodeLabel(s, x.from, names)} ${edgeLabel(s, x.edge)}`).join('; ')}\n`
+      out += `   held from outside by ${formatCount(c.externalRetainerCount)} references, e.g. ${c.externalRetainers
+        .slice(0, 3)
+        .map((x) => `${nodeLabel(s, x.from, names)} ${edgeLabel(s, x.edge)}`)
+        .join('; ')}\n`
     } else {
       out += '   nothing outside references it (it is held only through system roots or weakly)\n'
     }

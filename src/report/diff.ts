@@ -53,7 +53,10 @@ export function diffNotes(d: SnapshotDiff): string[] {
 
 function groupCells(d: SnapshotDiff, o: DiffReportOptions): { columns: Column[]; rows: Cell[][] } {
   const columns: Column[] = [
-    { header: d.groupBy === 'class' ? 'Class' : d.groupBy === 'script' ? 'Script' : d.groupBy === 'stack' ? 'Allocation stack' : 'Allocation site', minWidth: 20 },
+    {
+      header: d.groupBy === 'class' ? 'Class' : d.groupBy === 'script' ? 'Script' : d.groupBy === 'stack' ? 'Allocation stack' : 'Allocation site',
+      minWidth: 20,
+    },
     { header: 'New', align: 'right' },
     { header: 'New size', align: 'right' },
     { header: 'Freed', align: 'right' },
@@ -84,7 +87,9 @@ export function renderDiffText(d: SnapshotDiff, after: Snapshot, paths: Map<numb
   if (rows.length === 0) return out + 'No group grew.\n'
   out += renderTable(columns, rows, o.maxWidth === undefined ? {} : { maxWidth: o.maxWidth })
   const names = { redact: o.redact }
-  const detailed = shownGroups(d, o).filter((g) => g.largestNew.length > 0).slice(0, 3)
+  const detailed = shownGroups(d, o)
+    .filter((g) => g.largestNew.length > 0)
+    .slice(0, 3)
   for (const g of detailed) {
     out += `\nLargest new objects of ${displayString(g.key, 100)}:\n`
     for (const n of g.largestNew.slice(0, 3)) {
@@ -93,7 +98,8 @@ export function renderDiffText(d: SnapshotDiff, after: Snapshot, paths: Map<numb
       out += path === undefined ? '    held only weakly\n' : `    ${formatRetainerPath(after, path, names)}\n`
     }
   }
-  if (o.failOnGrowth !== undefined) out += `\nGate: net growth ${signed(t.netSize)} ${t.netSize > o.failOnGrowth ? '>' : '<='} ${formatBytes(o.failOnGrowth)}: ${t.netSize > o.failOnGrowth ? 'FAILED' : 'passed'}\n`
+  if (o.failOnGrowth !== undefined)
+    out += `\nGate: net growth ${signed(t.netSize)} ${t.netSize > o.failOnGrowth ? '>' : '<='} ${formatBytes(o.failOnGrowth)}: ${t.netSize > o.failOnGrowth ? 'FAILED' : 'passed'}\n`
   return out
 }
 
@@ -102,7 +108,10 @@ export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): strin
   const t = d.totals
   let out = `### heapscope diff\n\n`
   if (o.failOnGrowth !== undefined) {
-    out += t.netSize > o.failOnGrowth ? `**Memory gate failed:** net growth ${signed(t.netSize)} is over ${formatBytes(o.failOnGrowth)}.\n\n` : `Memory gate passed: net growth ${signed(t.netSize)} (limit ${formatBytes(o.failOnGrowth)}).\n\n`
+    out +=
+      t.netSize > o.failOnGrowth
+        ? `**Memory gate failed:** net growth ${signed(t.netSize)} is over ${formatBytes(o.failOnGrowth)}.\n\n`
+        : `Memory gate passed: net growth ${signed(t.netSize)} (limit ${formatBytes(o.failOnGrowth)}).\n\n`
   }
   out += `New ${formatCount(t.newCount)} objects (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net **${signed(t.netSize)}**; matched by ${d.matchedBy}, grouped by ${d.groupBy}.\n\n`
   for (const note of diffNotes(d)) out += `> ${escapeMarkdown(note)}\n\n`

@@ -33,10 +33,7 @@ export function renderMarkdownTable(columns: readonly Column[], rows: readonly (
   const first = rows[0]
   const align = columns.map((c, i) => c.align ?? (first !== undefined && typeof first[i] === 'number' ? 'right' : 'left'))
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`
-  const out = [
-    line(columns.map((c) => escapeMarkdown(c.header))),
-    line(align.map((a) => (a === 'right' ? '---:' : ':---'))),
-  ]
+  const out = [line(columns.map((c) => escapeMarkdown(c.header))), line(align.map((a) => (a === 'right' ? '---:' : ':---')))]
   for (const row of rows) out.push(line(columns.map((_, i) => cellText(row[i] ?? ''))))
   return out.join('\n') + '\n'
 }

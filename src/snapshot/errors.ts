@@ -22,7 +22,10 @@ export class HeapscopeError extends Error {
 
 /** The input cannot be read at all (missing, a directory, permission denied). */
 export class InputError extends HeapscopeError {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super('E_INPUT', `${file}: ${reason}`)
     this.name = 'InputError'
   }
@@ -40,19 +43,17 @@ export class SnapshotFormatError extends HeapscopeError {
     readonly expected: string,
     readonly found: string,
   ) {
-    super(
-      'E_FORMAT',
-      byteOffset >= 0
-        ? `${file}: expected ${expected} at byte ${byteOffset}, found ${found}`
-        : `${file}: expected ${expected}, found ${found}`,
-    )
+    super('E_FORMAT', byteOffset >= 0 ? `${file}: expected ${expected} at byte ${byteOffset}, found ${found}` : `${file}: expected ${expected}, found ${found}`)
     this.name = 'SnapshotFormatError'
   }
 }
 
 /** The gzip layer failed: corrupt data or a truncated stream. */
 export class GzipError extends HeapscopeError {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super('E_GZIP', `${file}: corrupt or truncated gzip data (${reason})`)
     this.name = 'GzipError'
   }
@@ -60,7 +61,10 @@ export class GzipError extends HeapscopeError {
 
 /** An object id that no node in the snapshot has. */
 export class NodeNotFoundError extends HeapscopeError {
-  constructor(readonly file: string, readonly id: number) {
+  constructor(
+    readonly file: string,
+    readonly id: number,
+  ) {
     super('E_NOT_FOUND', `${file}: no object with id @${id} in this snapshot`)
     this.name = 'NodeNotFoundError'
   }

@@ -82,14 +82,21 @@ export function readLayout(file: string, header: unknown, headerOffset: number):
   const nodeKinds = new Uint8Array(nodeFields.length)
   nodeFields.forEach((name, i) => {
     nodeKinds[i] =
-      name === 'type' ? NodeField.Type
-      : name === 'name' ? NodeField.Name
-      : name === 'id' ? NodeField.Id
-      : name === 'self_size' ? NodeField.SelfSize
-      : name === 'edge_count' ? NodeField.EdgeCount
-      : name === 'trace_node_id' ? NodeField.TraceNodeId
-      : name === 'detachedness' ? NodeField.Detachedness
-      : NodeField.Ignore
+      name === 'type'
+        ? NodeField.Type
+        : name === 'name'
+          ? NodeField.Name
+          : name === 'id'
+            ? NodeField.Id
+            : name === 'self_size'
+              ? NodeField.SelfSize
+              : name === 'edge_count'
+                ? NodeField.EdgeCount
+                : name === 'trace_node_id'
+                  ? NodeField.TraceNodeId
+                  : name === 'detachedness'
+                    ? NodeField.Detachedness
+                    : NodeField.Ignore
   })
   for (const required of ['type', 'name', 'id', 'self_size', 'edge_count']) {
     if (!nodeFields.includes(required)) bad(`"${required}" in meta.node_fields`, JSON.stringify(nodeFields))
@@ -97,10 +104,7 @@ export function readLayout(file: string, header: unknown, headerOffset: number):
   const edgeKinds = new Uint8Array(edgeFields.length)
   edgeFields.forEach((name, i) => {
     edgeKinds[i] =
-      name === 'type' ? EdgeField.Type
-      : name === 'name_or_index' ? EdgeField.NameOrIndex
-      : name === 'to_node' ? EdgeField.ToNode
-      : EdgeField.Ignore
+      name === 'type' ? EdgeField.Type : name === 'name_or_index' ? EdgeField.NameOrIndex : name === 'to_node' ? EdgeField.ToNode : EdgeField.Ignore
   })
   for (const required of ['type', 'name_or_index', 'to_node']) {
     if (!edgeFields.includes(required)) bad(`"${required}" in meta.edge_fields`, JSON.stringify(edgeFields))

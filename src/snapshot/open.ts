@@ -69,12 +69,7 @@ function describeFsError(file: string, err: NodeJS.ErrnoException): InputError {
  * Turns a stream of raw bytes into a ScanSource: peeks at the first bytes,
  * and if they are the gzip magic, inflates on the fly.
  */
-function makeSource(
-  file: string,
-  raw: AsyncIterable<Uint8Array>,
-  rawSize: number | null,
-  options: OpenOptions,
-): ScanSource {
+function makeSource(file: string, raw: AsyncIterable<Uint8Array>, rawSize: number | null, options: OpenOptions): ScanSource {
   let bytesRead = 0
   const onProgress = options.onProgress
   const signal = options.signal

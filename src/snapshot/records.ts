@@ -31,8 +31,15 @@ interface FastExports {
   escCount: WebAssembly.Global
   maxName: WebAssembly.Global
   records(
-    pos: number, end: number, fields: number, max: number,
-    typeCount: number, nodeFieldCount: number, nodeLimit: number, nameField: number, indexTypes: number,
+    pos: number,
+    end: number,
+    fields: number,
+    max: number,
+    typeCount: number,
+    nodeFieldCount: number,
+    nodeLimit: number,
+    nameField: number,
+    indexTypes: number,
   ): number
   strings(pos: number, out: number, max: number, base: number, escOut: number): number
 }

@@ -21,22 +21,13 @@
  * chunk is not kept once the next is asked for: the source may reuse its
  * buffer, so whatever must outlive it is copied.
  */
-import {
-  SnapshotFormatError,
-} from './errors.js'
+import { SnapshotFormatError } from './errors.js'
 import { EdgeField, NodeField, readLayout, type Layout } from './layout.js'
-import {
-  Snapshot,
-  type Locations,
-  type Samples,
-  type TraceFunctionInfos,
-  type TraceTree,
-} from './snapshot.js'
+import { Snapshot, type Locations, type Samples, type TraceFunctionInfos, type TraceTree } from './snapshot.js'
 import type { StringTableParts } from './strings.js'
 import { FastPath, RecordOp, RecordParser, StringLiterals } from './records.js'
 // The model's columns live in shared memory: the helper threads read them without a copy.
 import { sharedU32, sharedU8 } from './threads.js'
-
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
@@ -232,7 +223,6 @@ export function recordStart(bytes: Uint8Array, layout: Layout): number {
 /** Thrown on the helper's side to hand the rest back to the scanner (see Rest's `fallback`). */
 class Fallback extends Error {}
 
-
 /** Files whose rest after the edges array starts is shorter than this are parsed on one thread. */
 const SPLIT_MIN_BYTES = 16 << 20
 /**
@@ -313,12 +303,7 @@ export class SnapshotScanner {
 
   private fail(expected: string, found?: string, offset?: number): never {
     const at = offset ?? this.base + this.pos
-    throw new SnapshotFormatError(
-      this.file,
-      at,
-      expected,
-      found ?? describeByte(this.pos < this.buf.length ? this.buf[this.pos] : undefined),
-    )
+    throw new SnapshotFormatError(this.file, at, expected, found ?? describeByte(this.pos < this.buf.length ? this.buf[this.pos] : undefined))
   }
 
   /** Makes buf[pos] readable; false at the end of input. */
@@ -375,7 +360,8 @@ export class SnapshotScanner {
   async parse(): Promise<Snapshot> {
     await this.skipByteOrderMark()
     const first = await this.peek()
-    if (first === undefined) this.fail("'{' (a heap snapshot is a JSON object)", this.base + this.pos === 0 ? 'end of file (the input is empty)' : 'end of file')
+    if (first === undefined)
+      this.fail("'{' (a heap snapshot is a JSON object)", this.base + this.pos === 0 ? 'end of file (the input is empty)' : 'end of file')
     if (first !== LBRACE) this.fail("'{' (a heap snapshot is a JSON object)")
     this.pos++
     if ((await this.peek()) === RBRACE) this.fail('the "snapshot" header', "'}' (an empty object)")
@@ -543,7 +529,10 @@ export class SnapshotScanner {
     }
     for (;;) {
       if (!(await this.fill())) {
-        this.fail(`${claimed} ${section} (${section === 'nodes' ? 'node_count' : 'edge_count'}) in the ${section} array`, `end of file after ${this.numRecords} ${section}`)
+        this.fail(
+          `${claimed} ${section} (${section === 'nodes' ? 'node_count' : 'edge_count'}) in the ${section} array`,
+          `end of file after ${this.numRecords} ${section}`,
+        )
       }
       if (split !== null && this.base + this.buf.length > split.from) {
         const start = await split.pending.start
@@ -978,7 +967,14 @@ export class SnapshotScanner {
           // Whole records well inside the chunk: the fast path (records.ts).
           // firstEdge[n + 1] holds node n's edge count until finish() sums them.
           const r = this.fastRecords(i, n, capacity - n, [
-            null, nodeType, nodeNameIndex, nodeId, v8SelfSize, firstEdge.subarray(1), nodeTraceNodeId, nodeDetachedness,
+            null,
+            nodeType,
+            nodeNameIndex,
+            nodeId,
+            v8SelfSize,
+            firstEdge.subarray(1),
+            nodeTraceNodeId,
+            nodeDetachedness,
           ])
           if (r > 0) {
             n += r
@@ -1345,7 +1341,7 @@ export class SnapshotScanner {
     for (;;) {
       if (!(await this.fill())) {
         if ((this.stringState as StringState) === StringState.InString) {
-          this.fail('a closing \'"\' for the string that starts here', 'end of file', this.stringStartOffset)
+          this.fail("a closing '\"' for the string that starts here", 'end of file', this.stringStartOffset)
         }
         this.fail("']' to close the strings array")
       }
@@ -1568,7 +1564,7 @@ export class SnapshotScanner {
         break
       }
       this.pos = buf.length
-      if (!(await this.fill())) this.fail('a closing \'"\' for the string that starts here', 'end of file', start)
+      if (!(await this.fill())) this.fail("a closing '\"' for the string that starts here", 'end of file', start)
       from = this.pos
     }
     const raw = Buffer.concat([Buffer.from('"'), ...parts, Buffer.from('"')])
@@ -1735,9 +1731,7 @@ export class SnapshotScanner {
   private makeTraceFunctionInfos(l: Layout, stringCount: number): TraceFunctionInfos | null {
     const values = this.traceFunctionInfoValues
     if (values === null) return null
-    const fields = l.traceFunctionInfoFields.length > 0
-      ? l.traceFunctionInfoFields
-      : ['function_id', 'name', 'script_name', 'script_id', 'line', 'column']
+    const fields = l.traceFunctionInfoFields.length > 0 ? l.traceFunctionInfoFields : ['function_id', 'name', 'script_name', 'script_id', 'line', 'column']
     const width = fields.length
     if (values.length % width !== 0) {
       this.fail(`trace_function_infos in records of ${width} fields`, `${values.length} values`, -1)
@@ -1746,9 +1740,7 @@ export class SnapshotScanner {
     if (count !== l.traceFunctionCount) {
       // Node's in-process inspector writes the count from before the trace
       // was complete; the array itself is whole, so trust it and say so.
-      this.warnings.push(
-        `trace_function_count says ${l.traceFunctionCount} but trace_function_infos holds ${count}; using ${count}`,
-      )
+      this.warnings.push(`trace_function_count says ${l.traceFunctionCount} but trace_function_infos holds ${count}; using ${count}`)
     }
     const col = (name: string): number => fields.indexOf(name)
     const read = (f: number, into: Float64Array | Uint32Array): void => {
@@ -1772,7 +1764,11 @@ export class SnapshotScanner {
     read(col('column'), infos.column)
     for (let i = 0; i < count; i++) {
       if (infos.name[i] >= stringCount || infos.scriptName[i] >= stringCount) {
-        this.fail(`trace function names that index the ${stringCount} strings`, `function ${i} names string ${Math.max(infos.name[i], infos.scriptName[i])}`, -1)
+        this.fail(
+          `trace function names that index the ${stringCount} strings`,
+          `function ${i} names string ${Math.max(infos.name[i], infos.scriptName[i])}`,
+          -1,
+        )
       }
     }
     const tree = this.traceTree

@@ -91,7 +91,11 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
       const cellWidth = widths[i]
       if (screen.columns[i].signed === true && at + cellWidth <= text.length && (c.startsWith('+') || c.startsWith('-'))) {
         parts.push(<Text key={`t${i}`}>{text.slice(start, at)}</Text>)
-        parts.push(<Text key={`c${i}`} color={c.startsWith('+') ? 'red' : 'green'}>{text.slice(at, at + cellWidth)}</Text>)
+        parts.push(
+          <Text key={`c${i}`} color={c.startsWith('+') ? 'red' : 'green'}>
+            {text.slice(at, at + cellWidth)}
+          </Text>,
+        )
         start = at + cellWidth
       }
       at += cellWidth + 2
@@ -114,9 +118,7 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
   }
   return (
     <Box flexDirection="column">
-      <Text>
-        {state.tabs.map((t, i) => (i === state.tab ? `[${t.name}]` : ` ${t.name} `)).join(' ')}
-      </Text>
+      <Text>{state.tabs.map((t, i) => (i === state.tab ? `[${t.name}]` : ` ${t.name} `)).join(' ')}</Text>
       <Text bold color={accent}>
         {fit(screen.title + (frame.filter !== '' || state.editing ? `   filter: ${frame.filter}${state.editing ? '▏' : ''}` : ''), width)}
       </Text>
@@ -135,7 +137,14 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
         )
       })}
       {visible.length === 0 ? <Text dimColor>(nothing here)</Text> : null}
-      <Text dimColor>{fit(state.message !== '' ? state.message : `${formatCount(frame.view.length === 0 ? 0 : frame.selected + 1)}/${formatCount(frame.view.length)}  ${statusLine()}`, width)}</Text>
+      <Text dimColor>
+        {fit(
+          state.message !== ''
+            ? state.message
+            : `${formatCount(frame.view.length === 0 ? 0 : frame.selected + 1)}/${formatCount(frame.view.length)}  ${statusLine()}`,
+          width,
+        )}
+      </Text>
     </Box>
   )
 }
@@ -177,7 +186,14 @@ export function Loading({ files, width, cancel }: { files: LoadStatus[]; width: 
   // Phases without bytes (dominators, ...) show how long they have run.
   const line = (f: LoadStatus): string => {
     const elapsedMs = Math.max(0, now - f.since)
-    const text = renderProgressLine({ phase: f.phase.padEnd(14), label: fitTail(f.label, labelWidth).padEnd(labelWidth), bytesRead: f.bytesRead, totalBytes: f.totalBytes, elapsedMs, width })
+    const text = renderProgressLine({
+      phase: f.phase.padEnd(14),
+      label: fitTail(f.label, labelWidth).padEnd(labelWidth),
+      bytesRead: f.bytesRead,
+      totalBytes: f.totalBytes,
+      elapsedMs,
+      width,
+    })
     const timed = f.totalBytes === null && f.bytesRead === 0 && f.phase !== 'waiting' && f.phase !== 'read'
     return timed ? fit(`${text}  ${(elapsedMs / 1000).toFixed(1)} s`, width - 1) : text
   }
@@ -223,7 +239,8 @@ export function Root({ load, initialFiles, color, columns, rows, onLoadError }: 
     if (failed) exit()
   }, [failed])
   if (failed) return null
-  if (initial === null) return <Loading files={files} width={stdout?.columns ?? columns} cancel={() => controller.abort(new CancelledError('cancelled while loading'))} />
+  if (initial === null)
+    return <Loading files={files} width={stdout?.columns ?? columns} cancel={() => controller.abort(new CancelledError('cancelled while loading'))} />
   return <App initial={initial} color={color} columns={columns} rows={rows} />
 }
 
@@ -250,7 +267,9 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const onLoadError = (err: unknown): void => {
     failure = { err }
   }
-  const app = render(<Root load={options.load} initialFiles={files} color={options.color} columns={columns} rows={rows} onLoadError={onLoadError} />, { exitOnCtrlC: false })
+  const app = render(<Root load={options.load} initialFiles={files} color={options.color} columns={columns} rows={rows} onLoadError={onLoadError} />, {
+    exitOnCtrlC: false,
+  })
   await app.waitUntilExit()
   if (failure !== null) throw (failure as { err: unknown }).err
 }

@@ -43,7 +43,9 @@ async function load(request: LoadRequest, post: (m: LoadMessage, transfer?: Arra
   const snapshots: Snapshot[] = []
   for (let i = 0; i < request.files.length; i++) {
     post({ type: 'phase', file: i, phase: 'reading' })
-    snapshots.push(await openSnapshot(request.files[i], { onProgress: (p) => post({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) }))
+    snapshots.push(
+      await openSnapshot(request.files[i], { onProgress: (p) => post({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) }),
+    )
     post({ type: 'phase', file: i, phase: 'read' })
   }
   const analysed = snapshots[request.analyze]

@@ -7,7 +7,16 @@
 // First: before Ink loads (see interactive.ts).
 import './interactive.js'
 import { Worker } from 'node:worker_threads'
-import { analyzeHeapAsync, HeapscopeError, Snapshot, type DiffGrouping, type HeapAnalysis, type openSnapshot, type ProgressInfo, type SnapshotDiff } from '../index.js'
+import {
+  analyzeHeapAsync,
+  HeapscopeError,
+  Snapshot,
+  type DiffGrouping,
+  type HeapAnalysis,
+  type openSnapshot,
+  type ProgressInfo,
+  type SnapshotDiff,
+} from '../index.js'
 import type { LoadMessage, LoadRequest } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { listRowsFor, runTui, waitingStatus, type Loader, type LoadStatus } from './app.js'
@@ -109,7 +118,8 @@ function loadInWorker(request: LoadRequest, board: LoadBoard, signal: AbortSigna
     worker.on('message', (m: LoadMessage) => {
       if (m.type === 'phase') board.phase(m.file, m.phase)
       else if (m.type === 'bytes') board.progress(m.file, m)
-      else if (m.type === 'done') settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff }))
+      else if (m.type === 'done')
+        settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff }))
       else settle(() => reject(m.code !== null ? new HeapscopeError(m.code, m.message) : Object.assign(new Error(m.message), { name: m.name, stack: m.stack })))
     })
     worker.on('error', (err) => settle(() => reject(err)))

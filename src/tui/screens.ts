@@ -151,7 +151,12 @@ function objectSortValue(h: HeapContext, n: number, column: number): number {
  * Rows of objects, lazily: `nodeOf(row)` is the object of a row, `label(row)`
  * its text (cached; it is what `/` searches).
  */
-function objectRows(h: HeapContext, size: number, nodeOf: (row: number) => number, label: (row: number) => string): Pick<Screen, 'size' | 'cells' | 'sortValue' | 'text'> {
+function objectRows(
+  h: HeapContext,
+  size: number,
+  nodeOf: (row: number) => number,
+  label: (row: number) => string,
+): Pick<Screen, 'size' | 'cells' | 'sortValue' | 'text'> {
   const text = memo(size, label)
   return {
     size,
@@ -167,7 +172,12 @@ export function objectsScreen(h: HeapContext, title: string, header: string[], o
     title,
     header,
     columns: OBJECT_COLUMNS,
-    ...objectRows(h, ordinals.length, (i) => ordinals[i], (i) => nodeLabel(h.s, ordinals[i], h.names)),
+    ...objectRows(
+      h,
+      ordinals.length,
+      (i) => ordinals[i],
+      (i) => nodeLabel(h.s, ordinals[i], h.names),
+    ),
     open: (row) => objectScreen(h, ordinals[row]),
   }
 }
@@ -185,7 +195,12 @@ export function objectScreen(h: HeapContext, n: number): Screen {
     title: `References of ${nodeLabel(s, n, h.names)}`,
     header,
     columns: OBJECT_COLUMNS,
-    ...objectRows(h, s.firstEdge[n + 1] - first, (i) => s.edgeTarget[first + i], (i) => `${edgeLabel(s, first + i)} -> ${nodeLabel(s, s.edgeTarget[first + i], h.names)}`),
+    ...objectRows(
+      h,
+      s.firstEdge[n + 1] - first,
+      (i) => s.edgeTarget[first + i],
+      (i) => `${edgeLabel(s, first + i)} -> ${nodeLabel(s, s.edgeTarget[first + i], h.names)}`,
+    ),
     open: (row) => objectScreen(h, s.edgeTarget[first + row]),
     dominated: () => dominatorTreeScreen(h, n),
   }
@@ -247,18 +262,22 @@ export function summaryScreen(h: HeapContext): Screen {
   const index = new Map(h.classes.names.map((name, i) => [name, i]))
   return {
     title: `Summary of ${h.label}`,
-    header: [`${formatCount(summary.nodeCount)} objects, total ${formatBytes(summary.totalSize ?? summary.totalSelfSize)}, ${summary.kind}${summary.hasAllocationTraces ? ', with allocation traces' : ''}`],
+    header: [
+      `${formatCount(summary.nodeCount)} objects, total ${formatBytes(summary.totalSize ?? summary.totalSelfSize)}, ${summary.kind}${summary.hasAllocationTraces ? ', with allocation traces' : ''}`,
+    ],
     columns: [
       { header: 'Class', align: 'left' },
       { header: 'Count', align: 'right' },
       { header: 'Shallow', align: 'right' },
       { header: 'Retained', align: 'right' },
     ],
-    ...fromRows(classes.map((c) => ({
-      cells: [c.name, formatCount(c.count), formatBytes(c.selfSize), formatBytes(c.retainedSize ?? 0)],
-      sort: [NaN, c.count, c.selfSize, c.retainedSize ?? 0],
-      text: c.name,
-    }))),
+    ...fromRows(
+      classes.map((c) => ({
+        cells: [c.name, formatCount(c.count), formatBytes(c.selfSize), formatBytes(c.retainedSize ?? 0)],
+        sort: [NaN, c.count, c.selfSize, c.retainedSize ?? 0],
+        text: c.name,
+      })),
+    ),
     open: (row) => {
       const c = index.get(classes[row].name)
       if (c === undefined) return null
@@ -300,15 +319,29 @@ export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGr
       { header: 'Net', align: 'right', signed: true },
       { header: 'Retained', align: 'right' },
     ],
-    ...fromRows(d.groups.map((g) => ({
-      cells: [g.key, formatCount(g.newCount), formatBytes(g.newSize), formatCount(g.freedCount), (g.netSize >= 0 ? '+' : '-') + formatBytes(Math.abs(g.netSize)), formatBytes(g.retainedSize)],
-      sort: [NaN, g.newCount, g.newSize, g.freedCount, g.netSize, g.retainedSize],
-      text: g.key,
-    }))),
+    ...fromRows(
+      d.groups.map((g) => ({
+        cells: [
+          g.key,
+          formatCount(g.newCount),
+          formatBytes(g.newSize),
+          formatCount(g.freedCount),
+          (g.netSize >= 0 ? '+' : '-') + formatBytes(Math.abs(g.netSize)),
+          formatBytes(g.retainedSize),
+        ],
+        sort: [NaN, g.newCount, g.newSize, g.freedCount, g.netSize, g.retainedSize],
+        text: g.key,
+      })),
+    ),
     open: (row) => {
       const g = d.groups[row]
       const frames = g.stack ?? (g.site === undefined ? [] : [g.site])
-      return objectsScreen(after, `New objects of ${g.key}`, [...frames.map((f, i) => `${i === 0 ? 'at' : '  from'} ${formatSite(f)}`), 'largest new objects, by retained size'], g.largestNew)
+      return objectsScreen(
+        after,
+        `New objects of ${g.key}`,
+        [...frames.map((f, i) => `${i === 0 ? 'at' : '  from'} ${formatSite(f)}`), 'largest new objects, by retained size'],
+        g.largestNew,
+      )
     },
     regroup: () => diffScreen(before, after, next, final),
   }
@@ -326,10 +359,19 @@ export function cyclesScreen(h: HeapContext): Screen {
       { header: 'Retained', align: 'right' },
       { header: 'Outside refs', align: 'right' },
     ],
-    ...fromRows(report.cycles.map((c) => {
-      const text = `${c.classes.slice(0, 3).map((k) => `${k.name} x${k.count}`).join(', ')}: ${formatCyclePath(h.s, c.path, h.names)}`
-      return { cells: [text, formatCount(c.members.length), formatBytes(c.retainedSize), formatCount(c.externalRetainerCount)], sort: [NaN, c.members.length, c.retainedSize, c.externalRetainerCount], text }
-    })),
+    ...fromRows(
+      report.cycles.map((c) => {
+        const text = `${c.classes
+          .slice(0, 3)
+          .map((k) => `${k.name} x${k.count}`)
+          .join(', ')}: ${formatCyclePath(h.s, c.path, h.names)}`
+        return {
+          cells: [text, formatCount(c.members.length), formatBytes(c.retainedSize), formatCount(c.externalRetainerCount)],
+          sort: [NaN, c.members.length, c.retainedSize, c.externalRetainerCount],
+          text,
+        }
+      }),
+    ),
     open: (row) => {
       const c = report.cycles[row]
       const members = c.members.slice().sort((x, y) => h.a.retainedSize[y] - h.a.retainedSize[x])
@@ -352,10 +394,12 @@ export function detachedScreen(h: HeapContext): Screen {
       { header: 'Objects', align: 'right' },
       { header: 'Retained', align: 'right' },
     ],
-    ...fromRows(report.trees.map((t) => {
-      const text = `${t.name} @${h.s.nodeId[t.root]}${t.nodeInternal ? ' (Node internal)' : ''}`
-      return { cells: [text, formatCount(t.count), formatBytes(t.retainedSize)], sort: [NaN, t.count, t.retainedSize], text }
-    })),
+    ...fromRows(
+      report.trees.map((t) => {
+        const text = `${t.name} @${h.s.nodeId[t.root]}${t.nodeInternal ? ' (Node internal)' : ''}`
+        return { cells: [text, formatCount(t.count), formatBytes(t.retainedSize)], sort: [NaN, t.count, t.retainedSize], text }
+      }),
+    ),
     open: (row) => objectScreen(h, report.trees[row].root),
   }
 }

@@ -149,7 +149,12 @@ function act(state: State, action: ActionName): State {
     case 'toggle': {
       const row = frame.view[frame.selected]
       const next = row === undefined || frame.screen.toggle === undefined ? null : frame.screen.toggle(row)
-      if (next === null) return { ...state, message: frame.screen.toggle === undefined ? 'e expands a row of a dominator tree (d on an object, or the Dominators view)' : 'nothing below this one' }
+      if (next === null)
+        return {
+          ...state,
+          message:
+            frame.screen.toggle === undefined ? 'e expands a row of a dominator tree (d on an object, or the Dominators view)' : 'nothing below this one',
+        }
       // Rows below the toggled one move; the toggled row keeps its index, so it stays selected.
       const view = makeView(next, frame.filter, frame.sortColumn)
       const at = view.indexOf(row)
@@ -201,7 +206,9 @@ export function reduce(state: State, action: Action): State {
     else return state
     // Typing narrows the rows already shown (same order); deleting starts over.
     const needle = filter.toLowerCase()
-    const view = filter.startsWith(frame.filter) ? frame.view.filter((i) => frame.screen.text(i).toLowerCase().includes(needle)) : makeView(frame.screen, filter, frame.sortColumn)
+    const view = filter.startsWith(frame.filter)
+      ? frame.view.filter((i) => frame.screen.text(i).toLowerCase().includes(needle))
+      : makeView(frame.screen, filter, frame.sortColumn)
     return withFrame(state, { ...frame, filter, view, selected: 0, top: 0 })
   }
   // Keys typed fast (or over a slow ssh link) arrive as one chunk, "jje": each is a key press.

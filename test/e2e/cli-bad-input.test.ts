@@ -110,10 +110,30 @@ describe(`bad input (derived from the smallest fixture)`, () => {
 
   it('counts that disagree with the arrays', () => {
     const text = plain.toString('utf8')
-    expectBadInput(write('node-count-plus.heapsnapshot', withHeader(text, 'node_count', (n) => n + 1)))
-    expectBadInput(write('node-count-minus.heapsnapshot', withHeader(text, 'node_count', (n) => n - 1)))
-    expectBadInput(write('edge-count-plus.heapsnapshot', withHeader(text, 'edge_count', (n) => n + 1)))
-    expectBadInput(write('edge-count-minus.heapsnapshot', withHeader(text, 'edge_count', (n) => n - 1)))
+    expectBadInput(
+      write(
+        'node-count-plus.heapsnapshot',
+        withHeader(text, 'node_count', (n) => n + 1),
+      ),
+    )
+    expectBadInput(
+      write(
+        'node-count-minus.heapsnapshot',
+        withHeader(text, 'node_count', (n) => n - 1),
+      ),
+    )
+    expectBadInput(
+      write(
+        'edge-count-plus.heapsnapshot',
+        withHeader(text, 'edge_count', (n) => n + 1),
+      ),
+    )
+    expectBadInput(
+      write(
+        'edge-count-minus.heapsnapshot',
+        withHeader(text, 'edge_count', (n) => n - 1),
+      ),
+    )
   })
 
   it('edge target out of range', () => {

@@ -96,7 +96,10 @@ describe('heapscope retainers, dominators, inspect', () => {
       assert.equal(path[path.length - 1].to, object.id)
       let from = rootId
       for (const step of path) {
-        assert.ok(edgesOf.get(from)?.some((x) => x.name === step.edge && x.to === step.to), `edge ${step.edge} from @${from}`)
+        assert.ok(
+          edgesOf.get(from)?.some((x) => x.name === step.edge && x.to === step.to),
+          `edge ${step.edge} from @${from}`,
+        )
         from = step.to
       }
       const last = path[path.length - 1]

@@ -10,7 +10,9 @@ import { loadFileWithDevTools } from '../helpers/devtools.js'
 import { fixturePath } from '../helpers/paths.js'
 import { readPlain, readRaw, runCli } from './cli-helpers.js'
 
-const fixtures = readdirSync(fixturePath('')).filter((f) => f.endsWith('.heapsnapshot.gz')).sort()
+const fixtures = readdirSync(fixturePath(''))
+  .filter((f) => f.endsWith('.heapsnapshot.gz'))
+  .sort()
 
 interface SummaryJson {
   schemaVersion: number
@@ -40,7 +42,9 @@ function summaryOf(args: string[], input?: Buffer): SummaryJson {
 /** DevTools' Summary rows summed by class name (it splits a name by constructor location). */
 async function devToolsClasses(file: string): Promise<Map<string, { count: number; self: number; maxRet: number }>> {
   const model = await loadFileWithDevTools(file)
-  const aggregates: Record<string, { name: string; count: number; self: number; maxRet: number }> = model.aggregatesWithFilter({} as Parameters<typeof model.aggregatesWithFilter>[0])
+  const aggregates: Record<string, { name: string; count: number; self: number; maxRet: number }> = model.aggregatesWithFilter(
+    {} as Parameters<typeof model.aggregatesWithFilter>[0],
+  )
   const out = new Map<string, { count: number; self: number; maxRet: number }>()
   for (const a of Object.values(aggregates)) {
     const c = out.get(a.name) ?? { count: 0, self: 0, maxRet: 0 }
@@ -91,7 +95,10 @@ describe('heapscope summary --json on the fixtures', () => {
       assert.equal(out.extraNativeBytes, extra)
       assert.equal(out.totalSelfSize, sum + extra)
       // Class sizes add up to the self sizes (zero-size nodes count nowhere).
-      assert.equal(out.classes.reduce((a, c) => a + c.selfSize, 0), sum)
+      assert.equal(
+        out.classes.reduce((a, c) => a + c.selfSize, 0),
+        sum,
+      )
       assert.equal(out.classCount, out.classes.length)
       const traceOf = meta.node_fields.indexOf('trace_node_id')
       let traced = false

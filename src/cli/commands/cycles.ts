@@ -17,7 +17,12 @@ const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'sho
 function builder(y: Argv<GlobalArgs>) {
   return y
     .positional('file', fileArgument)
-    .option('edges', { type: 'array', choices: EDGE_TYPES, default: [...DEFAULT_CYCLE_EDGE_TYPES], describe: 'edge types that count as references (weak never does)' })
+    .option('edges', {
+      type: 'array',
+      choices: EDGE_TYPES,
+      default: [...DEFAULT_CYCLE_EDGE_TYPES],
+      describe: 'edge types that count as references (weak never does)',
+    })
     .option('top', { type: 'string', default: '10', describe: 'groups to show (0 = all)', requiresArg: true, coerce: parseTop })
     .option('min-size', { type: 'string', default: '0', describe: 'leave out groups retaining less (e.g. 10KB)', requiresArg: true, coerce: parseSize })
     .option('json', jsonOption)

@@ -32,7 +32,12 @@ function builder(y: Argv<GlobalArgs>) {
     .option('by', { choices: GROUPINGS, describe: 'group by allocation site (default with traces), stack, class (default without) or script' })
     .option('top', { type: 'string', default: '20', describe: 'groups to show (0 = all)', requiresArg: true, coerce: parseTop })
     .option('min-growth', { type: 'string', describe: 'hide groups whose net growth is below this size (e.g. 1KB)', requiresArg: true, coerce: parseSize })
-    .option('fail-on-growth', { type: 'string', describe: 'exit with code 1 when the net growth is over this size (e.g. 5MB)', requiresArg: true, coerce: parseSize })
+    .option('fail-on-growth', {
+      type: 'string',
+      describe: 'exit with code 1 when the net growth is over this size (e.g. 5MB)',
+      requiresArg: true,
+      coerce: parseSize,
+    })
     .option('json', jsonOption)
     .option('markdown', markdownOption)
     .option('redact', redactOption)
@@ -76,7 +81,11 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       try {
         const afterAnalysis = await analyzeHeapAsync(after, { onPhase: (p) => progress.phase(p) })
         progress.phase('diff')
-        diff = diffSnapshots(before, after, { afterAnalysis, ...(args.by === undefined ? {} : { groupBy: args.by }), ...(final === undefined ? {} : { final }) })
+        diff = diffSnapshots(before, after, {
+          afterAnalysis,
+          ...(args.by === undefined ? {} : { groupBy: args.by }),
+          ...(final === undefined ? {} : { final }),
+        })
       } finally {
         progress.done()
       }

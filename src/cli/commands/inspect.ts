@@ -44,7 +44,13 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
       for (let k = r.firstRetainer[n]; k < r.firstRetainer[n + 1] && retainers.length < limit; k++) {
         const from = r.retainerNode[k]
         const e = r.retainerEdge[k]
-        retainers.push({ from: s.nodeId[from], fromName: nodeLabel(s, from, names), edge: s.edgeName(e), edgeType: s.edgeTypeName(e), distance: a.distance[from] })
+        retainers.push({
+          from: s.nodeId[from],
+          fromName: nodeLabel(s, from, names),
+          edge: s.edgeName(e),
+          edgeType: s.edgeTypeName(e),
+          distance: a.distance[from],
+        })
       }
       retainers.sort((x, y) => x.distance - y.distance)
       const object = objectRow(s, a, n, names)
@@ -55,7 +61,13 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
             schemaVersion: JSON_SCHEMA_VERSION,
             command: 'inspect',
             file: args.file,
-            object: { ...object, edgeCount: s.edgeCountOf(n), retainerCount: r.firstRetainer[n + 1] - r.firstRetainer[n], traceNodeId: s.nodeTraceNodeId?.[n] ?? 0, detachedness: s.nodeDetachedness?.[n] ?? 0 },
+            object: {
+              ...object,
+              edgeCount: s.edgeCountOf(n),
+              retainerCount: r.firstRetainer[n + 1] - r.firstRetainer[n],
+              traceNodeId: s.nodeTraceNodeId?.[n] ?? 0,
+              detachedness: s.nodeDetachedness?.[n] ?? 0,
+            },
             edges,
             retainers,
             dominators,
@@ -66,9 +78,15 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
       let out = `${nodeLabel(s, n, names)}  ${object.type}\n`
       out += `  shallow ${formatBytes(object.selfSize)} (V8 self size ${formatBytes(object.rawSelfSize)}), retained ${formatBytes(object.retainedSize)}, distance ${formatDistance(object.distance)}\n`
       out += `\nReferences (${s.edgeCountOf(n)}):\n`
-      out += renderTable([{ header: 'Edge' }, { header: 'Type' }, { header: 'Object', minWidth: 16 }, { header: 'Retained', align: 'right' }], edges.map((x, i) => [edgeLabel(s, s.firstEdge[n] + i), x.edgeType, x.toName, formatBytes(x.retainedSize)]))
+      out += renderTable(
+        [{ header: 'Edge' }, { header: 'Type' }, { header: 'Object', minWidth: 16 }, { header: 'Retained', align: 'right' }],
+        edges.map((x, i) => [edgeLabel(s, s.firstEdge[n] + i), x.edgeType, x.toName, formatBytes(x.retainedSize)]),
+      )
       out += `\nRetainers (${r.firstRetainer[n + 1] - r.firstRetainer[n]}), nearest to the roots first:\n`
-      out += renderTable([{ header: 'Object', minWidth: 16 }, { header: 'Edge' }, { header: 'Type' }, { header: 'Distance', align: 'right' }], retainers.map((x) => [x.fromName, x.edge, x.edgeType, formatDistance(x.distance)]))
+      out += renderTable(
+        [{ header: 'Object', minWidth: 16 }, { header: 'Edge' }, { header: 'Type' }, { header: 'Distance', align: 'right' }],
+        retainers.map((x) => [x.fromName, x.edge, x.edgeType, formatDistance(x.distance)]),
+      )
       out += `\nDominators:\n  ${dominators.join('\n  ')}\n`
       ctx.stdout.write(out)
     },

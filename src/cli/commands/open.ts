@@ -12,10 +12,7 @@ import { loadAnalyzed } from '../load.js'
 import { checkInput, fileArgument, redactOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
-  return y
-    .positional('file', fileArgument)
-    .option('redact', redactOption)
-    .example('$0 open app.heapsnapshot.gz', 'explore the snapshot in the terminal')
+  return y.positional('file', fileArgument).option('redact', redactOption).example('$0 open app.heapsnapshot.gz', 'explore the snapshot in the terminal')
 }
 
 export type OpenArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never

@@ -37,7 +37,16 @@ export function topCommand(ctx: CliContext): CommandModule<GlobalArgs, TopArgs> 
         ctx.stdout.write(renderJson({ schemaVersion: JSON_SCHEMA_VERSION, command: 'top', file: args.file, totalSize: a.totalSize, objects: rows }))
         return
       }
-      const cells = rows.map((r) => [r.name === '' ? `(${r.type})` : r.name, `@${r.id}`, r.type, formatBytes(r.selfSize), formatBytes(r.retainedSize), ((r.retainedSize / a.totalSize) * 100).toFixed(1) + '%', formatDistance(r.distance), `@${r.dominatorId}`])
+      const cells = rows.map((r) => [
+        r.name === '' ? `(${r.type})` : r.name,
+        `@${r.id}`,
+        r.type,
+        formatBytes(r.selfSize),
+        formatBytes(r.retainedSize),
+        ((r.retainedSize / a.totalSize) * 100).toFixed(1) + '%',
+        formatDistance(r.distance),
+        `@${r.dominatorId}`,
+      ])
       ctx.stdout.write(`Total size ${formatBytes(a.totalSize)}; ${rows.length} largest objects by retained size\n`)
       ctx.stdout.write(
         renderTable(

@@ -8,14 +8,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import {
-  analyzeHeap,
-  buildRetainers,
-  findCycles,
-  findDetachedTrees,
-  openSnapshot,
-  stronglyConnectedComponents,
-} from '../../../src/index.js'
+import { analyzeHeap, buildRetainers, findCycles, findDetachedTrees, openSnapshot, stronglyConnectedComponents } from '../../../src/index.js'
 import { loadFileWithDevTools } from '../../helpers/devtools.js'
 import { naiveComponents } from '../../helpers/naive.js'
 import { fixturePath } from '../../helpers/paths.js'

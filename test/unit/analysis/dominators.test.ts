@@ -97,7 +97,7 @@ describe('analyzeHeapAsync with the helper thread', () => {
     }
   })
 
-  it('stops with the signal\'s reason when aborted between phases', async () => {
+  it("stops with the signal's reason when aborted between phases", async () => {
     const { openSnapshot } = await import('../../../src/index.js')
     const s = await openSnapshot(fixturePath('node-basic.heapsnapshot.gz'))
     const controller = new AbortController()
@@ -239,19 +239,16 @@ describe('analyzeHeap on hand-built graphs', () => {
 })
 
 /** A random graph of up to 40 nodes with every edge type, built from fast-check values. */
-const arbitraryGraph = fc
-  .integer({ min: 2, max: 40 })
-  .chain((n) =>
-    fc.record({
-      n: fc.constant(n),
-      edges: fc.array(
-        fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constantFrom('property', 'element', 'internal', 'weak', 'shortcut', 'hidden', 'context')),
-        { maxLength: n * 3 },
-      ),
-      types: fc.array(fc.constantFrom('object', 'array', 'hidden', 'closure', 'native'), { minLength: n, maxLength: n }),
-      sizes: fc.array(fc.nat(1000), { minLength: n, maxLength: n }),
+const arbitraryGraph = fc.integer({ min: 2, max: 40 }).chain((n) =>
+  fc.record({
+    n: fc.constant(n),
+    edges: fc.array(fc.tuple(fc.nat(n - 1), fc.nat(n - 1), fc.constantFrom('property', 'element', 'internal', 'weak', 'shortcut', 'hidden', 'context')), {
+      maxLength: n * 3,
     }),
-  )
+    types: fc.array(fc.constantFrom('object', 'array', 'hidden', 'closure', 'native'), { minLength: n, maxLength: n }),
+    sizes: fc.array(fc.nat(1000), { minLength: n, maxLength: n }),
+  }),
+)
 
 function buildRandom(g: { n: number; edges: [number, number, string][]; types: string[]; sizes: number[] }): TinySnapshot {
   const t = new TinySnapshot()

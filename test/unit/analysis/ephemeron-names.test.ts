@@ -50,8 +50,28 @@ function check(str: string): void {
 }
 
 const pieces = [
-  '0', '7', '12', ' ', '@', ' @', ' @3', ')', '(', ' / part of key (', ') -> value (', ' pair in WeakMap (table @',
-  'Key', 'Value', 'a', '\n', '\r', '\u2028', '\u2029', '->', 'value', ' @9) -> value (',
+  '0',
+  '7',
+  '12',
+  ' ',
+  '@',
+  ' @',
+  ' @3',
+  ')',
+  '(',
+  ' / part of key (',
+  ') -> value (',
+  ' pair in WeakMap (table @',
+  'Key',
+  'Value',
+  'a',
+  '\n',
+  '\r',
+  '\u2028',
+  '\u2029',
+  '->',
+  'value',
+  ' @9) -> value (',
 ]
 
 describe('EphemeronNames', () => {

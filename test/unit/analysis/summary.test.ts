@@ -51,12 +51,14 @@ function ourClassNames(s: Snapshot): string[] {
 async function assertSameAsDevTools(t: TinySnapshot): Promise<string[]> {
   const ours = ourClassNames(await t.parse())
   const json = t.toJson()
-  const theirs = await devToolsClassNames(new ReadableStream<string>({
+  const theirs = await devToolsClassNames(
+    new ReadableStream<string>({
       start(controller) {
         controller.enqueue(json)
         controller.close()
       },
-    }))
+    }),
+  )
   assert.deepEqual(ours, theirs)
   return ours
 }
@@ -87,9 +89,24 @@ describe('computeClassNames (DevTools Summary names)', () => {
     kinds.forEach(([type, name], i) => t.edge(root, 'element', i, t.node(type, name, 8)))
     const names = await assertSameAsDevTools(t)
     assert.deepEqual(names, [
-      '(synthetic)', '(system)', '(array)', '(string)', 'Foo', '(compiled code)', 'Function', 'RegExp', '(number)',
-      'Node / Environment', '(concatenated string)', '(sliced string)', '(symbol)', '(bigint)', '(object shape)',
-      '<div>', '<br>', '<weird>',
+      '(synthetic)',
+      '(system)',
+      '(array)',
+      '(string)',
+      'Foo',
+      '(compiled code)',
+      'Function',
+      'RegExp',
+      '(number)',
+      'Node / Environment',
+      '(concatenated string)',
+      '(sliced string)',
+      '(symbol)',
+      '(bigint)',
+      '(object shape)',
+      '<div>',
+      '<br>',
+      '<weird>',
     ])
   })
 
@@ -129,8 +146,16 @@ describe('computeClassNames (DevTools Summary names)', () => {
     for (let i = 0; i < 2; i++) plain(['k'.repeat(130), 'm'])
     const names = await assertSameAsDevTools(t)
     assert.deepEqual(names.slice(2), [
-      '{b, a}', '{b, a}', '{b, a}', '{b, a}', 'Object', 'Object',
-      `{"a,b", "it's", "{x}"}`, `{"a,b", "it's", "{x}"}`, `{${'k'.repeat(130)}}`, `{${'k'.repeat(130)}}`,
+      '{b, a}',
+      '{b, a}',
+      '{b, a}',
+      '{b, a}',
+      'Object',
+      'Object',
+      `{"a,b", "it's", "{x}"}`,
+      `{"a,b", "it's", "{x}"}`,
+      `{${'k'.repeat(130)}}`,
+      `{${'k'.repeat(130)}}`,
     ])
   })
 
@@ -207,7 +232,10 @@ describe('computeSnapshotSummary', () => {
       '(array)': [1, 80],
     })
     // Largest first.
-    assert.deepEqual(summary.classes.slice(0, 3).map((c) => c.name), ['(compiled code)', 'Foo', '(array)'])
+    assert.deepEqual(
+      summary.classes.slice(0, 3).map((c) => c.name),
+      ['(compiled code)', 'Foo', '(array)'],
+    )
   })
 
   it('takes shallow sizes from the caller (e.g. after DevTools redistribution)', async () => {
@@ -216,19 +244,32 @@ describe('computeSnapshotSummary', () => {
     shallow[s.nodeCount - 2] = 0 // the array's size moved to its owner
     shallow[2] += 80
     const summary = computeSnapshotSummary(s, { shallowSize: shallow })
-    assert.equal(summary.classes.find((c) => c.name === '(array)'), undefined)
-    assert.deepEqual(summary.classes.find((c) => c.name === 'global'), { name: 'global', count: 1, selfSize: 120 })
+    assert.equal(
+      summary.classes.find((c) => c.name === '(array)'),
+      undefined,
+    )
+    assert.deepEqual(
+      summary.classes.find((c) => c.name === 'global'),
+      { name: 'global', count: 1, selfSize: 120 },
+    )
     assert.throws(() => computeSnapshotSummary(s, { shallowSize: new Float64Array(1) }), /shallowSize has 1 entries/)
   })
   it('reuses class names and a dominator tree given by the caller, with the same result', async () => {
     const s = await openSnapshot(fixturePath('node-traced.heapsnapshot.gz'))
     const analysis = analyzeHeap(s)
     const fresh = computeSnapshotSummary(s, { analysis })
-    const reused = computeSnapshotSummary(s, { analysis, classNames: computeClassNames(s), dominatorTree: buildDominatorTree(s, analysis.dominators, analysis.retainedSize) })
+    const reused = computeSnapshotSummary(s, {
+      analysis,
+      classNames: computeClassNames(s),
+      dominatorTree: buildDominatorTree(s, analysis.dominators, analysis.retainedSize),
+    })
     assert.deepEqual(reused, fresh)
     assert.ok(fresh.classes.every((c) => c.retainedSize !== undefined))
     // What is given is what is used: one class for every node.
     const one = computeSnapshotSummary(s, { classNames: { classIndex: new Uint32Array(s.nodeCount), names: ['Everything'] } })
-    assert.deepEqual(one.classes.map((c) => c.name), ['Everything'])
+    assert.deepEqual(
+      one.classes.map((c) => c.name),
+      ['Everything'],
+    )
   })
 })

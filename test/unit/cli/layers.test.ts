@@ -19,10 +19,12 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8')
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)]
-    // The CLI may load the UI's entry module lazily, and only that way.
-    .filter((m) => !(m[2] !== undefined && /^(\.\.\/)+tui\/run\.js$/.test(m[2])))
-    .map((m) => m[1] ?? m[2])
+  return (
+    [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)]
+      // The CLI may load the UI's entry module lazily, and only that way.
+      .filter((m) => !(m[2] !== undefined && /^(\.\.\/)+tui\/run\.js$/.test(m[2])))
+      .map((m) => m[1] ?? m[2])
+  )
 }
 
 describe('layers', () => {

@@ -11,12 +11,15 @@ async function rejectsWithUsage(argv: string[], pattern: RegExp): Promise<void> 
   const io = testIo(tiny)
   // yargs runs validation synchronously, so a usage error may be thrown by
   // parseAsync() itself rather than reject: wrap it in an async function.
-  await assert.rejects(async () => buildCli(argv, io).parseAsync(), (err: unknown) => {
-    assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`)
-    assert.equal(err.code, 'E_USAGE')
-    assert.match(err.message, pattern)
-    return true
-  })
+  await assert.rejects(
+    async () => buildCli(argv, io).parseAsync(),
+    (err: unknown) => {
+      assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`)
+      assert.equal(err.code, 'E_USAGE')
+      assert.match(err.message, pattern)
+      return true
+    },
+  )
   assert.deepEqual(io.opened, [], 'no snapshot is opened after a usage error')
 }
 
@@ -49,7 +52,10 @@ describe('buildCli parsing', () => {
   it('accepts --top 0, --top N and --sort count', async () => {
     // 8 classes with a non-zero shallow size: global, process, Foo, (string), {a, b}, (number), Function,
     // (compiled code); the (array) owned by global alone moves its size to global, as in DevTools.
-    for (const [top, rows] of [['0', 8], ['2', 2]] as const) {
+    for (const [top, rows] of [
+      ['0', 8],
+      ['2', 2],
+    ] as const) {
       const io = testIo(tiny)
       await buildCli(['summary', 'a', '--json', '--top', top, '--sort', 'count'], io).parseAsync()
       const doc = JSON.parse(io.stdout.text)
@@ -181,7 +187,11 @@ describe('main', () => {
   })
 
   it('never shows string contents; --redact is accepted', async () => {
-    for (const argv of [['summary', 'a'], ['summary', 'a', '--redact'], ['summary', 'a', '--json', '--redact', '--top', '0']]) {
+    for (const argv of [
+      ['summary', 'a'],
+      ['summary', 'a', '--redact'],
+      ['summary', 'a', '--json', '--redact', '--top', '0'],
+    ]) {
       const io = testIo(tiny)
       assert.equal(await main(argv, io), 0)
       assert.ok(!io.stdout.text.includes('secret-token'), argv.join(' '))

@@ -5,8 +5,21 @@
 import { parseSnapshotChunks, type Snapshot } from '../../../src/index.js'
 
 const NODE_TYPES = [
-  'hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native',
-  'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape',
+  'hidden',
+  'array',
+  'string',
+  'object',
+  'code',
+  'closure',
+  'regexp',
+  'number',
+  'native',
+  'synthetic',
+  'concatenated string',
+  'sliced string',
+  'symbol',
+  'bigint',
+  'object shape',
 ]
 const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak']
 
@@ -111,7 +124,9 @@ export function nodeLikeSnapshot(): TinySnapshot {
   for (let i = 0; i < 2; i++) {
     const o = t.node('object', 'Object', 20)
     const v = t.node('number', 'heap number', 16)
-    t.edge(global, 'element', 10 + i, o).edge(o, 'property', 'a', v).edge(o, 'property', 'b', v)
+    t.edge(global, 'element', 10 + i, o)
+      .edge(o, 'property', 'a', v)
+      .edge(o, 'property', 'b', v)
   }
   const f = t.node('closure', 'run', 56)
   const code = t.node('code', 'run', 100)

@@ -24,15 +24,33 @@ function summary(): SnapshotSummary {
 
 describe('summary report', () => {
   it('sorts by size or by count, with total tie-breaks, and cuts to top', () => {
-    assert.deepEqual(topClasses(summary(), 'size', 0).map((c) => c.count), [10, 1000, 5, 1000])
-    assert.deepEqual(topClasses(summary(), 'count', 2).map((c) => c.name), ['Foo', 'Bar\nwith\u001b[31m escapes'])
+    assert.deepEqual(
+      topClasses(summary(), 'size', 0).map((c) => c.count),
+      [10, 1000, 5, 1000],
+    )
+    assert.deepEqual(
+      topClasses(summary(), 'count', 2).map((c) => c.name),
+      ['Foo', 'Bar\nwith\u001b[31m escapes'],
+    )
   })
 
   it('JSON has the documented fields and full class names', () => {
     const doc = JSON.parse(renderJson(summaryJson(summary(), { file: 'a.heapsnapshot', top: 2, sort: 'count' })))
     assert.deepEqual(Object.keys(doc), [
-      'schemaVersion', 'command', 'file', 'kind', 'nodeCount', 'edgeCount', 'totalSelfSize', 'extraNativeBytes',
-      'hasAllocationTraces', 'warnings', 'classCount', 'sort', 'top', 'classes',
+      'schemaVersion',
+      'command',
+      'file',
+      'kind',
+      'nodeCount',
+      'edgeCount',
+      'totalSelfSize',
+      'extraNativeBytes',
+      'hasAllocationTraces',
+      'warnings',
+      'classCount',
+      'sort',
+      'top',
+      'classes',
     ])
     assert.equal(doc.schemaVersion, 1)
     assert.equal(doc.command, 'summary')

@@ -5,14 +5,14 @@ import { renderMarkdownTable, escapeMarkdown } from '../../../src/report/markdow
 
 describe('renderTable', () => {
   it('aligns text left and numbers right, with thousands separators', () => {
-    const out = renderTable([{ header: 'Class' }, { header: 'Count' }, { header: 'Size', align: 'right' }], [
-      ['Foo', 1200, '1.0 KiB'],
-      ['LongerName', 3, '12 B'],
-    ])
-    assert.equal(
-      out,
-      ['Class       Count     Size', '----------  -----  -------', 'Foo         1,200  1.0 KiB', 'LongerName      3     12 B', ''].join('\n'),
+    const out = renderTable(
+      [{ header: 'Class' }, { header: 'Count' }, { header: 'Size', align: 'right' }],
+      [
+        ['Foo', 1200, '1.0 KiB'],
+        ['LongerName', 3, '12 B'],
+      ],
     )
+    assert.equal(out, ['Class       Count     Size', '----------  -----  -------', 'Foo         1,200  1.0 KiB', 'LongerName      3     12 B', ''].join('\n'))
   })
 
   it('shrinks the text column to the width limit and keeps numbers whole', () => {

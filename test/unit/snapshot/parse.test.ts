@@ -4,14 +4,7 @@ import { createRequire } from 'node:module'
 import { describe, it } from 'node:test'
 import { gunzipSync } from 'node:zlib'
 import fc from 'fast-check'
-import {
-  HeapscopeError,
-  openSnapshot,
-  parseSnapshotChunks,
-  Snapshot,
-  SnapshotFormatError,
-  transferList,
-} from '../../../src/index.js'
+import { HeapscopeError, openSnapshot, parseSnapshotChunks, Snapshot, SnapshotFormatError, transferList } from '../../../src/index.js'
 import { fixturePath } from '../../helpers/paths.js'
 import { nodeLikeSnapshot } from '../cli/tiny-snapshot.js'
 
@@ -23,7 +16,31 @@ const hsp = require('heapsnapshot-parser') as { parse(text: string): any }
 function tinySnapshotJson(): string {
   const meta = {
     node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
-    node_types: [['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape'], 'string', 'number', 'number', 'number', 'number', 'number'],
+    node_types: [
+      [
+        'hidden',
+        'array',
+        'string',
+        'object',
+        'code',
+        'closure',
+        'regexp',
+        'number',
+        'native',
+        'synthetic',
+        'concatenated string',
+        'sliced string',
+        'symbol',
+        'bigint',
+        'object shape',
+      ],
+      'string',
+      'number',
+      'number',
+      'number',
+      'number',
+      'number',
+    ],
     edge_fields: ['type', 'name_or_index', 'to_node'],
     edge_types: [['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number', 'node'],
     trace_function_info_fields: ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'],
@@ -144,7 +161,10 @@ describe('parser on a hand-written snapshot', () => {
     const s = await parseSnapshotChunks([Buffer.from(tinySnapshotJson().replace(',3,2,5,16,', ',3,2,5,5000000000,'))], 'big')
     assert.deepEqual([...s.v8SelfSize], [0, 32, 2 ** 32 - 1, 24])
     assert.match(s.warnings.join('\n'), /1 node has a self size of 4 GiB or more \(the largest 5000000000 bytes\)/)
-    await expectFormatError(tinySnapshotJson().replace(',3,2,5,16,', ',3,2,4294967297,16,'), /a number below 2\^32 in the nodes array at byte \d+, found 4294967297/)
+    await expectFormatError(
+      tinySnapshotJson().replace(',3,2,5,16,', ',3,2,4294967297,16,'),
+      /a number below 2\^32 in the nodes array at byte \d+, found 4294967297/,
+    )
     await expectFormatError(tinySnapshotJson().replace('6,4,21]', '6,4294967296,21]'), /a number below 2\^32 in the edges array/)
   })
 
@@ -170,7 +190,10 @@ describe('parser on a hand-written snapshot', () => {
 
   it('parses snapshots without optional fields and sections', async () => {
     const text = tinySnapshotJson()
-      .replace(`"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"]`, `"node_fields":["type","name","id","self_size","edge_count"]`)
+      .replace(
+        `"node_fields":["type","name","id","self_size","edge_count","trace_node_id","detachedness"]`,
+        `"node_fields":["type","name","id","self_size","edge_count"]`,
+      )
       .replace(/"nodes":\[[^\]]*\]/, '"nodes":[9,0,1,0,2,3,1,3,32,2,3,2,5,16,0,2,3,7,24,0]')
       .replace(/"edges":\[[^\]]*\]/, '"edges":[5,4,5,1,0,10,2,5,10,6,4,15]')
       .replace(/"trace_function_infos":.*\n"trace_tree":.*\n"samples":.*\n"locations":.*\n/, '')
@@ -186,21 +209,18 @@ describe('parser on a hand-written snapshot', () => {
     const bytes = Buffer.from(tinySnapshotJson())
     const alphabet = Buffer.from('0123456789,[]{}":\\ u-x\n')
     await fc.assert(
-      fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.nat(alphabet.length - 1)), { minLength: 1, maxLength: 4 }),
-        async (mutations) => {
-          const copy = Buffer.from(bytes)
-          for (const [at, k] of mutations) copy[at] = alphabet[k]
-          try {
-            const s = await parseSnapshotChunks([copy], 'mutated')
-            // A parse that succeeds must be internally consistent.
-            assert.equal(s.firstEdge[s.nodeCount], s.edgeCount)
-            for (let e = 0; e < s.edgeCount; e++) assert.ok(s.edgeTarget[e] < s.nodeCount)
-          } catch (err) {
-            if (!(err instanceof HeapscopeError)) throw err
-          }
-        },
-      ),
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(bytes.length - 1), fc.nat(alphabet.length - 1)), { minLength: 1, maxLength: 4 }), async (mutations) => {
+        const copy = Buffer.from(bytes)
+        for (const [at, k] of mutations) copy[at] = alphabet[k]
+        try {
+          const s = await parseSnapshotChunks([copy], 'mutated')
+          // A parse that succeeds must be internally consistent.
+          assert.equal(s.firstEdge[s.nodeCount], s.edgeCount)
+          for (let e = 0; e < s.edgeCount; e++) assert.ok(s.edgeTarget[e] < s.nodeCount)
+        } catch (err) {
+          if (!(err instanceof HeapscopeError)) throw err
+        }
+      }),
       { numRuns: 400, seed: 42 },
     )
   })
@@ -334,7 +354,18 @@ describe('parser on real V8 snapshots', () => {
 async function outcome(parse: Promise<Snapshot>): Promise<string> {
   try {
     const s = await parse
-    const columns = [s.nodeType, s.nodeNameIndex, s.nodeId, s.v8SelfSize, s.firstEdge, s.nodeTraceNodeId, s.nodeDetachedness, s.edgeType, s.edgeNameOrIndex, s.edgeTarget]
+    const columns = [
+      s.nodeType,
+      s.nodeNameIndex,
+      s.nodeId,
+      s.v8SelfSize,
+      s.firstEdge,
+      s.nodeTraceNodeId,
+      s.nodeDetachedness,
+      s.edgeType,
+      s.edgeNameOrIndex,
+      s.edgeTarget,
+    ]
     return JSON.stringify([...columns.map((c) => (c === null ? null : [...c])), s.strings.toArray(), s.locations?.line ? [...s.locations.line] : null])
   } catch (err) {
     if (!(err instanceof HeapscopeError)) throw err
@@ -363,8 +394,20 @@ describe('parser record fast paths', () => {
   // The same without detachedness: a layout the unrolled node path does not take.
   const meta6 = { ...raw.snapshot.meta, node_fields: raw.snapshot.meta.node_fields.slice(0, 6), node_types: raw.snapshot.meta.node_types.slice(0, 6) }
   const text6 = JSON.stringify({ ...raw, snapshot: { ...raw.snapshot, meta: meta6 }, nodes: 'NODES', edges: 'EDGES' })
-    .replace('"NODES"', v8Style(raw.nodes.filter((_: number, k: number) => k % 7 !== 6), 6))
-    .replace('"EDGES"', v8Style(raw.edges.map((v: number, k: number) => (k % 3 === 2 ? (v / 7) * 6 : v)), 3))
+    .replace(
+      '"NODES"',
+      v8Style(
+        raw.nodes.filter((_: number, k: number) => k % 7 !== 6),
+        6,
+      ),
+    )
+    .replace(
+      '"EDGES"',
+      v8Style(
+        raw.edges.map((v: number, k: number) => (k % 3 === 2 ? (v / 7) * 6 : v)),
+        3,
+      ),
+    )
   const bytes6 = Buffer.from(text6)
   const inChunks = (b: Buffer, size: number): Buffer[] => {
     const chunks: Buffer[] = []

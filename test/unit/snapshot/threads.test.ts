@@ -40,7 +40,18 @@ function writePlain(text: string | Buffer): string {
 async function outcome(parse: Promise<Snapshot>): Promise<string> {
   try {
     const s = await parse
-    const columns = [s.nodeType, s.nodeNameIndex, s.nodeId, s.v8SelfSize, s.firstEdge, s.nodeTraceNodeId, s.nodeDetachedness, s.edgeType, s.edgeNameOrIndex, s.edgeTarget]
+    const columns = [
+      s.nodeType,
+      s.nodeNameIndex,
+      s.nodeId,
+      s.v8SelfSize,
+      s.firstEdge,
+      s.nodeTraceNodeId,
+      s.nodeDetachedness,
+      s.edgeType,
+      s.edgeNameOrIndex,
+      s.edgeTarget,
+    ]
     const lists = [s.traceFunctionInfos, s.traceTree, s.locations, s.samples].map((x) =>
       x === null ? null : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, ArrayBuffer.isView(v) ? [...(v as Uint32Array)] : v])),
     )
@@ -136,7 +147,7 @@ describe('reading a plain file on two threads', () => {
 
     it(`${name}: the same model, the helper's half taken`, async () => {
       const taken = await assertSameEitherWay(plain, name)
-      assert.ok(taken, 'the scanner took the helper thread\'s rest of the file')
+      assert.ok(taken, "the scanner took the helper thread's rest of the file")
       // And through openSnapshot, which decides for itself.
       assert.equal(await outcome(openSnapshot(plain, { helperThread: true })), await outcome(openSnapshot(plain, { helperThread: false })))
     })
@@ -182,7 +193,11 @@ describe('reading a plain file on two threads', () => {
   it('a helper thread that cannot start or fails: the same rest read on this thread', async () => {
     const plain = writePlain(gunzipSync(readFileSync(fixturePath('node-traced.heapsnapshot.gz'))))
     const one = await parse(plain, false)
-    for (const [mode, waitMs] of [['throws', 0], ['missing', 0], ['missing', 1000]] as const) {
+    for (const [mode, waitMs] of [
+      ['throws', 0],
+      ['missing', 0],
+      ['missing', 1000],
+    ] as const) {
       const restore = breakWorkers(mode)
       try {
         const two = await parse(plain, true, waitMs)
@@ -194,7 +209,7 @@ describe('reading a plain file on two threads', () => {
     }
   })
 
-  it('stops when its signal aborts, wherever the two threads are, with the signal\'s reason', async () => {
+  it("stops when its signal aborts, wherever the two threads are, with the signal's reason", async () => {
     const plain = writePlain(gunzipSync(readFileSync(fixturePath('node-basic.heapsnapshot.gz'))))
     const size = readFileSync(plain).length
     for (const f of [0.2, 0.5, 0.7, 0.9, 0.99]) {
@@ -203,10 +218,7 @@ describe('reading a plain file on two threads', () => {
       const onProgress = (p: { bytesRead: number }): void => {
         if (p.bytesRead >= f * size) controller.abort(reason)
       }
-      await assert.rejects(
-        openSnapshot(plain, { helperThread: true, chunkSize: CHUNK, signal: controller.signal, onProgress }),
-        (err) => err === reason,
-      )
+      await assert.rejects(openSnapshot(plain, { helperThread: true, chunkSize: CHUNK, signal: controller.signal, onProgress }), (err) => err === reason)
     }
   })
 

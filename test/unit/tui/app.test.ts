@@ -25,9 +25,18 @@ async function waitFor(frame: () => string | undefined, pattern: RegExp): Promis
 
 describe('tui app', () => {
   it('drills from a diff group to a new object and its retainer path', async () => {
-    const [before, after] = await Promise.all([openSnapshot(fixturePath('example-before.heapsnapshot.gz')), openSnapshot(fixturePath('example-after.heapsnapshot.gz'))])
+    const [before, after] = await Promise.all([
+      openSnapshot(fixturePath('example-before.heapsnapshot.gz')),
+      openSnapshot(fixturePath('example-after.heapsnapshot.gz')),
+    ])
     const h = new HeapContext(after, analyzeHeap(after), {}, 'after')
-    const initial = initialState([{ name: 'Diff', make: () => diffScreen(before, h, undefined) }, { name: 'Summary', make: () => summaryScreen(h) }], 20)
+    const initial = initialState(
+      [
+        { name: 'Diff', make: () => diffScreen(before, h, undefined) },
+        { name: 'Summary', make: () => summaryScreen(h) },
+      ],
+      20,
+    )
     const app = render(createElement(App, { initial, color: false, columns: 120, rows: 30 }))
     try {
       const first = await waitFor(app.lastFrame, /Diff by site/)
@@ -61,10 +70,15 @@ describe('tui loading', () => {
     const phases = new Set<string>()
     const inner = snapshotLoader(file, options, 20)
     const load: Loader = (report, signal) => inner((files) => (files.forEach((f) => phases.add(f.phase)), report(files)), signal)
-    const app = render(createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }))
+    const app = render(
+      createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }),
+    )
     try {
       await waitFor(app.lastFrame, /\[Summary\]/)
-      assert.ok(app.frames.some((f) => /heapscope: loading/.test(f) && f.includes('node-basic.heapsnapshot.gz')), 'a loading frame named the file')
+      assert.ok(
+        app.frames.some((f) => /heapscope: loading/.test(f) && f.includes('node-basic.heapsnapshot.gz')),
+        'a loading frame named the file',
+      )
       for (const p of ['reading', 'dominators', 'retained sizes', 'summary']) assert.ok(phases.has(p), `phase ${p} was reported`)
       // The key handlers attach in an effect after the first frame of the loaded UI.
       await new Promise((r) => setTimeout(r, 50))
@@ -90,7 +104,9 @@ describe('tui loading', () => {
     const phases = new Set<string>()
     const inner = snapshotLoader(file, { names: {}, color: false }, 20)
     const load: Loader = (report, signal) => inner((files) => (files.forEach((f) => phases.add(f.phase)), report(files)), signal)
-    const app = render(createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }))
+    const app = render(
+      createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }),
+    )
     try {
       const summary = await waitFor(app.lastFrame, /\[Summary\]/)
       assert.match(summary, /Leaf\s+1,000/)
@@ -105,7 +121,10 @@ describe('tui loading', () => {
 
   it('a worker load of a bad file fails with the same error as the library', async () => {
     const missing = fixturePath('no-such.heapsnapshot')
-    const expected = await openSnapshot(missing).then(() => assert.fail('it opened'), (err: unknown) => err as Error)
+    const expected = await openSnapshot(missing).then(
+      () => assert.fail('it opened'),
+      (err: unknown) => err as Error,
+    )
     const failure = await snapshotLoader(missing, { names: {}, color: false }, 20)(() => {}, new AbortController().signal).catch((err: unknown) => err as Error)
     assert.ok(failure instanceof HeapscopeError)
     assert.equal(failure.message, expected.message)

@@ -65,7 +65,10 @@ describe('tui reducer', () => {
   it('filters by typed text and sorts by a column', () => {
     let s = press(start(), key('/'), key('Item9'), key('', { return: true }))
     assert.equal(s.editing, false)
-    assert.deepEqual(currentFrame(s).view.map((r) => names[r]), ['Item9', 'Item90', 'Item91', 'Item92', 'Item93', 'Item94', 'Item95', 'Item96', 'Item97', 'Item98', 'Item99'])
+    assert.deepEqual(
+      currentFrame(s).view.map((r) => names[r]),
+      ['Item9', 'Item90', 'Item91', 'Item92', 'Item93', 'Item94', 'Item95', 'Item96', 'Item97', 'Item98', 'Item99'],
+    )
     s = press(s, key('s'))
     assert.equal(currentFrame(s).sortColumn, 1)
     assert.equal(names[currentFrame(s).view[0]], 'Item99')
