@@ -89,6 +89,7 @@ function parseArgs(argv) {
             .replace(/^\/\/ ?/gm, ''),
         )
         process.exit(0)
+        break // not reached: exit does not return
       default:
         throw new Error(`unknown option ${argv[i]} (try --help)`)
     }

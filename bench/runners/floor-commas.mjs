@@ -18,7 +18,7 @@ function scanAll(file) {
   let bytes = 0
   let commas = 0
   try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
       bytes += n
       commas += countCommas(buffer, n)
     }

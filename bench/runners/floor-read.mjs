@@ -8,7 +8,7 @@ function readAll(file) {
   const buffer = Buffer.allocUnsafe(1 << 20)
   let bytes = 0
   try {
-    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) bytes += n
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) bytes += n
   } finally {
     closeSync(fd)
   }

@@ -208,7 +208,7 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers, options: 
   ranked.sort((x, y) => retained[y] - retained[x] || size[y] - size[x] || x - y)
   const chosen = top > 0 ? ranked.slice(0, top) : ranked
   const want = new Int32Array(count).fill(-1)
-  chosen.forEach((c, i) => (want[c] = i))
+  for (let i = 0; i < chosen.length; i++) want[chosen[i]] = i
   const members: number[][] = chosen.map(() => [])
   for (let n = 0; n < s.nodeCount; n++) {
     const c = component[n]

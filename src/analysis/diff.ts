@@ -220,7 +220,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
     const tree = buildDominatorTree(after, analysis.dominators, analysis.retainedSize)
     const retained = sumOutermostRetained(after, tree, groupOfNew, keys.groups.length, analysis.retainedSize)
     group(keys.groups.length - 1)
-    diffGroups.forEach((group, g) => (group.retainedSize = retained[g]))
+    for (let g = 0; g < diffGroups.length; g++) diffGroups[g].retainedSize = retained[g]
     // The largest new objects of each group, by retained size.
     const r = analysis.retainedSize
     for (let n = 0; n < after.nodeCount; n++) {

@@ -57,7 +57,7 @@ export function resolveContext(partial: Partial<CliContext> = {}): CliContext {
  * Whether to colour text written to `stream`: only on a terminal, never with
  * `--no-color` or a non-empty NO_COLOR (https://no-color.org).
  */
-export function useColor(stream: OutputStream, env: CliContext['env'], colorFlag: boolean): boolean {
+export function colorEnabled(stream: OutputStream, env: CliContext['env'], colorFlag: boolean): boolean {
   if (!colorFlag) return false
   const noColor = env.NO_COLOR
   if (noColor !== undefined && noColor !== '') return false

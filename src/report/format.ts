@@ -97,6 +97,7 @@ export function codePointLength(text: string): number {
 
 // C0 and C1 controls, DEL, and the line/paragraph separators: anything that
 // could move the cursor, clear the screen or start an escape sequence.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
 
 /**

@@ -777,7 +777,8 @@ export class SnapshotScanner {
   /** the WebAssembly fast paths' instance (records.ts), made on first use */
   private wasmInstance: FastPath | null = null
   private get wasm(): FastPath {
-    return (this.wasmInstance ??= new FastPath())
+    if (this.wasmInstance === null) this.wasmInstance = new FastPath()
+    return this.wasmInstance
   }
   /**
    * The largest string index the nodes' names and the edges' names (not
@@ -1606,7 +1607,7 @@ export class SnapshotScanner {
     let depth = 0
     let inString = false
     let escaped = false
-    let scalar = first !== LBRACE && first !== LBRACKET && first !== QUOTE
+    const scalar = first !== LBRACE && first !== LBRACKET && first !== QUOTE
     for (;;) {
       if (!(await this.fill())) {
         if (scalar && depth === 0) return

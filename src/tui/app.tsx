@@ -17,15 +17,19 @@ function chromeLines(state: State): number {
   return 4 + Math.min(frame.screen.header.length, 4) + 1
 }
 
+// Control characters would move the cursor: each shows as '?'.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: they are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/g
+
 function fit(text: string, width: number): string {
   if (width <= 0) return ''
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?')
+  const clean = text.replace(CONTROL, '?')
   return clean.length <= width ? clean : clean.slice(0, Math.max(0, width - 1)) + '…'
 }
 
 /** Cuts from the left: the end of a retainer path (the object) matters most. */
 function fitTail(text: string, width: number): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?')
+  const clean = text.replace(CONTROL, '?')
   return clean.length <= width ? clean : '…' + clean.slice(clean.length - width + 1)
 }
 
@@ -56,23 +60,27 @@ export function App({ initial, color, columns: startColumns, rows: startRows }: 
   const height = stdout?.rows ?? startRows
 
   useInput((input, key) => dispatch({ type: 'key', input, key }))
+  // The lines around the list (tabs, title, header, status) change with the screen shown.
+  const chrome = chromeLines(state)
+  const screenShown = currentFrame(state).screen
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again on another tab or screen too, so that its selection is brought into view at this height
   useEffect(() => {
-    dispatch({ type: 'resize', listHeight: height - chromeLines(state) })
-  }, [height, state.tab, currentFrame(state).screen])
+    dispatch({ type: 'resize', listHeight: height - chrome })
+  }, [height, chrome, state.tab, screenShown])
   useEffect(() => {
-    const onResize = (): void => dispatch({ type: 'resize', listHeight: (stdout?.rows ?? startRows) - chromeLines(state) })
+    const onResize = (): void => dispatch({ type: 'resize', listHeight: (stdout?.rows ?? startRows) - chrome })
     stdout?.on('resize', onResize)
     return () => {
       stdout?.off('resize', onResize)
     }
-  }, [stdout, state])
+  }, [stdout, startRows, chrome])
   useEffect(() => {
     if (state.quit) exit()
-  }, [state.quit])
+  }, [state.quit, exit])
 
   const frame = currentFrame(state)
   const screen = frame.screen
-  const listHeight = Math.max(1, height - chromeLines(state))
+  const listHeight = Math.max(1, height - chrome)
   // Column widths: numbers take what their widest visible cell needs; the first column the rest.
   const visible = frame.view.slice(frame.top, frame.top + listHeight)
   const cells = visible.map((r) => screen.cells(r))
@@ -228,6 +236,7 @@ export function Root({ load, initialFiles, color, columns, rows, onLoadError }: 
   const [controller] = useState(() => new AbortController())
   const { exit } = useApp()
   const { stdout } = useStdout()
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once, when the UI opens (a new load or onLoadError would not start a second load)
   useEffect(() => {
     load((next) => setFiles(next), controller.signal).then(setInitial, (err: unknown) => {
       onLoadError(err)
@@ -237,7 +246,7 @@ export function Root({ load, initialFiles, color, columns, rows, onLoadError }: 
   // Clear the loading lines, then exit: the CLI prints the error alone.
   useEffect(() => {
     if (failed) exit()
-  }, [failed])
+  }, [failed, exit])
   if (failed) return null
   if (initial === null)
     return <Loading files={files} width={stdout?.columns ?? columns} cancel={() => controller.abort(new CancelledError('cancelled while loading'))} />

@@ -150,10 +150,12 @@ describe('heapscope export', () => {
       const r = runCli(['export', FILE, String(object.id), '--what', 'dominated', '--depth', '2', '--format', format, '-o', out])
       assert.equal(r.code, 0, r.stderr)
       const text = readFileSync(out, 'utf8')
-      let g
-      if (format === 'gexf') g = require('graphology-gexf').parse(DirectedGraph, text)
-      else if (format === 'graphml') g = require('graphology-graphml').parse(DirectedGraph, text)
-      else g = DirectedGraph.from(JSON.parse(text))
+      const g =
+        format === 'gexf'
+          ? require('graphology-gexf').parse(DirectedGraph, text)
+          : format === 'graphml'
+            ? require('graphology-graphml').parse(DirectedGraph, text)
+            : DirectedGraph.from(JSON.parse(text))
       assert.ok(g.hasNode(String(object.id)))
       sizes.push(g.order)
     }

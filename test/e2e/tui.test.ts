@@ -62,7 +62,7 @@ describe('heapscope diff in a terminal', () => {
     const tree = await screenShows(/\[Dominators\][\s\S]*▸ /)
     assert.match(tree, /Dominator tree/)
     tmux('send-keys', '-t', SESSION, 'e')
-    await screenShows(/▾ .*\n  [▸ ] \S/)
+    await screenShows(/▾ .*\n {2}[▸ ] \S/)
     tmux('send-keys', '-t', SESSION, 'q')
     await screenShows(/EXITED 0/)
   })

@@ -4,10 +4,19 @@
  * (exit code 1 when the net growth is over the limit).
  */
 import type { Argv, CommandModule } from 'yargs'
-import { analyzeHeapAsync, buildRetainers, diffSnapshots, findRetainerPaths, UsageError, type DiffGrouping, type RetainerPath } from '../../index.js'
+import {
+  analyzeHeapAsync,
+  buildRetainers,
+  diffSnapshots,
+  findRetainerPaths,
+  UsageError,
+  type DiffGrouping,
+  type RetainerPath,
+  type SnapshotDiff,
+} from '../../index.js'
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
 import { renderJson } from '../../report/json.js'
-import { opensTui, useColor, type CliContext, type GlobalArgs } from '../context.js'
+import { opensTui, colorEnabled, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
 import { checkInput, jsonOption, markdownOption, parseTop, redactOption } from '../options.js'
 import { createProgress } from '../progress.js'
@@ -61,7 +70,7 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       for (const f of files) checkInput(f, ctx)
       if (args.tui && opensTui(ctx, files) && args.json !== true && args.markdown !== true && args['fail-on-growth'] === undefined) {
         const { runDiffTui } = await import('../../tui/run.js')
-        await runDiffTui(files, args.by, { names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
+        await runDiffTui(files, args.by, { names: { redact: args.redact }, color: colorEnabled(ctx.stdout, ctx.env, args.color) })
         return
       }
       // One after the other: the peak is about the models, not the reads.
@@ -77,7 +86,7 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       }
       const [before, after, final] = snapshots
       const progress = createProgress(ctx.stderr, args.after, ctx.now)
-      let diff
+      let diff: SnapshotDiff
       try {
         const afterAnalysis = await analyzeHeapAsync(after, { onPhase: (p) => progress.phase(p) })
         progress.phase('diff')

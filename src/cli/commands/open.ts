@@ -7,7 +7,7 @@
 import type { Argv, CommandModule } from 'yargs'
 import { computeSnapshotSummary } from '../../index.js'
 import { renderSummaryText } from '../../report/summary.js'
-import { opensTui, useColor, type CliContext, type GlobalArgs } from '../context.js'
+import { opensTui, colorEnabled, type CliContext, type GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
 import { checkInput, fileArgument, redactOption } from '../options.js'
 
@@ -26,7 +26,7 @@ export function openCommand(ctx: CliContext): CommandModule<GlobalArgs, OpenArgs
       checkInput(args.file, ctx)
       if (opensTui(ctx, [args.file])) {
         const { runSnapshotTui } = await import('../../tui/run.js')
-        await runSnapshotTui(args.file, { names: { redact: args.redact }, color: useColor(ctx.stdout, ctx.env, args.color) })
+        await runSnapshotTui(args.file, { names: { redact: args.redact }, color: colorEnabled(ctx.stdout, ctx.env, args.color) })
         return
       }
       const { snapshot, analysis } = await loadAnalyzed(args.file, ctx)

@@ -6,7 +6,7 @@ import type { Argv, CommandModule } from 'yargs'
 import { computeSnapshotSummary } from '../../index.js'
 import { renderJson } from '../../report/json.js'
 import { renderSummaryMarkdown, renderSummaryText, summaryJson, type ClassSort, type SummaryReportOptions } from '../../report/summary.js'
-import { useColor, type CliContext, type GlobalArgs } from '../context.js'
+import { colorEnabled, type CliContext, type GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
 import { fileArgument, jsonOption, markdownOption, redactOption, topOption } from '../options.js'
 
@@ -50,7 +50,7 @@ export function summaryCommand(ctx: CliContext): CommandModule<GlobalArgs, Summa
           top: args.top,
           sort: args.sort,
           redact: args.redact,
-          color: useColor(ctx.stdout, ctx.env, args.color),
+          color: colorEnabled(ctx.stdout, ctx.env, args.color),
         }
         if (ctx.stdout.isTTY === true && ctx.stdout.columns !== undefined) options.maxWidth = ctx.stdout.columns
         if (args.json === true) report = renderJson(summaryJson(summary, options))

@@ -22,7 +22,9 @@ describe('stronglyConnectedComponents', () => {
         async ([n, edges]) => {
           const t = new TinySnapshot()
           for (let i = 0; i < n; i++) t.node('object', `N${i}`, 1)
-          edges.forEach(([a, b], k) => t.edge(a, 'property', `e${k}`, b))
+          edges.forEach(([a, b], k) => {
+            t.edge(a, 'property', `e${k}`, b)
+          })
           const s = await t.parse()
           const used = new Uint8Array(s.edgeTypeNames.length).fill(1)
           const { component } = stronglyConnectedComponents(s, used, new Uint8Array(n).fill(1))

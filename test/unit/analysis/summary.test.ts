@@ -86,7 +86,9 @@ describe('computeClassNames (DevTools Summary names)', () => {
       ['native', '<br>'],
       ['object', '<weird name'],
     ]
-    kinds.forEach(([type, name], i) => t.edge(root, 'element', i, t.node(type, name, 8)))
+    kinds.forEach(([type, name], i) => {
+      t.edge(root, 'element', i, t.node(type, name, 8))
+    })
     const names = await assertSameAsDevTools(t)
     assert.deepEqual(names, [
       '(synthetic)',

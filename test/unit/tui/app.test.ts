@@ -69,7 +69,11 @@ describe('tui loading', () => {
     const file = fixturePath('node-basic.heapsnapshot.gz')
     const phases = new Set<string>()
     const inner = snapshotLoader(file, options, 20)
-    const load: Loader = (report, signal) => inner((files) => (files.forEach((f) => phases.add(f.phase)), report(files)), signal)
+    const load: Loader = (report, signal) =>
+      inner((files) => {
+        for (const f of files) phases.add(f.phase)
+        report(files)
+      }, signal)
     const app = render(
       createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }),
     )
@@ -103,7 +107,11 @@ describe('tui loading', () => {
     const file = fixturePath('node-basic.heapsnapshot.gz')
     const phases = new Set<string>()
     const inner = snapshotLoader(file, { names: {}, color: false }, 20)
-    const load: Loader = (report, signal) => inner((files) => (files.forEach((f) => phases.add(f.phase)), report(files)), signal)
+    const load: Loader = (report, signal) =>
+      inner((files) => {
+        for (const f of files) phases.add(f.phase)
+        report(files)
+      }, signal)
     const app = render(
       createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }),
     )
@@ -163,7 +171,10 @@ describe('tui big lists', () => {
         { header: 'Size', align: 'right' },
       ],
       size,
-      cells: (i) => (formatted++, [`row ${i}`, String(i % 1000)]),
+      cells: (i) => {
+        formatted++
+        return [`row ${i}`, String(i % 1000)]
+      },
       sortValue: (i, c) => (c === 1 ? i % 1000 : NaN),
       text: (i) => `row ${i}`,
       open: () => null,
