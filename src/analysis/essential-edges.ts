@@ -21,7 +21,7 @@
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { StringTable, StringTableParts } from '../snapshot/strings.js'
-import { sharedU32, sharedU8 } from '../snapshot/threads.js'
+import { sharedU32, sharedU8 } from '../snapshot/shared-arrays.js'
 
 /** A bit per edge: bit e is set when edge e is essential. */
 export type EdgeBits = Uint32Array

@@ -7,13 +7,12 @@
  * edges, so a helper thread (helper-thread.ts) computes them while this
  * thread computes the rest of the dominators.
  */
-import { Worker } from 'node:worker_threads'
 import type { Snapshot, SnapshotParts } from '../snapshot/snapshot.js'
-import { deferred } from '../snapshot/threads.js'
+import { deferred, startThread } from '../threads/worker.js'
 import { computeDistances } from './distances.js'
 import { computeDominators, searchFromRoot, type Dominators, type EssentialRetainers } from './dominators.js'
 import { computeEssentialEdges, computePageOwned, markEssentialEdges, newEdgeBits, type EdgeBits } from './essential-edges.js'
-import type { HelperEdges, HelperJob, HelperOwned, HelperReply } from './helper-thread.js'
+import type { HelperMessage, HelperReply } from './helper-thread.js'
 import { computeRetainedSizes, computeShallowSizes } from './retained-size.js'
 
 /** Dominators and retained sizes: what a retained-size view needs. */
@@ -121,40 +120,34 @@ class HelperFailed extends Error {}
 
 /** A helper thread, or null if none can start (a resource limit). */
 function startHelper(s: Snapshot, distances: boolean): Helper | null {
-  let worker: Worker
-  try {
-    // Next to this module: dist/src/analysis/ for the modules, dist/ for the bundle (scripts/bundle.mjs).
-    worker = new Worker(new URL('./helper-thread.js', import.meta.url))
-  } catch {
-    return null
-  }
   const essential = deferred<EdgeBits>()
   const shallowSize = deferred<Uint32Array>()
   const retainers = deferred<EssentialRetainers>()
   const distance = deferred<Int32Array>()
-  const fail = (error: unknown): void => {
-    const failed = new HelperFailed(`the analysis thread failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
-    for (const d of [essential, shallowSize, retainers, distance]) d.reject(failed)
-  }
-  worker.on('message', (reply: HelperReply) => {
-    if (reply.type === 'essential') essential.resolve(reply.bits)
-    else if (reply.type === 'shallow') shallowSize.resolve(reply.shallowSize)
-    else if (reply.type === 'retainers') retainers.resolve({ first: reply.first, from: reply.from })
-    else if (reply.type === 'distances') distance.resolve(reply.distance)
-    else fail(Object.assign(new Error(`analysis thread: ${reply.message}`), { stack: reply.stack }))
+  // Next to this module: dist/src/analysis/ for the modules, dist/ for the bundle (scripts/bundle.mjs).
+  const thread = startThread<HelperMessage, HelperReply>(new URL('./helper-thread.js', import.meta.url), {
+    onReply: (reply) => {
+      if (reply.type === 'essential') essential.resolve(reply.bits)
+      else if (reply.type === 'shallow') shallowSize.resolve(reply.shallowSize)
+      else if (reply.type === 'retainers') retainers.resolve({ first: reply.first, from: reply.from })
+      else distance.resolve(reply.distance)
+    },
+    // A result already in stays as it is (a settled promise does not change).
+    onFailure: (error) => {
+      const failed = new HelperFailed(`the analysis thread failed: ${error.message}`, { cause: error })
+      for (const d of [essential, shallowSize, retainers, distance]) d.reject(failed)
+    },
   })
-  worker.once('error', fail)
-  // After the last result this rejects nothing (a settled promise stays as it is).
-  worker.once('exit', (code) => fail(new Error(`the analysis thread stopped (exit code ${code}) before it sent all its results`)))
-  worker.postMessage({ parts: helperParts(s), distances } satisfies HelperJob)
+  if (thread === null) return null
+  thread.send({ type: 'job', parts: helperParts(s), distances })
   return {
     essential: essential.promise,
     shallowSize: shallowSize.promise,
     retainers: retainers.promise,
     distance: distance.promise,
-    sendOwned: (pageOwned, from) => worker.postMessage({ pageOwned, from } satisfies HelperOwned),
-    sendEdges: (bits) => worker.postMessage({ essential: bits } satisfies HelperEdges),
-    stop: () => void worker.terminate(),
+    sendOwned: (pageOwned, from) => thread.send({ type: 'owned', pageOwned, from }),
+    sendEdges: (bits) => thread.send({ type: 'edges', essential: bits }),
+    stop: () => thread.stop(),
   }
 }
 

@@ -9,11 +9,10 @@
  * thread instead: slower, never wrong.
  */
 import { promises as fsp } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import { deferred, startThread, type Thread } from '../threads/worker.js'
 import { readChunks } from './chunks.js'
 import type { Layout } from './layout.js'
 import { SnapshotScanner, type PendingRest, type Rest, type RestParser } from './scan.js'
-import { deferred } from './threads.js'
 
 /**
  * Plain files from this size on get a helper thread: a 36 MB file parsed no faster with it (the
@@ -31,11 +30,7 @@ export interface RestJob {
   chunkSize: number
 }
 
-export type RestReply =
-  | { type: 'start'; start: number | null }
-  | { type: 'read'; bytes: number }
-  | { type: 'done'; rest: Rest }
-  | { type: 'failed'; message: string }
+export type RestReply = { type: 'start'; start: number | null } | { type: 'read'; bytes: number } | { type: 'done'; rest: Rest }
 
 /**
  * Reads `job.file` from a record's start after byte `job.from` to its end
@@ -69,10 +64,11 @@ export async function readRestOfFile(job: RestJob, onStart: (start: number | nul
 
 /** The helper thread for one file: a RestParser for its scanner. */
 export class RestHelper implements RestParser {
-  private readonly worker: Worker | null = null
-  /** the thread failed to start, or ended before it answered */
+  private readonly thread: Thread<RestJob> | null
+  /** the thread failed to start, or failed before it answered */
   private dead = false
-  /** what to do when the thread fails, while a rest is pending */
+  /** what to do with the thread's replies once a rest is pending, and when it fails */
+  private onReply: ((reply: RestReply) => void) | null = null
   private onFailure: (() => void) | null = null
   private begun = false
 
@@ -87,18 +83,15 @@ export class RestHelper implements RestParser {
     /** aborts the wait for the thread's rest (openSnapshot's signal) */
     private readonly signal?: AbortSignal,
   ) {
-    const failed = (): void => {
-      this.dead = true
-      this.onFailure?.()
-    }
-    try {
-      this.worker = new Worker(new URL('./rest-thread.js', import.meta.url))
-    } catch {
-      this.dead = true // no thread (a resource limit): begin() reads here
-      return
-    }
-    this.worker.on('error', failed)
-    this.worker.on('exit', failed)
+    // Started now, so that it is ready by the time the scanner asks; null: no thread (a resource
+    // limit), begin() reads here.
+    this.thread = startThread<RestJob, RestReply>(new URL('./rest-thread.js', import.meta.url), {
+      onReply: (reply) => this.onReply?.(reply),
+      onFailure: () => {
+        this.dead = true
+        this.onFailure?.()
+      },
+    })
   }
 
   /** Starts the thread on the rest of the file from `from`: once (the thread reads one rest, then ends). */
@@ -119,29 +112,31 @@ export class RestHelper implements RestParser {
     else this.signal?.addEventListener('abort', abort, { once: true })
     // The thread failed: the same rest on this thread (a second start.resolve is a no-op).
     const here = (): void => {
+      this.onReply = null
       this.onFailure = null
       readRestOfFile(job, start.resolve, this.onRead).then(rest.resolve, rest.reject)
     }
-    if (this.worker === null || this.dead) {
+    if (this.thread === null || this.dead) {
       here()
       return pending
     }
     this.onFailure = here
-    this.worker.on('message', (reply: RestReply) => {
+    this.onReply = (reply) => {
       if (reply.type === 'start') start.resolve(reply.start)
       else if (reply.type === 'read') this.onRead?.(reply.bytes)
-      else if (reply.type === 'done') {
+      else {
         this.onFailure = null
         rest.resolve(reply.rest)
-      } else here()
-    })
-    this.worker.postMessage(job)
+      }
+    }
+    this.thread.send(job)
     return pending
   }
 
   /** Ends the thread (its work is done, or no longer needed). */
   stop(): void {
+    this.onReply = null
     this.onFailure = null
-    void this.worker?.terminate()
+    this.thread?.stop()
   }
 }

@@ -27,7 +27,7 @@ import { Snapshot, type Locations, type Samples, type TraceFunctionInfos, type T
 import type { StringTableParts } from './strings.js'
 import { FastPath, RecordOp, RecordParser, StringLiterals } from './records.js'
 // The model's columns live in shared memory: the helper threads read them without a copy.
-import { sharedU32, sharedU8 } from './threads.js'
+import { sharedU32, sharedU8 } from './shared-arrays.js'
 
 const QUOTE = 0x22
 const BACKSLASH = 0x5c

@@ -6,21 +6,13 @@
  */
 // First: before Ink loads (see interactive.ts).
 import './interactive.js'
-import { Worker } from 'node:worker_threads'
-import {
-  analyzeHeapAsync,
-  HeapscopeError,
-  Snapshot,
-  type DiffGrouping,
-  type HeapAnalysis,
-  type openSnapshot,
-  type ProgressInfo,
-  type SnapshotDiff,
-} from '../index.js'
-import type { LoadMessage, LoadRequest } from './load-worker.js'
+import { HeapscopeError, Snapshot, type DiffGrouping, type HeapscopeErrorCode, type openSnapshot, type ProgressInfo, type SnapshotDiff } from '../index.js'
+import { startThread, ThreadError } from '../threads/worker.js'
+import { loadSnapshots, type Loaded, type LoadProgress, type LoadRequest } from './load.js'
+import type { LoadReply } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { listRowsFor, runTui, waitingStatus, type Loader, type LoadStatus } from './app.js'
-import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen, type HeapIndexes, type Screen } from './screens.js'
+import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen, type Screen } from './screens.js'
 import { initialState } from './state.js'
 
 export interface TuiRunOptions {
@@ -78,58 +70,40 @@ function heapTabs(h: HeapContext): TabSpec[] {
   ]
 }
 
-interface Loaded {
-  snapshots: Snapshot[]
-  /** the analysis of snapshots[analyze] */
-  analysis: HeapAnalysis
-  /** its indexes, when built while loading */
-  indexes: HeapIndexes
-  /** the diff asked for (LoadRequest.diff), when computed while loading */
-  diff: SnapshotDiff | null
+/** Shows a loading step on the board. */
+function show(board: LoadBoard, p: LoadProgress): void {
+  if (p.type === 'phase') board.phase(p.file, p.phase)
+  else board.progress(p.file, p)
 }
 
-/** Reads the files one after the other (the peak is about the models, not the reads) and analyses one, on this thread. */
-async function loadHere(files: string[], analyze: number, board: LoadBoard, open: typeof openSnapshot, signal: AbortSignal): Promise<Loaded> {
-  const snapshots: Snapshot[] = []
-  for (let i = 0; i < files.length; i++) {
-    board.phase(i, 'reading')
-    snapshots.push(await open(files[i], { signal, onProgress: (p) => board.progress(i, p) }))
-    board.phase(i, 'read')
-  }
-  const analysis = await analyzeHeapAsync(snapshots[analyze], { signal, onPhase: (p) => board.phase(analyze, p) })
-  return { snapshots, analysis, indexes: {}, diff: null }
-}
-
-/** The same in the loading thread (load-worker.ts): the UI keeps drawing, and an abort ends it at once. */
+/** The loading thread (load-worker.ts): the UI keeps drawing, and an abort ends it at once. */
 function loadInWorker(request: LoadRequest, board: LoadBoard, signal: AbortSignal): Promise<Loaded> {
   return new Promise((resolve, reject) => {
     signal.throwIfAborted()
-    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: request })
-    let settled = false
+    const thread = startThread<LoadRequest, LoadReply>(new URL('./load-worker.js', import.meta.url), {
+      onReply: (m) => {
+        if (m.type !== 'done') return show(board, m)
+        settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff }))
+      },
+      // The library's errors keep their class (the CLI's exit code depends on it).
+      onFailure: (e) =>
+        settle(() => reject(e instanceof ThreadError && e.code !== undefined ? new HeapscopeError(e.code as HeapscopeErrorCode, e.message) : e)),
+    })
+    // No thread (a resource limit): the same load on this thread.
+    if (thread === null) return void loadSnapshots(request, (p) => show(board, p), undefined, signal).then(resolve, reject)
     const settle = (f: () => void): void => {
-      if (settled) return
-      settled = true
       signal.removeEventListener('abort', onAbort)
-      void worker.terminate()
+      thread.stop()
       f()
     }
     const onAbort = (): void => settle(() => reject(signal.reason))
     signal.addEventListener('abort', onAbort, { once: true })
-    worker.on('message', (m: LoadMessage) => {
-      if (m.type === 'phase') board.phase(m.file, m.phase)
-      else if (m.type === 'bytes') board.progress(m.file, m)
-      else if (m.type === 'done')
-        settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff }))
-      else settle(() => reject(m.code !== null ? new HeapscopeError(m.code, m.message) : Object.assign(new Error(m.message), { name: m.name, stack: m.stack })))
-    })
-    worker.on('error', (err) => settle(() => reject(err)))
-    worker.on('exit', (code) => settle(() => reject(new Error(`the loading thread stopped early (exit code ${code})`))))
+    thread.send(request)
   })
 }
 
 function load(request: LoadRequest, board: LoadBoard, options: TuiRunOptions, signal: AbortSignal): Promise<Loaded> {
-  const { files, analyze } = request
-  return options.open === undefined ? loadInWorker(request, board, signal) : loadHere(files, analyze, board, options.open, signal)
+  return options.open === undefined ? loadInWorker(request, board, signal) : loadSnapshots(request, (p) => show(board, p), options.open, signal)
 }
 
 /**

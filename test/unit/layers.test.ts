@@ -9,6 +9,8 @@
  *   src/report     results → strings            no cli, tui; no I/O at all
  *   src/cli        yargs commands               only src/index.ts and src/report (and the
  *   src/tui        Ink views                    UI's entry, lazily, from the CLI)
+ *   src/threads    the thread helper            below every layer: any may import it, and it
+ *                                               imports only Node (no layer's code)
  *
  * Each file's imports (static, dynamic, `export … from`, type-only alike) are
  * resolved to the folder they land in and checked against LAYERS. A new folder
@@ -37,7 +39,17 @@ const TERMINAL_PACKAGES = /^(ink|ink-.*|react|react-.*|yargs|yargs-.*)$/
 // Node modules that read or write files, processes, sockets or terminals.
 const IO_MODULES = /^node:(fs|fs\/promises|child_process|net|http|https|http2|dgram|dns|tls|tty|readline|inspector|worker_threads|cluster|process)$/
 
+/** Belongs to no layer (src/threads/worker.ts: start a thread, send a job, get typed replies or a typed error): every layer may import it. */
+const BELOW_EVERY_LAYER = 'src/threads'
+
 const LAYERS: Layer[] = [
+  {
+    path: BELOW_EVERY_LAYER,
+    imports: [],
+    forbiddenPackages: TERMINAL_PACKAGES,
+    terminal: false,
+    role: 'the thread helper every layer may use: it knows no snapshot, analysis or terminal',
+  },
   { path: 'src/snapshot', imports: [], forbiddenPackages: TERMINAL_PACKAGES, terminal: false, role: 'the format, which knows no analysis' },
   {
     path: 'src/analysis',
@@ -163,7 +175,7 @@ describe('layers', () => {
           const to = layerOf(target)
           if (to === layer) continue
           if (layer.path === 'src/cli' && dynamic && target === LAZY_UI_ENTRY) continue
-          if (to !== undefined && layer.imports.includes(to.path)) continue
+          if (to !== undefined && (layer.imports.includes(to.path) || to.path === BELOW_EVERY_LAYER)) continue
           const lazyHint = layer.path === 'src/cli' && target.startsWith('src/tui/') ? ` (the UI only through \`await import('../tui/run.js')\`)` : ''
           problems.push(
             `${where} imports ${spec} (${to?.path ?? target}): ${layer.path} may import only ${[layer.path, ...layer.imports].join(', ')}${lazyHint}; it is ${layer.role}`,
