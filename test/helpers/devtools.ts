@@ -10,9 +10,11 @@
  * the array (with a warning); to let the reference load the same data, the
  * copy handed to DevTools gets the count the array really has.
  */
+import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
 import { parse } from 'heap-snapshot-toolkit'
+import type { HeapAnalysis, Snapshot } from '../../src/index.js'
 
 /** The snapshot's JSON text (gunzipped when need be), with trace_function_count made consistent. */
 export function snapshotTextForDevTools(file: string): string {
@@ -48,4 +50,65 @@ export async function loadWithDevTools(text: string): Promise<Awaited<ReturnType
 /** DevTools' model of a fixture file. */
 export async function loadFileWithDevTools(file: string): Promise<Awaited<ReturnType<typeof parse>>> {
   return loadWithDevTools(snapshotTextForDevTools(file))
+}
+
+/** DevTools' model of a snapshot (its worker's JSHeapSnapshot). */
+export type DevToolsModel = Awaited<ReturnType<typeof parse>>
+
+/**
+ * Asserts that every node's dominator, shallow size, retained size and distance, and the total
+ * size, equal DevTools'. The message (built only on a failure) names the first node that differs.
+ */
+export function assertSameAsDevTools(s: Snapshot, a: HeapAnalysis, d: DevToolsModel): void {
+  assert.equal(d.nodeCount, s.nodeCount)
+  const nf = d.nodeFieldCount
+  const selfSizeOffset = d.nodeSelfSizeOffset
+  const where = (n: number): string => `node ${n} (@${s.nodeId[n]} ${s.nodeTypeName(n)} ${JSON.stringify(s.nodeName(n).slice(0, 40))})`
+  for (let n = 0; n < s.nodeCount; n++) {
+    if (d.dominatorsTree[n] !== a.dominators.dominator[n]) {
+      assert.fail(`${where(n)}: dominator @${s.nodeId[a.dominators.dominator[n]]}, DevTools @${s.nodeId[d.dominatorsTree[n]]}`)
+    }
+    if (d.nodes.getValue(n * nf + selfSizeOffset) !== a.shallowSize[n]) {
+      assert.fail(`${where(n)}: shallow size ${a.shallowSize[n]}, DevTools ${d.nodes.getValue(n * nf + selfSizeOffset)}`)
+    }
+    if (d.retainedSizes[n] !== a.retainedSize[n]) assert.fail(`${where(n)}: retained ${a.retainedSize[n]}, DevTools ${d.retainedSizes[n]}`)
+    if (d.nodeDistances[n] !== a.distance[n]) assert.fail(`${where(n)}: distance ${a.distance[n]}, DevTools ${d.nodeDistances[n]}`)
+  }
+  assert.equal(a.totalSize, d.totalSize)
+}
+
+/** DevTools' Summary class name of every node. */
+export function devToolsClassNames(d: DevToolsModel): string[] {
+  const node = d.createNode(0)
+  const names: string[] = []
+  for (let n = 0; n < d.nodeCount; n++) {
+    node.nodeIndex = n * d.nodeFieldCount
+    names.push(node.className())
+  }
+  return names
+}
+
+/** DevTools' Summary rows summed by class name (it splits a name by constructor location). */
+export function devToolsClasses(d: DevToolsModel): Map<string, { count: number; self: number; maxRet: number }> {
+  const aggregates: Record<string, { name: string; count: number; self: number; maxRet: number }> = d.aggregatesWithFilter(
+    {} as Parameters<DevToolsModel['aggregatesWithFilter']>[0],
+  )
+  const out = new Map<string, { count: number; self: number; maxRet: number }>()
+  for (const a of Object.values(aggregates)) {
+    const c = out.get(a.name) ?? { count: 0, self: 0, maxRet: 0 }
+    c.count += a.count
+    c.self += a.self
+    c.maxRet += a.maxRet
+    out.set(a.name, c)
+  }
+  return out
+}
+
+/** How many nodes DevTools flags as part of a detached DOM tree. */
+export function devToolsDetachedCount(d: DevToolsModel): number {
+  const flag = d.nodeFlags.detachedDOMTreeNode
+  const flags = (d as unknown as { flags: Uint8Array }).flags
+  let count = 0
+  for (let n = 0; n < d.nodeCount; n++) if (flags[n] & flag) count++
+  return count
 }

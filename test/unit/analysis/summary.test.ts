@@ -1,13 +1,11 @@
 /**
  * computeClassNames / detectSnapshotKind / computeSnapshotSummary. Class names
  * are checked node by node against DevTools' own worker (heap-snapshot-toolkit
- * bundles it): on hand-built snapshots that exercise each naming rule, and on
- * every real fixture.
+ * bundles it) on hand-built snapshots that exercise each naming rule; every
+ * real fixture is checked in fixtures-devtools.test.ts.
  */
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync } from 'node:fs'
 import { describe, it } from 'node:test'
-import { parse } from 'heap-snapshot-toolkit'
 import {
   analyzeHeap,
   buildDominatorTree,
@@ -18,30 +16,8 @@ import {
   type Snapshot,
 } from '../../../src/index.js'
 import { fixturePath } from '../../helpers/paths.js'
-import { snapshotTextForDevTools } from '../../helpers/devtools.js'
+import { devToolsClassNames, loadWithDevTools } from '../../helpers/devtools.js'
 import { nodeLikeSnapshot, TinySnapshot } from '../cli/tiny-snapshot.js'
-
-/** DevTools' class name of every node, from its worker reading `text` (a web stream of UTF-8 strings). */
-async function devToolsClassNames(text: ReadableStream<string>): Promise<string[]> {
-  const snapshot = await parse(text)
-  const node = snapshot.createNode(0)
-  const names: string[] = []
-  for (let n = 0; n < snapshot.nodeCount; n++) {
-    node.nodeIndex = n * snapshot.nodeFieldCount
-    names.push(node.className())
-  }
-  return names
-}
-
-function textStream(file: string): ReadableStream<string> {
-  const text = snapshotTextForDevTools(file)
-  return new ReadableStream<string>({
-    start(controller) {
-      controller.enqueue(text)
-      controller.close()
-    },
-  })
-}
 
 function ourClassNames(s: Snapshot): string[] {
   const { classIndex, names } = computeClassNames(s)
@@ -50,15 +26,7 @@ function ourClassNames(s: Snapshot): string[] {
 
 async function assertSameAsDevTools(t: TinySnapshot): Promise<string[]> {
   const ours = ourClassNames(await t.parse())
-  const json = t.toJson()
-  const theirs = await devToolsClassNames(
-    new ReadableStream<string>({
-      start(controller) {
-        controller.enqueue(json)
-        controller.close()
-      },
-    }),
-  )
+  const theirs = devToolsClassNames(await loadWithDevTools(t.toJson()))
   assert.deepEqual(ours, theirs)
   return ours
 }
@@ -160,24 +128,6 @@ describe('computeClassNames (DevTools Summary names)', () => {
       `{${'k'.repeat(130)}}`,
     ])
   })
-
-  const fixtures = existsSync(fixturePath('')) ? readdirSync(fixturePath('')).filter((f) => /\.heapsnapshot(\.gz)?$/.test(f)) : []
-  for (const name of fixtures) {
-    it(`matches DevTools on every node of fixtures/${name}`, async () => {
-      const file = fixturePath(name)
-      const ours = ourClassNames(await openSnapshot(file))
-      const theirs = await devToolsClassNames(textStream(file))
-      assert.equal(theirs.length, ours.length)
-      let mismatches = 0
-      let first = ''
-      for (let n = 0; n < ours.length; n++) {
-        if (ours[n] !== theirs[n]) {
-          if (mismatches++ === 0) first = `node ${n}: ours ${JSON.stringify(ours[n])}, DevTools ${JSON.stringify(theirs[n])}`
-        }
-      }
-      assert.equal(mismatches, 0, first)
-    })
-  }
 })
 
 describe('detectSnapshotKind', () => {
