@@ -1,8 +1,12 @@
 /**
- * Bad input, end to end: for each case the built CLI exits with 2, prints
- * exactly one line on stderr that names the input, no stack trace, nothing
- * on stdout, and leaves the input file byte for byte as it was. Bad inputs
- * are written to a temp dir, never into fixtures/.
+ * Bad input, end to end: for each case the CLI exits with 2, prints exactly
+ * one line on stderr that names the input, no stack trace, nothing on stdout,
+ * and leaves the input file byte for byte as it was. Bad inputs are written
+ * to a temp dir, never into fixtures/.
+ *
+ * The first case of each kind runs the built CLI in a process of its own; the
+ * others run its main() in this process (all the CLI but bin/heapscope.js's
+ * three lines), since a second process would show nothing the first did not.
  */
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
@@ -12,6 +16,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { gzipSync } from 'node:zlib'
+import { main } from '../../src/cli/main.js'
 import { fixturePath, repoRoot } from '../helpers/paths.js'
 import { readPlain, readRaw, runCli } from './cli-helpers.js'
 
@@ -44,11 +49,36 @@ function write(name: string, bytes: Buffer | string): string {
   return path
 }
 
-/** Runs `summary <path>` and checks the bad-input contract; returns the error line. */
-function expectBadInput(path: string, extraArgs: string[] = ['--json']): string {
+/** A stream that keeps what is written to it. */
+function capture(): { text: string; write(chunk: string): boolean } {
+  return {
+    text: '',
+    write(chunk: string) {
+      this.text += chunk
+      return true
+    },
+  }
+}
+
+/** Runs the CLI's main() in this process. */
+async function runMain(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = capture()
+  const stderr = capture()
+  const code = await main(args, { stdout, stderr, env: {}, stdinIsTTY: false })
+  return { code, stdout: stdout.text, stderr: stderr.text }
+}
+
+/** Runs `summary <path> --json` (with `spawn`, as the built CLI in its own process) and checks the bad-input contract; returns the error line. */
+async function expectBadInput(path: string, how: 'spawn' | 'in-process' = 'in-process'): Promise<string> {
   const before = existsSync(path) && statSync(path).isFile() ? sha256(path) : null
-  const r = runCli(['summary', path, ...extraArgs])
-  assert.equal(r.signal, null, `killed by ${r.signal}`)
+  let r: { code: number | null; stdout: string; stderr: string }
+  if (how === 'spawn') {
+    const run = runCli(['summary', path, '--json'])
+    assert.equal(run.signal, null, `killed by ${run.signal}`)
+    r = run
+  } else {
+    r = await runMain(['summary', path, '--json'])
+  }
   assert.equal(r.code, 2, `exit code for ${path}: stderr ${r.stderr}`)
   assert.equal(r.stdout, '', 'nothing on stdout')
   const lines = r.stderr.split('\n').filter((l) => l !== '')
@@ -70,23 +100,23 @@ function withHeader(text: string, key: string, replace: (value: number) => numbe
 }
 
 describe(`bad input (derived from the smallest fixture)`, () => {
-  it('empty file', () => {
-    expectBadInput(write('empty.heapsnapshot', ''))
+  it('empty file', async () => {
+    await expectBadInput(write('empty.heapsnapshot', ''), 'spawn')
   })
 
-  it('not JSON', () => {
-    expectBadInput(write('hello.heapsnapshot', 'hello'))
-    expectBadInput(write('binary.heapsnapshot', Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0x80])))
+  it('not JSON', async () => {
+    await expectBadInput(write('hello.heapsnapshot', 'hello'), 'spawn')
+    await expectBadInput(write('binary.heapsnapshot', Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0x80])))
   })
 
-  it('JSON that is not a heap snapshot', () => {
-    expectBadInput(write('object.heapsnapshot', '{"a":1}'))
-    expectBadInput(write('array.heapsnapshot', '[1,2]'))
-    expectBadInput(write('snapshot-number.heapsnapshot', '{"snapshot":1}'))
-    expectBadInput(write('string.heapsnapshot', '"snapshot"'))
+  it('JSON that is not a heap snapshot', async () => {
+    await expectBadInput(write('object.heapsnapshot', '{"a":1}'), 'spawn')
+    await expectBadInput(write('array.heapsnapshot', '[1,2]'))
+    await expectBadInput(write('snapshot-number.heapsnapshot', '{"snapshot":1}'))
+    await expectBadInput(write('string.heapsnapshot', '"snapshot"'))
   })
 
-  it('truncated snapshot, cut at several offsets', () => {
+  it('truncated snapshot, cut at several offsets', async () => {
     const text = plain.toString('latin1')
     const offsets = new Set([
       1,
@@ -102,33 +132,34 @@ describe(`bad input (derived from the smallest fixture)`, () => {
     ])
     for (const offset of offsets) {
       assert.ok(offset > 0 && offset < plain.length)
-      expectBadInput(write(`cut-${offset}.heapsnapshot`, plain.subarray(0, offset)))
+      await expectBadInput(write(`cut-${offset}.heapsnapshot`, plain.subarray(0, offset)))
     }
     // Also gzipped: a complete gzip stream of an incomplete snapshot.
-    expectBadInput(write('cut-half.heapsnapshot.gz', gzipSync(plain.subarray(0, plain.length >> 1))))
+    await expectBadInput(write('cut-half.heapsnapshot.gz', gzipSync(plain.subarray(0, plain.length >> 1))), 'spawn')
   })
 
-  it('counts that disagree with the arrays', () => {
+  it('counts that disagree with the arrays', async () => {
     const text = plain.toString('utf8')
-    expectBadInput(
+    await expectBadInput(
       write(
         'node-count-plus.heapsnapshot',
         withHeader(text, 'node_count', (n) => n + 1),
       ),
+      'spawn',
     )
-    expectBadInput(
+    await expectBadInput(
       write(
         'node-count-minus.heapsnapshot',
         withHeader(text, 'node_count', (n) => n - 1),
       ),
     )
-    expectBadInput(
+    await expectBadInput(
       write(
         'edge-count-plus.heapsnapshot',
         withHeader(text, 'edge_count', (n) => n + 1),
       ),
     )
-    expectBadInput(
+    await expectBadInput(
       write(
         'edge-count-minus.heapsnapshot',
         withHeader(text, 'edge_count', (n) => n - 1),
@@ -136,24 +167,24 @@ describe(`bad input (derived from the smallest fixture)`, () => {
     )
   })
 
-  it('edge target out of range', () => {
+  it('edge target out of range', async () => {
     const raw = readRaw(fixturePath(fixtureName))
     const fields = raw.snapshot.meta.edge_fields
     const toNode = fields.indexOf('to_node')
     const past = structuredClone(raw)
     past.edges[toNode] = raw.nodes.length + raw.snapshot.meta.node_fields.length * 3
-    expectBadInput(write('edge-past-end.heapsnapshot', JSON.stringify(past)))
+    await expectBadInput(write('edge-past-end.heapsnapshot', JSON.stringify(past)), 'spawn')
     const misaligned = structuredClone(raw)
     misaligned.edges[fields.length + toNode] = 1 // not a multiple of the node field count
-    expectBadInput(write('edge-misaligned.heapsnapshot', JSON.stringify(misaligned)))
+    await expectBadInput(write('edge-misaligned.heapsnapshot', JSON.stringify(misaligned)))
   })
 
-  it('string index out of range', () => {
+  it('string index out of range', async () => {
     const raw = readRaw(fixturePath(fixtureName))
     const nodeNameIndex = raw.snapshot.meta.node_fields.indexOf('name')
     const node = structuredClone(raw)
     node.nodes[raw.snapshot.meta.node_fields.length * 2 + nodeNameIndex] = raw.strings.length + 10
-    expectBadInput(write('node-name-index.heapsnapshot', JSON.stringify(node)))
+    await expectBadInput(write('node-name-index.heapsnapshot', JSON.stringify(node)), 'spawn')
     // An edge named by string (a property edge) pointing past the strings.
     const edgeTypes = raw.snapshot.meta.edge_fields.length
     const typeNames = raw.snapshot.meta.edge_types[0]
@@ -162,33 +193,33 @@ describe(`bad input (derived from the smallest fixture)`, () => {
     while (raw.edges[e] !== property) e += edgeTypes
     const edge = structuredClone(raw)
     edge.edges[e + raw.snapshot.meta.edge_fields.indexOf('name_or_index')] = raw.strings.length + 10
-    expectBadInput(write('edge-name-index.heapsnapshot', JSON.stringify(edge)))
+    await expectBadInput(write('edge-name-index.heapsnapshot', JSON.stringify(edge)))
   })
 
-  it('corrupt gzip (flipped bytes) and truncated gzip', () => {
+  it('corrupt gzip (flipped bytes) and truncated gzip', async () => {
     const flipped = Buffer.from(gz)
     for (let i = Math.floor(gz.length / 3); i < Math.floor(gz.length / 3) + 64; i++) flipped[i] ^= 0xff
-    expectBadInput(write('flipped.heapsnapshot.gz', flipped))
+    await expectBadInput(write('flipped.heapsnapshot.gz', flipped), 'spawn')
     const crc = Buffer.from(gz)
     crc[crc.length - 6] ^= 0xff // the CRC32 in the trailer
-    expectBadInput(write('bad-crc.heapsnapshot.gz', crc))
+    await expectBadInput(write('bad-crc.heapsnapshot.gz', crc))
     for (const cut of [3, 20, gz.length >> 1, gz.length - 4]) {
-      expectBadInput(write(`gz-cut-${cut}.heapsnapshot.gz`, gz.subarray(0, cut)))
+      await expectBadInput(write(`gz-cut-${cut}.heapsnapshot.gz`, gz.subarray(0, cut)))
     }
   })
 
-  it('a directory and a missing file', () => {
+  it('a directory and a missing file', async () => {
     const sub = join(dir, 'a-directory.heapsnapshot')
     mkdirSync(sub)
-    expectBadInput(sub)
-    expectBadInput(join(dir, 'missing.heapsnapshot'))
+    await expectBadInput(sub, 'spawn')
+    await expectBadInput(join(dir, 'missing.heapsnapshot'))
   })
 
-  it('a header claiming 2,000,000,000 nodes in a tiny file fails fast, without allocating gigabytes', () => {
+  it('a header claiming 2,000,000,000 nodes in a tiny file fails fast, without allocating gigabytes', async () => {
     const raw = readRaw(fixturePath(fixtureName))
     const header = { ...raw.snapshot, node_count: 2_000_000_000, edge_count: 2_000_000_000 }
     const path = write('huge-header.heapsnapshot', JSON.stringify({ snapshot: header, nodes: [0, 1, 2], edges: [], strings: ['a'] }))
-    expectBadInput(path)
+    await expectBadInput(path)
     // The same, measuring the process's peak memory (resident set).
     const script = `
       import { main } from ${JSON.stringify(join(repoRoot, 'dist/src/cli/main.js'))}
@@ -201,7 +232,7 @@ describe(`bad input (derived from the smallest fixture)`, () => {
     assert.ok(maxRssKiB < 512 * 1024, `peak RSS ${maxRssKiB} KiB`)
   })
 
-  it('bad input on stdin names <stdin>', () => {
+  it('bad input on stdin names <stdin>', async () => {
     const r = runCli(['summary', '-'], 'hello')
     assert.equal(r.code, 2)
     const lines = r.stderr.split('\n').filter((l) => l !== '')
@@ -211,7 +242,7 @@ describe(`bad input (derived from the smallest fixture)`, () => {
 })
 
 describe('usage errors', () => {
-  for (const args of [
+  const cases = [
     ['summary', 'x.heapsnapshot', '--top', '-1'],
     ['summary', 'x.heapsnapshot', '--top', 'many'],
     ['summary', 'x.heapsnapshot', '--frobnicate'],
@@ -219,9 +250,11 @@ describe('usage errors', () => {
     ['summary'],
     ['sumary', 'x.heapsnapshot'],
     [],
-  ]) {
-    it(`heapscope ${args.join(' ')}`, () => {
-      const r = runCli(args)
+  ]
+  for (const [i, args] of cases.entries()) {
+    // The first in a process of its own, the others through main() in this one.
+    it(`heapscope ${args.join(' ')}`, async () => {
+      const r = i === 0 ? runCli(args) : await runMain(args)
       assert.equal(r.code, 2)
       assert.equal(r.stdout, '')
       const lines = r.stderr.split('\n').filter((l) => l !== '')
@@ -231,7 +264,7 @@ describe('usage errors', () => {
     })
   }
 
-  it('--debug adds the stack', () => {
+  it('--debug adds the stack', async () => {
     const r = runCli(['summary', join(tmpdir(), 'heapscope-missing-file.heapsnapshot'), '--debug'])
     assert.equal(r.code, 2)
     assert.match(r.stderr, /^heapscope: .*no such file\n/)

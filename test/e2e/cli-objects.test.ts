@@ -17,16 +17,26 @@ import { readRaw, runCli } from './cli-helpers.js'
 const require = createRequire(import.meta.url)
 const FILE = fixturePath('leak-traced-after.heapsnapshot.gz')
 
+const outputs = new Map<string, any>()
+
+/** The JSON a command prints, run once per distinct command line (the commands only read FILE). */
 function json(args: string[]): any {
-  const r = runCli(args)
-  assert.equal(r.code, 0, r.stderr)
-  assert.equal(r.stderr, '')
-  return JSON.parse(r.stdout)
+  const key = JSON.stringify(args)
+  if (!outputs.has(key)) {
+    const r = runCli(args)
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stderr, '')
+    outputs.set(key, JSON.parse(r.stdout))
+  }
+  return outputs.get(key)
 }
+
+/** Every object, largest retained size first: `top -n 0 --json`. */
+const everyObject = (): any => json(['top', FILE, '-n', '0', '--json'])
 
 describe('heapscope top', () => {
   it('-n 0 --json lists every non-synthetic object with DevTools numbers', async () => {
-    const doc = json(['top', FILE, '-n', '0', '--json'])
+    const doc = everyObject()
     const d = await loadFileWithDevTools(FILE)
     const raw = readRaw(FILE)
     const fields = raw.snapshot.meta.node_fields
@@ -54,15 +64,14 @@ describe('heapscope top', () => {
   })
 
   it('-n 5 gives the first five of the full list', () => {
-    const all = json(['top', FILE, '-n', '0', '--json']).objects.slice(0, 5)
+    const all = everyObject().objects.slice(0, 5)
     assert.deepEqual(json(['top', FILE, '-n', '5', '--json']).objects, all)
   })
 })
 
 describe('heapscope retainers, dominators, inspect', () => {
   const leaky = () => {
-    const doc = json(['top', FILE, '-n', '0', '--json'])
-    return doc.objects.find((o: { name: string; type: string }) => o.name === 'LeakyThing' && o.type === 'object')
+    return everyObject().objects.find((o: { name: string; type: string }) => o.name === 'LeakyThing' && o.type === 'object')
   }
 
   it('gives real, distinct, shortest retainer paths from the root', () => {
@@ -110,7 +119,7 @@ describe('heapscope retainers, dominators, inspect', () => {
   })
 
   it('dominators --id lists what an object dominates, largest first, adding up', () => {
-    const top = json(['top', FILE, '-n', '1', '--json']).objects[0]
+    const top = everyObject().objects[0]
     const doc = json(['dominators', FILE, '--id', String(top.id), '--depth', '1', '--width', '0', '--json'])
     assert.equal(doc.tree.id, top.id)
     assert.equal(doc.tree.retainedSize, top.retainedSize)
@@ -142,7 +151,7 @@ describe('heapscope export', () => {
   after(() => rmSync(dir, { recursive: true, force: true }))
 
   it('writes GEXF, GraphML and JSON that graphology reads back', () => {
-    const object = json(['top', FILE, '-n', '3', '--json']).objects[2]
+    const object = everyObject().objects[2]
     const { MultiDirectedGraph, DirectedGraph } = require('graphology')
     const sizes: number[] = []
     for (const format of ['gexf', 'graphml', 'json']) {

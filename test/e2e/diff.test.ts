@@ -13,10 +13,17 @@ import { readRaw, runCli } from './cli-helpers.js'
 
 const f = (name: string): string => fixturePath(`${name}.heapsnapshot.gz`)
 
-function diffJson(args: string[], expectCode = 0): any {
-  const r = runCli(['diff', ...args, '--json', '--top', '0'])
-  assert.equal(r.code, expectCode, r.stderr)
-  return JSON.parse(r.stdout)
+const outputs = new Map<string, any>()
+
+/** `heapscope diff ...args --json --top 0`, run once per distinct command line. */
+function diffJson(args: string[]): any {
+  const key = JSON.stringify(args)
+  if (!outputs.has(key)) {
+    const r = runCli(['diff', ...args, '--json', '--top', '0'])
+    assert.equal(r.code, 0, r.stderr)
+    outputs.set(key, JSON.parse(r.stdout))
+  }
+  return outputs.get(key)
 }
 
 /** Ids of objects named `name` in `after` and not in `before`, from the raw JSON: the independent count. */
