@@ -25,8 +25,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  // Loaded on first use (graph export), from the installed packages.
-  external: ['graphology', 'graphology-*'],
+  // Loaded on first use (graph export), from the installed packages; ws
+  // (capture) has optional native add-ons it looks for at run time.
+  external: ['graphology', 'graphology-*', 'ws'],
   logLevel: 'warning',
 })
 // The parser's WebAssembly is read next to the module that loads it.

@@ -10,6 +10,7 @@ export type HeapscopeErrorCode =
   | 'E_USAGE' // bad arguments or options given to a library function
   | 'E_NOT_FOUND' // an object id that is not in the snapshot
   | 'E_CANCELLED' // the caller aborted the work (Ctrl-C in the UI)
+  | 'E_CAPTURE' // taking a snapshot failed: no such process, no inspector there, connection lost, disk full
 
 export class HeapscopeError extends Error {
   readonly code: HeapscopeErrorCode

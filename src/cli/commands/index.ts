@@ -6,6 +6,7 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import type { CliContext, GlobalArgs } from '../context.js'
+import { captureCommand } from './capture.js'
 import { cyclesCommand } from './cycles.js'
 import { detachedCommand } from './detached.js'
 import { diffCommand } from './diff.js'
@@ -13,6 +14,7 @@ import { dominatorsCommand } from './dominators.js'
 import { exportCommand } from './export.js'
 import { inspectCommand } from './inspect.js'
 import { openCommand } from './open.js'
+import { recordCommand } from './record.js'
 import { retainersCommand } from './retainers.js'
 import { summaryCommand } from './summary.js'
 import { topCommand } from './top.js'
@@ -38,4 +40,6 @@ export const commands: readonly CommandEntry[] = [
   entry('export', exportCommand),
   entry('cycles', cyclesCommand),
   entry('detached', detachedCommand),
+  entry('capture', captureCommand),
+  entry('record', recordCommand),
 ]

@@ -1,0 +1,62 @@
+/**
+ * `heapscope record` on a real program: it starts the program with
+ * allocation tracking, takes a snapshot on Enter and one on SIGUSR2, stops
+ * the program when told to end (q), and prints the diff of the two, which
+ * names the function that leaks. The files stay, named in the order taken.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { openSnapshot } from '../../src/index.js'
+import { fixturePath } from '../helpers/paths.js'
+import { startCli } from './live-process.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'heapscope-record-'))
+after(() => rmSync(dir, { recursive: true, force: true }))
+
+/** Nodes named `name` in a snapshot file (a class's instances, plus its constructor, the same in every snapshot). */
+async function countNamed(file: string, name: string): Promise<number> {
+  const s = await openSnapshot(file)
+  let count = 0
+  for (let n = 0; n < s.nodeCount; n++) if (s.nodeName(n) === name) count++
+  return count
+}
+
+describe('record', () => {
+  it('runs a Node program, snapshots on Enter and on SIGUSR2, and prints the diff naming the leaking function', async () => {
+    const cli = startCli(['record', '--on-key', '-o', dir, '--', process.execPath, fixturePath('programs/record-app.cjs')])
+    try {
+      await cli.waitFor('stderr', /heapscope: recording record-app \(pid (\d+)\)/)
+      const programPid = Number(/\(pid (\d+)\)/.exec(cli.stderr)?.[1])
+      await cli.waitFor('stdout', /tick \d+/)
+      cli.write('\n')
+      await cli.waitFor('stderr', /wrote .*-001-.*\.heapsnapshot\.gz/)
+      // The program leaks on: wait for a tick after the first snapshot, then snapshot on SIGUSR2.
+      const ticks = cli.stdout.length
+      await cli.waitFor('stdout', /tick \d+/, ticks)
+      process.kill(cli.pid, 'SIGUSR2')
+      await cli.waitFor('stderr', /wrote .*-002-.*\.heapsnapshot\.gz/)
+      cli.write('q\n')
+      const exit = await cli.exited
+      assert.equal(exit.code, 0, cli.stderr)
+      assert.match(cli.stderr, /stopped /)
+      assert.throws(() => process.kill(programPid, 0), /ESRCH/, 'the program was stopped')
+
+      const files = readdirSync(dir).sort()
+      assert.equal(files.length, 2, files.join(' '))
+      assert.match(files[0], new RegExp(`^record-app-${programPid}-001-\\d{8}T\\d{6}Z\\.heapsnapshot\\.gz$`))
+      assert.match(files[1], new RegExp(`^record-app-${programPid}-002-\\d{8}T\\d{6}Z\\.heapsnapshot\\.gz$`))
+      // What the program leaked between the two, counted independently of the diff.
+      const leaked = (await countNamed(join(dir, files[1]), 'RecordLeak')) - (await countNamed(join(dir, files[0]), 'RecordLeak'))
+      assert.ok(leaked >= 20, `the program leaked between the snapshots: ${leaked}`)
+      // The diff, grouped by allocation site: leakOnTimer's row has at least those objects new.
+      const row = /^leakOnTimer \S+record-app\.cjs:\d+:\d+\s+(\d+)\s/m.exec(cli.stdout)
+      assert.ok(row !== null, `the diff names leakOnTimer:\n${cli.stdout}`)
+      assert.ok(Number(row[1]) >= leaked, `leakOnTimer's new objects (${row[1]}) include the ${leaked} RecordLeak`)
+    } finally {
+      await cli.kill()
+    }
+  })
+})
