@@ -264,9 +264,8 @@ export async function openNodeInspector(pid: number, options: OpenInspectorOptio
   const configured = options.port ?? configuredInspectorPort(argv, nodeOptionsOf(pid))
   const before = listeningSockets(pid)
   const reachable = (s: ListeningSocket): boolean => isLoopbackHost(connectAddress(s)) || (options.host !== undefined && s.address === options.host)
-  const probeTimeout = Math.min(1000, options.timeoutMs)
   let lastError: CaptureError | undefined
-  const probe = async (host: string, port: number): Promise<OpenedInspector | undefined> => {
+  const probe = async (host: string, port: number, probeTimeout: number): Promise<OpenedInspector | undefined> => {
     try {
       const targets = await listTargets(host, port, { timeoutMs: probeTimeout, ...(options.signal === undefined ? {} : { signal: options.signal }) })
       const target = targets.find((t) => t.type === 'node' && typeof t.webSocketDebuggerUrl === 'string')
@@ -282,7 +281,8 @@ export async function openNodeInspector(pid: number, options: OpenInspectorOptio
   // server bound to all addresses (0.0.0.0) is the program's own, not asked.
   for (const s of before ?? []) {
     if (s.address !== '0.0.0.0' && s.address !== '::' && reachable(s)) {
-      const found = await probe(connectAddress(s), s.port)
+      // Patient: a busy process answers late, and a wrong "not open" means a needless signal.
+      const found = await probe(connectAddress(s), s.port, Math.min(options.timeoutMs, 5000))
       if (found !== undefined) {
         options.beforeSignal?.({ pid, name, port: s.port, alreadyOpen: true })
         return found
@@ -305,7 +305,7 @@ export async function openNodeInspector(pid: number, options: OpenInspectorOptio
     const now = listeningSockets(pid)
     if (now === undefined) {
       // No /proc: the configured host and port are all there is to try.
-      const found = await probe(options.host ?? '127.0.0.1', configured === 0 ? DEFAULT_INSPECTOR_PORT : configured)
+      const found = await probe(options.host ?? '127.0.0.1', configured === 0 ? DEFAULT_INSPECTOR_PORT : configured, Math.min(options.timeoutMs, 1000))
       if (found !== undefined) return found
     } else {
       const seen = new Set((before ?? []).map((s) => `${s.address}:${s.port}`))
@@ -320,7 +320,7 @@ export async function openNodeInspector(pid: number, options: OpenInspectorOptio
         // A fresh socket is probed until it answers (the inspector may not serve yet); others once.
         if (!fresh.includes(s) && tried.has(key)) continue
         tried.add(key)
-        const found = await probe(connectAddress(s), s.port)
+        const found = await probe(connectAddress(s), s.port, Math.min(options.timeoutMs, 1000))
         if (found !== undefined) return found
       }
     }

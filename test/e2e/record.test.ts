@@ -9,8 +9,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
+import { main } from '../../src/cli/main.js'
 import { openSnapshot } from '../../src/index.js'
 import { fixturePath } from '../helpers/paths.js'
+import { Capture } from '../unit/cli/io.js'
 import { startCli } from './live-process.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'heapscope-record-'))
@@ -58,5 +60,35 @@ describe('record', () => {
     } finally {
       await cli.kill()
     }
+  })
+})
+
+describe('record faults', () => {
+  async function run(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
+    const stdout = new Capture()
+    const stderr = new Capture()
+    const code = await main(args, { stdout, stderr })
+    return { code, stdout: stdout.text, stderr: stderr.text }
+  }
+
+  it('a program that fails before any snapshot: exit code 2, saying how it ended', async () => {
+    const r = await run(['record', '--no-on-key', '-o', dir, '--', process.execPath, '-e', 'process.exit(3)'])
+    assert.equal(r.code, 2, r.stderr)
+    assert.match(
+      r.stderr
+        .split('\n')
+        .filter((l) => l !== '')
+        .at(-1) ?? '',
+      /^heapscope: .* ended \(exit code 3\) before any snapshot was taken$/,
+    )
+  })
+
+  it('a program it cannot run, and a missing --', async () => {
+    const ruby = await run(['record', '-o', dir, '--', 'ruby', 'app.rb'])
+    assert.equal(ruby.code, 2)
+    assert.match(ruby.stderr, /^heapscope: heapscope record does not know how to take snapshots of ruby: it runs Node\.js/)
+    const noDashes = await run(['record', 'node', 'app.js'])
+    assert.equal(noDashes.code, 2)
+    assert.match(noDashes.stderr, /put -- before the program: heapscope record \[options\] -- node app\.js/)
   })
 })

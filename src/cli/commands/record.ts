@@ -174,8 +174,12 @@ export function recordCommand(ctx: CliContext): CommandModule<GlobalArgs, Record
       await target.stop()
       process.off('SIGINT', onSigint)
       if (keys) process.stdin.pause()
+      const ended = exit ?? (await target.exited)
       if (stoppedHere) say(`stopped ${command.join(' ')}`)
-      else say(`${command.join(' ')} ended (${describeExit(exit ?? (await target.exited))})`)
+      else if (files.length === 0 && ended.code !== 0) {
+        // The program failed before anything was recorded: that is the result, not a report.
+        throw new CaptureError(`${command.join(' ')} ended (${describeExit(ended)}) before any snapshot was taken`)
+      } else say(`${command.join(' ')} ended (${describeExit(ended)})`)
       if (files.length < 2) {
         say(`${files.length === 0 ? 'no snapshot was taken' : 'one snapshot was taken'}: a diff needs two`)
         return
