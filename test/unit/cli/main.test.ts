@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { buildCli, main, withDefaultCommand } from '../../../src/cli/main.js'
-import { InputError, SnapshotFormatError, UsageError } from '../../../src/index.js'
+import { InputError, SnapshotFormatError, UsageError, type Snapshot } from '../../../src/index.js'
 import { testIo } from './io.js'
 import { nodeLikeSnapshot } from './tiny-snapshot.js'
 
@@ -185,16 +185,56 @@ describe('main', () => {
     assert.equal(await main(['summary', 'a.heapsnapshot', '--json'], pipe), 0)
     assert.equal(pipe.stderr.text, '')
   })
+})
 
-  it('never shows string contents; --redact is accepted', async () => {
+/**
+ * Strings from the heap (customer data, tokens) and `--redact`: the tiny heap
+ * holds three strings `secret-token-0..2`, each kept by a Foo. Every command
+ * that names objects is run without `--redact` first, so the test sees the
+ * contents it then expects to be hidden.
+ */
+describe('--redact', () => {
+  const SECRET_0_ID = '11' // "secret-token-0", 14 characters (ids are 2 * ordinal + 1)
+  /** `after` is `before` plus a new Foo and its new string, kept by global. */
+  const withNewSecret = async (): Promise<Snapshot> => {
+    const t = nodeLikeSnapshot()
+    const foo = t.node('object', 'Foo', 32)
+    t.edge(2, 'property', 'fresh', foo).edge(foo, 'property', 'token', t.node('string', 'secret-token-new', 24))
+    return t.parse()
+  }
+
+  async function run(argv: string[]): Promise<string> {
+    const io = testIo(tiny)
+    io.openSnapshot = async (path) => (path === 'after' ? withNewSecret() : tiny())
+    assert.equal(await main(argv, io), 0, io.stderr.text)
+    return io.stdout.text
+  }
+
+  it('summary names classes, never string contents, with or without --redact', async () => {
     for (const argv of [
       ['summary', 'a'],
       ['summary', 'a', '--redact'],
       ['summary', 'a', '--json', '--redact', '--top', '0'],
     ]) {
-      const io = testIo(tiny)
-      assert.equal(await main(argv, io), 0)
-      assert.ok(!io.stdout.text.includes('secret-token'), argv.join(' '))
+      const out = await run(argv)
+      assert.match(out, /\(string\)/, argv.join(' '))
+      assert.ok(!out.includes('secret-token'), argv.join(' '))
     }
   })
+
+  for (const [name, argv, redacted] of [
+    ['top', ['top', 'a', '-n', '0'], '<redacted 14 chars>'],
+    ['retainers', ['retainers', 'a', SECRET_0_ID], '<redacted 14 chars>'],
+    ['diff', ['diff', 'before', 'after'], '<redacted 16 chars>'],
+  ] as const) {
+    it(`${name} shows string contents, and with --redact only their length (text and JSON)`, async () => {
+      for (const format of [[], ['--json']]) {
+        const shown = await run([...argv, ...format])
+        assert.match(shown, /secret-token/, `${argv.join(' ')} ${format.join(' ')} shows the strings`)
+        const hidden = await run([...argv, ...format, '--redact'])
+        assert.ok(!hidden.includes('secret-token'), `${argv.join(' ')} ${format.join(' ')} --redact:\n${hidden}`)
+        assert.ok(hidden.includes(redacted), `${argv.join(' ')} ${format.join(' ')} --redact shows ${redacted}:\n${hidden}`)
+      }
+    })
+  }
 })
