@@ -28,6 +28,13 @@ import type { HeapAnalysis } from './heap-analysis.js'
 import type { Retainers } from './retainers.js'
 import { computeClassNames } from './class-names.js'
 
+/**
+ * The edge types `findCycles` follows unless told otherwise: the references a
+ * program makes (internal edges would add every closure <-> context loop).
+ *
+ * @example
+ *   findCycles(s, a, r, { edgeTypes: [...DEFAULT_CYCLE_EDGE_TYPES, 'internal'] })
+ */
 export const DEFAULT_CYCLE_EDGE_TYPES = ['property', 'element', 'context'] as const
 
 export interface CycleOptions {
@@ -165,6 +172,10 @@ export function stronglyConnectedComponents(
 }
 
 /**
+ * Groups of objects that hold each other in a loop, largest retained size
+ * first, each with a shortest cycle and the references from outside that keep
+ * it alive.
+ *
  * @example
  *   const report = findCycles(s, analyzeHeap(s), buildRetainers(s), { top: 10 })
  *   report.cycles[0].members.length

@@ -59,6 +59,9 @@ export function computeDetachedNodes(s: Snapshot): Uint8Array {
 }
 
 /**
+ * The detached DOM trees (and detached React fibers) of a browser snapshot,
+ * largest retained size first, with the counts DevTools shows.
+ *
  * @example
  *   const report = findDetachedTrees(s, analyzeHeap(s))
  *   report.trees[0].name // 'Detached <div class="tree-b">'

@@ -17,9 +17,21 @@ import type { Snapshot } from '../snapshot/snapshot.js'
 import { EphemeronNames } from './essential-edges.js'
 import { isUserRoot } from './retained-size.js'
 
-/** Distance of nodes that no search reaches (DevTools' `noDistance`). */
+/**
+ * The distance of a node that no search reaches (DevTools' `noDistance`):
+ * it is held only through weak edges, or by nothing.
+ *
+ * @example
+ *   const unreachable = a.distance[n] === NO_DISTANCE
+ */
 export const NO_DISTANCE = -5
-/** Base distance of nodes reached only from the root, not from user roots. */
+/**
+ * The base distance of nodes reached only from the root, not from user roots
+ * (GC roots, V8 internals); DevTools shows such distances as `-`.
+ *
+ * @example
+ *   const fromUserRoots = a.distance[n] >= 0 && a.distance[n] < SYSTEM_DISTANCE
+ */
 export const SYSTEM_DISTANCE = 100000000
 
 /**

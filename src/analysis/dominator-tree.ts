@@ -14,6 +14,9 @@ export interface DominatorTree {
 }
 
 /**
+ * The dominator tree: the nodes each node dominates, largest retained size
+ * first, as DevTools' Dominators view lists them.
+ *
  * @example
  *   const tree = buildDominatorTree(s, a.dominators, a.retainedSize)
  *   for (let k = tree.firstChild[n]; k < tree.firstChild[n + 1]; k++) visit(tree.child[k])
@@ -37,7 +40,13 @@ export function buildDominatorTree(s: Snapshot, d: Dominators, retained: Float64
   return { firstChild, child }
 }
 
-/** Node n's dominators, from its immediate dominator up to the root. */
+/**
+ * Node n's dominators, from its immediate dominator up to the root: releasing
+ * any one of them frees n.
+ *
+ * @example
+ *   dominatorChain(s, a.dominators, n).map((d) => s.nodeName(d)) // ['Foo', 'global', '']
+ */
 export function dominatorChain(s: Snapshot, d: Dominators, n: number): number[] {
   const chain: number[] = []
   const root = s.rootOrdinal

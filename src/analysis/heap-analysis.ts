@@ -1,6 +1,7 @@
 /**
  * All the whole-heap passes the CLI and the TUI need, in one call, with
- * progress by phase. Each pass is also exported on its own.
+ * progress by phase. Each pass is a function of its own module (they are not
+ * part of the public API: a caller wants their results together).
  *
  * analyzeHeapAsync uses both cores: shallow sizes and distances need no
  * dominator tree, and the essential retainers need only the essential
@@ -83,6 +84,10 @@ function withDistance(p: Passes): HeapAnalysis {
 }
 
 /**
+ * Every node's immediate dominator, shallow size, retained size and distance,
+ * and the total size, equal to what DevTools computes for the same file; on
+ * this thread (`analyzeHeapAsync` uses a second core).
+ *
  * @example
  *   const a = analyzeHeap(await openSnapshot('app.heapsnapshot'))
  *   console.log(a.totalSize, a.retainedSize[n])

@@ -21,6 +21,9 @@ export interface Retainers {
 }
 
 /**
+ * The retainers of every node (the reverse edges), in CSR form: what
+ * `findRetainerPaths` searches. Built once per snapshot.
+ *
  * @example
  *   const r = buildRetainers(s)
  *   for (let k = r.firstRetainer[n]; k < r.firstRetainer[n + 1]; k++) console.log(s.nodeName(r.retainerNode[k]))

@@ -17,7 +17,13 @@ export interface AllocationSite {
   column: number
 }
 
-/** The site of trace-tree position t. */
+/**
+ * The function, script, line and column of trace-tree position t (from
+ * `allocationTraceOf`); `(unknown)` when the snapshot has no allocation traces.
+ *
+ * @example
+ *   traceSite(s, allocationTraceOf(s, n)) // { functionName: 'leak', scriptName: '/app/a.js', line: 24, column: 3 }
+ */
 export function traceSite(s: Snapshot, t: number): AllocationSite {
   const infos = s.traceFunctionInfos
   const tree = s.traceTree
@@ -32,13 +38,23 @@ export function traceSite(s: Snapshot, t: number): AllocationSite {
   }
 }
 
-/** `fn script:line:column`, the key people read. */
+/**
+ * A site as people read it: `fn script:line:column`.
+ *
+ * @example
+ *   formatSite(traceSite(s, allocationTraceOf(s, n))) // 'leak /app/a.js:24:3'
+ */
 export function formatSite(site: AllocationSite): string {
   const where = site.scriptName === '' ? '' : ` ${site.scriptName}${site.line > 0 ? `:${site.line}${site.column > 0 ? `:${site.column}` : ''}` : ''}`
   return `${site.functionName}${where}`
 }
 
-/** The allocation stack of trace-tree position t, innermost frame first. */
+/**
+ * The allocation stack of trace-tree position t, innermost frame first.
+ *
+ * @example
+ *   traceStack(s, allocationTraceOf(s, n)).map(formatSite) // ['leak /app/a.js:24:3', 'main /app/a.js:40:1']
+ */
 export function traceStack(s: Snapshot, t: number): AllocationSite[] {
   const tree = s.traceTree
   const out: AllocationSite[] = []
@@ -47,7 +63,14 @@ export function traceStack(s: Snapshot, t: number): AllocationSite[] {
   return out
 }
 
-/** The trace-tree position of node n's allocation, or -1 when it has none. */
+/**
+ * The trace-tree position of node n's allocation, or -1 when it has none
+ * (snapshots taken without allocation tracking have none).
+ *
+ * @example
+ *   const t = allocationTraceOf(s, n)
+ *   if (t >= 0) console.log(formatSite(traceSite(s, t)))
+ */
 export function allocationTraceOf(s: Snapshot, n: number): number {
   const ids = s.nodeTraceNodeId
   if (ids === null || ids[n] === 0) return -1

@@ -3,7 +3,8 @@
  * tree (`dominators`), retainer paths (`retainers`), one object in detail
  * (`inspect`). Pure: strings and plain data, no I/O.
  */
-import { NodeNotFoundError, dominatorChain, type DominatorTree, type HeapAnalysis, type RetainerPath, type Snapshot } from '../index.js'
+import { dominatorChain, type DominatorTree, type HeapAnalysis, type RetainerPath, type Snapshot } from '../index.js'
+import { NodeNotFoundError } from '../snapshot/errors.js'
 import { formatBytes } from './format.js'
 import { displayNodeName, type NodeNameOptions } from './node-name.js'
 

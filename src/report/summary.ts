@@ -28,7 +28,7 @@
  * Fields are only ever added within a schemaVersion; a rename or a change of
  * meaning bumps it.
  */
-import { compareClassesByCount, compareClassesBySize } from '../index.js'
+import { compareClassesByCount, compareClassesBySize } from '../analysis/summary.js'
 import type { ClassStats, SnapshotKind, SnapshotSummary } from '../index.js'
 import { displayString, formatBytes, formatCount, formatPercent, redactString } from './format.js'
 import { JSON_SCHEMA_VERSION, type JsonDocument } from './json.js'

@@ -12,6 +12,14 @@ export type HeapscopeErrorCode =
   | 'E_CANCELLED' // the caller aborted the work (Ctrl-C in the UI)
   | 'E_CAPTURE' // taking a snapshot failed: no such process, no inspector there, connection lost, disk full
 
+/**
+ * The base of every error the library throws; `code` says which kind it is.
+ *
+ * @example
+ *   await openSnapshot(file).catch((err) => {
+ *     if (err instanceof HeapscopeError) console.error(err.code, err.message) // 'E_FORMAT', 'app.heapsnapshot: expected …'
+ *   })
+ */
 export class HeapscopeError extends Error {
   readonly code: HeapscopeErrorCode
   constructor(code: HeapscopeErrorCode, message: string) {
@@ -21,7 +29,12 @@ export class HeapscopeError extends Error {
   }
 }
 
-/** The input cannot be read at all (missing, a directory, permission denied). */
+/**
+ * The input cannot be read at all (missing, a directory, permission denied).
+ *
+ * @example
+ *   await openSnapshot('missing.heapsnapshot').catch((err) => err instanceof InputError) // true
+ */
 export class InputError extends HeapscopeError {
   constructor(
     readonly file: string,
@@ -36,6 +49,11 @@ export class InputError extends HeapscopeError {
  * The input was read but is not a well-formed heap snapshot. `byteOffset` is
  * the offset in the (decompressed) JSON text where the problem was seen, or -1
  * when the problem is not tied to one place (e.g. counts that disagree).
+ *
+ * @example
+ *   await openSnapshot(file).catch((err) => {
+ *     if (err instanceof SnapshotFormatError) console.error(err.byteOffset, err.expected, err.found)
+ *   })
  */
 export class SnapshotFormatError extends HeapscopeError {
   constructor(
@@ -49,7 +67,15 @@ export class SnapshotFormatError extends HeapscopeError {
   }
 }
 
-/** The gzip layer failed: corrupt data or a truncated stream. */
+/**
+ * The gzip layer failed: corrupt data or a truncated stream (a `.gz` snapshot
+ * is recognised by its first bytes, whatever its name).
+ *
+ * @example
+ *   await openSnapshot('app.heapsnapshot.gz').catch((err) => {
+ *     if (err instanceof GzipError) console.error(`${err.file} is damaged: take the snapshot again`)
+ *   })
+ */
 export class GzipError extends HeapscopeError {
   constructor(
     readonly file: string,
@@ -71,7 +97,14 @@ export class NodeNotFoundError extends HeapscopeError {
   }
 }
 
-/** The work was cancelled through its AbortSignal (a user pressed Ctrl-C). */
+/**
+ * The work was cancelled (a user pressed Ctrl-C). The library rejects with
+ * whatever reason its AbortSignal carries; this is a reason callers can give.
+ *
+ * @example
+ *   controller.abort(new CancelledError('closed by the user'))
+ *   await openSnapshot(file, { signal: controller.signal }) // rejects with that CancelledError
+ */
 export class CancelledError extends HeapscopeError {
   constructor(message = 'cancelled') {
     super('E_CANCELLED', message)
@@ -79,7 +112,13 @@ export class CancelledError extends HeapscopeError {
   }
 }
 
-/** A library function was called with options it does not accept. */
+/**
+ * A library function was called with options it does not accept (an unknown
+ * option key, arrays of the wrong length); the message names the function.
+ *
+ * @example
+ *   diffSnapshots(a, b, { groupby: 'class' }) // throws UsageError: diffSnapshots: unknown option "groupby"
+ */
 export class UsageError extends HeapscopeError {
   constructor(message: string) {
     super('E_USAGE', message)

@@ -15,13 +15,12 @@ import {
   analyzeHeapAsync,
   analyzeRetainedSizes,
   buildRetainers,
-  computeEssentialEdges,
   findRetainerPaths,
-  hasBit,
   NO_DISTANCE,
   type HeapAnalysis,
   type Snapshot,
 } from '../../../src/index.js'
+import { computeEssentialEdges, hasBit } from '../../../src/analysis/essential-edges.js'
 import { breakWorkers } from '../../helpers/broken-worker.js'
 import { assertSameAsDevTools, loadFileWithDevTools, loadWithDevTools, type DevToolsModel } from '../../helpers/devtools.js'
 import { naiveImmediateDominators, type SmallGraph } from '../../helpers/naive.js'

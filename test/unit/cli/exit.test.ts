@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { exitCodeFor, GateFailedError, oneLine, reportError } from '../../../src/cli/exit.js'
-import { CancelledError, GzipError, InputError, NodeNotFoundError, SnapshotFormatError, UsageError } from '../../../src/index.js'
+import { CancelledError, GzipError, InputError, SnapshotFormatError, UsageError } from '../../../src/index.js'
+import { NodeNotFoundError } from '../../../src/snapshot/errors.js'
 import { Capture } from './io.js'
 
 describe('exit funnel', () => {
