@@ -6,7 +6,14 @@
  */
 import { HeapscopeError } from '../snapshot/errors.js'
 
-/** Taking a snapshot failed: no such process, no inspector at the address, the connection was lost, the disk is full. */
+/**
+ * Taking a snapshot failed: no such process, no inspector at the address, the connection was lost, the disk is full.
+ *
+ * @example
+ *   await takeSnapshotSeries(source, options).catch((err) => {
+ *     if (err instanceof CaptureError) console.error(err.message) // '127.0.0.1:9230 refused the connection: …'
+ *   })
+ */
 export class CaptureError extends HeapscopeError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('E_CAPTURE', message)

@@ -17,7 +17,12 @@ import { EventEmitter } from 'node:events'
 import WebSocket from 'ws'
 import { CaptureError } from './errors.js'
 
-/** How long to wait for the connection and for each reply, unless a command says otherwise. */
+/**
+ * How long to wait for the connection and for each reply, unless a command says otherwise.
+ *
+ * @example
+ *   const slow = { timeoutMs: 6 * DEFAULT_TIMEOUT_MS } // a big heap on a slow machine
+ */
 export const DEFAULT_TIMEOUT_MS = 10_000
 
 export interface InspectorClientOptions {

@@ -227,7 +227,12 @@ export class NodeTarget implements RecordTarget {
   }
 }
 
-/** "exit code 1", "killed by SIGKILL". */
+/**
+ * How a program ended, as a message says it: "exit code 1", "killed by SIGKILL".
+ *
+ * @example
+ *   describeExit({ code: null, signal: 'SIGKILL' }) // 'killed by SIGKILL'
+ */
 export function describeExit(exit: ProgramExit): string {
   if (exit.signal !== null) return `killed by ${exit.signal}`
   return exit.code === null ? 'could not start' : `exit code ${exit.code}`

@@ -77,6 +77,9 @@ export interface RecordTargetKind {
  * The kinds of program record knows, tried in order: a plain list. To add
  * one, implement RecordTarget and add its kind here (see the header of this
  * file).
+ *
+ * @example
+ *   recordTargetKinds.map((k) => k.runtime) // ['Node.js']
  */
 export const recordTargetKinds: readonly RecordTargetKind[] = [nodeTargetKind]
 

@@ -20,7 +20,12 @@ import { join } from 'node:path'
 import { createGzip, type Gzip } from 'node:zlib'
 import { CaptureError } from './errors.js'
 
-/** The suffix a snapshot has while it is being written. */
+/**
+ * The suffix a snapshot has while it is being written: a file that ends so was cut short.
+ *
+ * @example
+ *   const unfinished = readdirSync(dir).filter((f) => f.endsWith(PARTIAL_SUFFIX))
+ */
 export const PARTIAL_SUFFIX = '.partial'
 
 /**
@@ -226,7 +231,12 @@ export function nextSnapshotNumber(dir: string, name: string, pid: number | stri
   return highest + 1
 }
 
-/** The path of the next snapshot in a series: `dir/<name>-<pid>-<n>-<time>.heapsnapshot.gz`. */
+/**
+ * The path of the next snapshot in a series: `dir/<name>-<pid>-<n>-<time>.heapsnapshot.gz`.
+ *
+ * @example
+ *   nextSnapshotPath('snaps', 'server', 4242) // 'snaps/server-4242-003-20261203T141500Z.heapsnapshot.gz' after two
+ */
 export function nextSnapshotPath(dir: string, name: string, pid: number | string, time: Date = new Date()): string {
   return join(dir, snapshotFileName({ name, pid, n: nextSnapshotNumber(dir, name, pid), time }))
 }

@@ -26,7 +26,12 @@ export interface InspectorTarget {
 /** At most this much of a `/json/list` answer is read: a real one is a few KB. */
 const MAX_LIST_BYTES = 4 * 1024 * 1024
 
-/** Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost). */
+/**
+ * Whether `host` is a loopback address (127.0.0.0/8, ::1, localhost).
+ *
+ * @example
+ *   isLoopbackHost('127.0.0.1') // true; isLoopbackHost('10.0.0.5') // false
+ */
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
   if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true
@@ -37,6 +42,9 @@ export function isLoopbackHost(host: string): boolean {
 /**
  * Refuses a host that is not loopback unless it is the one the user allowed
  * (`--host`).
+ *
+ * @example
+ *   checkHostAllowed('10.0.0.5', undefined) // throws CaptureError: 10.0.0.5 is not a loopback address…
  */
 export function checkHostAllowed(host: string, allowedHost: string | undefined): void {
   if (isLoopbackHost(host)) return
@@ -61,6 +69,9 @@ export interface ListTargetsOptions {
  * The targets an inspector lists at `http://host:port/json/list`. Rejects
  * with one CaptureError when nothing listens there, it does not answer in
  * time, or what answers is not an inspector.
+ *
+ * @example
+ *   const targets = await listTargets('127.0.0.1', 9222, { timeoutMs: DEFAULT_TIMEOUT_MS })
  */
 export function listTargets(host: string, port: number, options: ListTargetsOptions): Promise<InspectorTarget[]> {
   const where = hostPort(host, port)
@@ -143,6 +154,9 @@ const DEFAULT_TYPES = new Set(['node', 'page'])
  * (case-insensitive) or whose id is `match`; without `match`, the only
  * page or Node target. Anything else — none, or several — is an error that
  * lists the choices.
+ *
+ * @example
+ *   const target = pickTarget(targets, 'localhost:3000', '127.0.0.1:9222')
  */
 export function pickTarget(targets: readonly InspectorTarget[], match: string | undefined, where: string): InspectorTarget {
   const usable = targets.filter((t) => typeof t.webSocketDebuggerUrl === 'string' && t.webSocketDebuggerUrl !== '')
