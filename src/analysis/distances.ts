@@ -12,6 +12,13 @@
  * or the first-seen edge of each WeakMap key/value pair, so a value gets the
  * greater of (table + 1, key + 1) (crbug.com/1290800). Nodes neither search
  * reaches keep NO_DISTANCE.
+ *
+ * The same searches give a shortest-path tree: the edge by which each node
+ * was first reached (`predecessorEdge`). Walking it up from any node gives
+ * the path DevTools' distance counts: through user roots where there is
+ * one, in edge order on ties. Retainer clusters (clusters.ts) and the
+ * retainer path of every listed object read it, instead of a search per
+ * object.
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 import { EphemeronNames } from './essential-edges.js'
@@ -33,6 +40,22 @@ export const NO_DISTANCE = -5
  *   const fromUserRoots = a.distance[n] >= 0 && a.distance[n] < SYSTEM_DISTANCE
  */
 export const SYSTEM_DISTANCE = 100000000
+/**
+ * The `predecessorEdge` of the root and of nodes no search reaches (held
+ * only through weak edges, or by nothing).
+ *
+ * @example
+ *   const held = a.predecessorEdge[n] !== NO_PREDECESSOR
+ */
+export const NO_PREDECESSOR = 0xffffffff
+
+/** Distances and the shortest-path tree of the searches that computed them. */
+export interface DistanceTree {
+  /** DevTools' distance of node n; NO_DISTANCE when unreachable */
+  distance: Int32Array
+  /** the edge (index) by which the search first reached node n; NO_PREDECESSOR for the root and unreachable nodes */
+  predecessorEdge: Uint32Array
+}
 
 /**
  * @example
@@ -40,6 +63,17 @@ export const SYSTEM_DISTANCE = 100000000
  *   distance[n] // 1 for a global, NO_DISTANCE when unreachable
  */
 export function computeDistances(s: Snapshot): Int32Array {
+  return computeDistanceTree(s).distance
+}
+
+/**
+ * computeDistances, keeping the edge each node was first reached by.
+ *
+ * @example
+ *   const { distance, predecessorEdge } = computeDistanceTree(s)
+ *   const e = predecessorEdge[n] // s.edgeTarget[e] === n, and the edge's source is one step closer to the roots
+ */
+export function computeDistanceTree(s: Snapshot): DistanceTree {
   const nodeCount = s.nodeCount
   const { firstEdge, edgeTarget, edgeType, edgeNameOrIndex, nodeType, nodeNameIndex, strings } = s
   const weak = s.edgeTypes.weak
@@ -56,6 +90,7 @@ export function computeDistances(s: Snapshot): Int32Array {
   const pendingPairs = new Set<string>()
 
   const distance = new Int32Array(nodeCount).fill(NO_DISTANCE)
+  const predecessorEdge = new Uint32Array(nodeCount).fill(NO_PREDECESSOR)
   const root = s.rootOrdinal
   // Room for every node once, plus duplicate root edges to one user root.
   const queue = new Uint32Array(nodeCount + firstEdge[root + 1] - firstEdge[root])
@@ -94,6 +129,7 @@ export function computeDistances(s: Snapshot): Int32Array {
         // Only internal edges and hidden/array nodes can be filtered out.
         if ((t === internal || nodeType[n] === hiddenNode || nodeType[n] === arrayNode) && !follows(n, e)) continue
         distance[child] = next
+        predecessorEdge[child] = e
         queue[length++] = child
       }
     }
@@ -103,6 +139,7 @@ export function computeDistances(s: Snapshot): Int32Array {
   for (let e = firstEdge[root]; e < firstEdge[root + 1]; e++) {
     const child = edgeTarget[e]
     if (isUserRoot(s, child)) {
+      if (distance[child] === NO_DISTANCE) predecessorEdge[child] = e
       distance[child] = 1
       queue[seeds++] = child
     }
@@ -111,5 +148,25 @@ export function computeDistances(s: Snapshot): Int32Array {
   distance[root] = seeds > 0 ? SYSTEM_DISTANCE : 0
   queue[0] = root
   bfs(1)
-  return distance
+  return { distance, predecessorEdge }
+}
+
+/**
+ * The node edge `e` comes from: a binary search in `firstEdge` (the model
+ * keeps no source per edge).
+ *
+ * @example
+ *   edgeSource(s, a.predecessorEdge[n]) // the node that holds n on its shortest path
+ */
+export function edgeSource(s: Snapshot, e: number): number {
+  const { firstEdge } = s
+  // The last node whose edges start at or before e (nodes without edges share a start).
+  let lo = 0
+  let hi = s.nodeCount - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1
+    if (firstEdge[mid] <= e) lo = mid
+    else hi = mid - 1
+  }
+  return lo
 }

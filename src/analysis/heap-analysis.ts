@@ -10,7 +10,7 @@
  */
 import type { Snapshot, SnapshotParts } from '../snapshot/snapshot.js'
 import { deferred, startThread } from '../threads/worker.js'
-import { computeDistances } from './distances.js'
+import { computeDistanceTree, type DistanceTree } from './distances.js'
 import { computeDominators, searchFromRoot, type Dominators, type EssentialRetainers } from './dominators.js'
 import { computeEssentialEdges, computePageOwned, markEssentialEdges, newEdgeBits, type EdgeBits } from './essential-edges.js'
 import type { HelperMessage, HelperReply } from './helper-thread.js'
@@ -27,10 +27,7 @@ export interface RetainedSizes {
   totalSize: number
 }
 
-export interface HeapAnalysis extends RetainedSizes {
-  /** DevTools' distance of each node (NO_DISTANCE when unreachable) */
-  distance: Int32Array
-}
+export interface HeapAnalysis extends RetainedSizes, DistanceTree {}
 
 export type AnalysisPhase = 'dominators' | 'shallow sizes' | 'retained sizes' | 'distances'
 
@@ -58,11 +55,11 @@ export interface AnalyzeAsyncOptions extends AnalyzeOptions {
 export const HELPER_MIN_NODES = 400_000
 
 /** What the steps compute: distances only when asked. */
-type Passes = RetainedSizes & { distance: Int32Array | null }
+type Passes = RetainedSizes & { distances: DistanceTree | null }
 
-function retainedSizes(s: Snapshot, dominators: Dominators, shallowSize: Uint32Array, distance: Int32Array | null): Passes {
+function retainedSizes(s: Snapshot, dominators: Dominators, shallowSize: Uint32Array): Passes {
   const retainedSize = computeRetainedSizes(s, dominators, shallowSize)
-  return { dominators, shallowSize, retainedSize, distance, totalSize: retainedSize[s.rootOrdinal] + s.extraNativeBytes }
+  return { dominators, shallowSize, retainedSize, distances: null, totalSize: retainedSize[s.rootOrdinal] + s.extraNativeBytes }
 }
 
 /** The passes in order, on this thread: yields each phase's name before running it. */
@@ -72,15 +69,16 @@ function* analysisSteps(s: Snapshot, distances: boolean): Generator<AnalysisPhas
   yield 'shallow sizes'
   const shallowSize = computeShallowSizes(s)
   yield 'retained sizes'
-  const passes = retainedSizes(s, dominators, shallowSize, null)
+  const passes = retainedSizes(s, dominators, shallowSize)
   if (!distances) return passes
   yield 'distances'
-  return { ...passes, distance: computeDistances(s) }
+  return { ...passes, distances: computeDistanceTree(s) }
 }
 
 function withDistance(p: Passes): HeapAnalysis {
-  if (p.distance === null) throw new Error('internal: the analysis computed no distances')
-  return { ...p, distance: p.distance }
+  const { distances, ...sizes } = p
+  if (distances === null) throw new Error('internal: the analysis computed no distances')
+  return { ...sizes, ...distances }
 }
 
 /**
@@ -107,7 +105,7 @@ interface Helper {
   essential: Promise<EdgeBits>
   shallowSize: Promise<Uint32Array>
   retainers: Promise<EssentialRetainers>
-  distance: Promise<Int32Array>
+  distances: Promise<DistanceTree>
   /** hands it page ownership, to mark the essential edges of nodes from `from` on */
   sendOwned: (pageOwned: Uint8Array, from: number) => void
   /** hands it all the essential edges (shared memory: not copied) */
@@ -128,19 +126,19 @@ function startHelper(s: Snapshot, distances: boolean): Helper | null {
   const essential = deferred<EdgeBits>()
   const shallowSize = deferred<Uint32Array>()
   const retainers = deferred<EssentialRetainers>()
-  const distance = deferred<Int32Array>()
+  const distanceTree = deferred<DistanceTree>()
   // Next to this module: dist/src/analysis/ for the modules, dist/ for the bundle (scripts/bundle.mjs).
   const thread = startThread<HelperMessage, HelperReply>(new URL('./helper-thread.js', import.meta.url), {
     onReply: (reply) => {
       if (reply.type === 'essential') essential.resolve(reply.bits)
       else if (reply.type === 'shallow') shallowSize.resolve(reply.shallowSize)
       else if (reply.type === 'retainers') retainers.resolve({ first: reply.first, from: reply.from })
-      else distance.resolve(reply.distance)
+      else distanceTree.resolve({ distance: reply.distance, predecessorEdge: reply.predecessorEdge })
     },
     // A result already in stays as it is (a settled promise does not change).
     onFailure: (error) => {
       const failed = new HelperFailed(`the analysis thread failed: ${error.message}`, { cause: error })
-      for (const d of [essential, shallowSize, retainers, distance]) d.reject(failed)
+      for (const d of [essential, shallowSize, retainers, distanceTree]) d.reject(failed)
     },
   })
   if (thread === null) return null
@@ -149,7 +147,7 @@ function startHelper(s: Snapshot, distances: boolean): Helper | null {
     essential: essential.promise,
     shallowSize: shallowSize.promise,
     retainers: retainers.promise,
-    distance: distance.promise,
+    distances: distanceTree.promise,
     sendOwned: (pageOwned, from) => thread.send({ type: 'owned', pageOwned, from }),
     sendEdges: (bits) => thread.send({ type: 'edges', essential: bits }),
     stop: () => thread.stop(),
@@ -200,10 +198,10 @@ async function* helpedSteps(s: Snapshot, helper: Helper, distances: boolean, sig
   yield 'shallow sizes'
   const shallowSize = await untilAborted(helper.shallowSize, signal)
   yield 'retained sizes'
-  const passes = retainedSizes(s, dominators, shallowSize, null)
+  const passes = retainedSizes(s, dominators, shallowSize)
   if (!distances) return passes
   yield 'distances'
-  return { ...passes, distance: await untilAborted(helper.distance, signal) }
+  return { ...passes, distances: await untilAborted(helper.distances, signal) }
 }
 
 /** Runs the steps, on a helper thread too when asked or big enough, letting the event loop run between phases. */
@@ -253,6 +251,6 @@ export async function analyzeHeapAsync(s: Snapshot, options: AnalyzeAsyncOptions
  *   const { retainedSize, totalSize } = await analyzeRetainedSizes(s)
  */
 export async function analyzeRetainedSizes(s: Snapshot, options: AnalyzeAsyncOptions = {}): Promise<RetainedSizes> {
-  const { distance: _, ...sizes } = await runAsync(s, false, options)
+  const { distances: _, ...sizes } = await runAsync(s, false, options)
   return sizes
 }

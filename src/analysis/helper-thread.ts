@@ -4,7 +4,7 @@
  * semidominators; this one the other half of the essential edges, then the
  * essential retainers (the reverse CSR the semidominator pass reads) while
  * the other runs the DFS, then what needs no dominator tree: DevTools'
- * shallow sizes and, if asked, distances.
+ * shallow sizes and, if asked, distances (with their shortest-path tree).
  *
  * The conversation, in order:
  *   in:  { type: 'job', parts, distances }
@@ -17,7 +17,7 @@
  */
 import { Snapshot, type SnapshotParts } from '../snapshot/snapshot.js'
 import { serveThread } from '../threads/worker.js'
-import { computeDistances } from './distances.js'
+import { computeDistanceTree } from './distances.js'
 import { buildEssentialRetainers } from './dominators.js'
 import { markEssentialEdges, newEdgeBits, type EdgeBits } from './essential-edges.js'
 import { computeShallowSizes } from './retained-size.js'
@@ -26,7 +26,7 @@ export type HelperReply =
   | { type: 'essential'; bits: EdgeBits }
   | { type: 'shallow'; shallowSize: Uint32Array }
   | { type: 'retainers'; first: Uint32Array; from: Uint32Array }
-  | { type: 'distances'; distance: Int32Array }
+  | { type: 'distances'; distance: Int32Array; predecessorEdge: Uint32Array }
 
 /** What the helper is sent, in this order. */
 export type HelperMessage =
@@ -46,7 +46,7 @@ serveThread<HelperMessage, HelperReply>(async (inbox, reply) => {
   const shallowSize = computeShallowSizes(s)
   reply({ type: 'shallow', shallowSize }, [shallowSize.buffer as ArrayBuffer])
   if (distances) {
-    const distance = computeDistances(s)
-    reply({ type: 'distances', distance }, [distance.buffer as ArrayBuffer])
+    const { distance, predecessorEdge } = computeDistanceTree(s)
+    reply({ type: 'distances', distance, predecessorEdge }, [distance.buffer as ArrayBuffer, predecessorEdge.buffer as ArrayBuffer])
   }
 })

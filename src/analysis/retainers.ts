@@ -8,8 +8,15 @@
  * until it meets the root, so the path it returns is a shortest one; each
  * further path must enter the object through a retainer no earlier path used,
  * which gives distinct answers to "what do I have to release".
+ *
+ * `shortestRetainerPath` needs no search: it walks up the shortest-path
+ * tree the distance computation recorded (HeapAnalysis.predecessorEdge), so
+ * it is the path DevTools' distance counts, through user roots where there
+ * is one, and costs one step per edge of the path. Lists of objects (diff,
+ * clusters, detached trees) use it for every object they show.
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
+import { edgeSource, NO_PREDECESSOR } from './distances.js'
 
 export interface Retainers {
   /** node n's retaining edges are retainerEdge[firstRetainer[n] .. firstRetainer[n+1]-1] */
@@ -122,4 +129,27 @@ export function findRetainerPaths(s: Snapshot, r: Retainers, n: number, options:
     paths.push({ nodes, edges })
   }
   return paths
+}
+
+/**
+ * The shortest retainer path of node n as the distance search found it
+ * (through user roots where there is one; see distances.ts), or null when
+ * nothing but weak references holds n. O(path length).
+ *
+ * @example
+ *   const path = shortestRetainerPath(s, analyzeHeap(s), n)
+ *   path?.nodes.map((m) => s.nodeName(m)) // ['', 'global', 'Object', ...]
+ */
+export function shortestRetainerPath(s: Snapshot, a: { predecessorEdge: Uint32Array }, n: number): RetainerPath | null {
+  const root = s.rootOrdinal
+  const nodes = [n]
+  const edges: number[] = []
+  for (let m = n; m !== root; ) {
+    const e = a.predecessorEdge[m]
+    if (e === NO_PREDECESSOR) return null
+    edges.push(e)
+    m = edgeSource(s, e)
+    nodes.push(m)
+  }
+  return { nodes: nodes.reverse(), edges: edges.reverse() }
 }

@@ -81,3 +81,69 @@ export function naiveComponents(g: SmallGraph): number[][] {
   }
   return out
 }
+
+/** A labelled graph for path-shape checks: edges carry a label, nodes a class. */
+export interface LabelledGraph {
+  nodeCount: number
+  root: number
+  /** class label of each node */
+  label: string[]
+  /** out-edges: [target, edge label] */
+  out: [number, string][][]
+}
+
+/**
+ * The shapes of every shortest path from the root to each node, by
+ * enumerating them all (exponential: small graphs only). A shape is the
+ * list of `edge label|node label` steps after the root, with blocks of up to
+ * `maxBlock` steps that come twice in a row collapsed to once (the rule of
+ * clusters.ts), applied by rescanning the whole list after each step.
+ */
+export function naiveShortestPathShapes(g: LabelledGraph, maxBlock: number): Set<string>[] {
+  const dist = new Array<number>(g.nodeCount).fill(-1)
+  dist[g.root] = 0
+  const queue = [g.root]
+  for (let h = 0; h < queue.length; h++) {
+    const v = queue[h]
+    for (const [w] of g.out[v]) {
+      if (dist[w] !== -1) continue
+      dist[w] = dist[v] + 1
+      queue.push(w)
+    }
+  }
+  const collapse = (steps: string[]): string[] => {
+    const out: string[] = []
+    for (const step of steps) {
+      out.push(step)
+      let changed = true
+      while (changed) {
+        changed = false
+        for (let k = 1; k <= maxBlock && 2 * k <= out.length; k++) {
+          const a = out.slice(out.length - 2 * k, out.length - k).join('\n')
+          const b = out.slice(out.length - k).join('\n')
+          if (a === b) {
+            out.length -= k
+            changed = true
+            break
+          }
+        }
+      }
+    }
+    return out
+  }
+  const shapes = Array.from({ length: g.nodeCount }, () => new Set<string>())
+  const walk = (v: number, steps: string[]): void => {
+    shapes[v].add(collapse(steps).join(' / '))
+    for (const [w, edge] of g.out[v]) {
+      if (dist[w] === dist[v] + 1) walk(w, [...steps, `${edge}|${g.label[w]}`])
+    }
+  }
+  walk(g.root, [])
+  return shapes
+}
+
+/** Whether d dominates v (every path from the root to v passes d), by removing d. */
+export function naiveDominates(g: SmallGraph, d: number, v: number): boolean {
+  if (d === v) return true
+  return !reachable(g, g.root, d)[v]
+}

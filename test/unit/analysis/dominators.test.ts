@@ -38,7 +38,7 @@ async function assertEveryWaySameAsDevTools(s: Snapshot, d: DevToolsModel, threa
   if (!threads) return a
   assertSameAsDevTools(s, await analyzeHeapAsync(s, { helperThread: true }), d)
   const sizes = await analyzeRetainedSizes(s, { helperThread: true })
-  assertSameAsDevTools(s, { ...sizes, distance: a.distance }, d)
+  assertSameAsDevTools(s, { ...sizes, distance: a.distance, predecessorEdge: a.predecessorEdge }, d)
   return a
 }
 
