@@ -1,60 +1,88 @@
 /**
  * Objects that hold each other in a loop: strongly connected components of
- * the graph of user-visible references (by default property, element and
- * context edges between non-synthetic objects, leaving out `constructor` and
- * `__proto__`, which tie every class to its prototype; weak edges never).
- * A closure reaches what it captured through its internal `context` edge, so
- * closure <-> context loops (listeners) show with internal edges included:
- * they are off by default because every module's functions and its context
- * form such a loop. Found with
- * Tarjan's algorithm (R. Tarjan, "Depth-first search and linear graph
- * algorithms", SIAM J. Comput. 1(2), 1972, https://doi.org/10.1137/0201010),
- * iterative, over typed arrays.
+ * the graph of the references people write, grouped by shape, so that
+ * 600,000 connection <-> socket pairs read as one row with a count.
  *
- * A component is reported once, with its size and classes, whatever the
- * number of objects in it (a parent/child tree of 51 nodes is one entry).
- * Components are ranked by the bytes they retain as a group: what their
- * members dominate, each byte once (the outermost members on each dominator
- * path) — exact when the component has one way in, a lower bound otherwise.
- * For each reported component: a representative shortest cycle (a BFS inside
- * the component, on a graphology graph of just that component) and the
- * references from outside that keep it alive.
+ * Which references count (the default rule, chosen on real snapshots of
+ * Node and Chromium):
+ * - property, element and context edges (a closure's captured variables)
+ *   between non-synthetic objects, except `constructor` and `__proto__`
+ *   (every class and its prototype form such a loop: language plumbing);
+ * - the internal edges of closures, so that listener loops and closures
+ *   that capture themselves are found: a closure's `context` edge and a
+ *   context's `previous` edge (the enclosing function's scope), but not
+ *   into a top-level context — the NativeContext, or a module's or script's
+ *   context (one whose `previous` is the NativeContext). Every module's
+ *   functions point at their module's context and the module's variables at
+ *   them; counting those links glued all of a heap's modules, through their
+ *   exports, into one component of ~14,000 objects (node-basic);
+ * - the contents of a Map or Set (its internal `table` edge and the table's
+ *   numbered slots); not a WeakMap's (its entries are weak or ephemeron
+ *   edges, whose names are not numbers);
+ * - never weak edges, nor the rest of the runtime's internal edges (code,
+ *   shared function infos, maps, feedback, scope infos, the global object's
+ *   links to its NativeContext).
+ * `edgeTypes` chooses the edge types instead; `internal` among them counts
+ * every internal edge (then everything falls into one component).
+ *
+ * Components are found by Tarjan's algorithm (R. Tarjan, "Depth-first
+ * search and linear graph algorithms", SIAM J. Comput. 1(2), 1972,
+ * https://doi.org/10.1137/0201010), iterative, over typed arrays. A
+ * component of two or more objects, or of one that references itself, is a
+ * cycle. Each cycle gets a representative: a shortest cycle through its
+ * member that retains the most (a breadth-first search inside the
+ * component), rotated to start at its least step so that equal loops read
+ * alike. Its *signature* is that loop's shape — classes and edge names as in
+ * retainer clusters (clusters.ts), indices elided — plus, when the
+ * component has more objects than the loop, its class counts. Components
+ * with the same signature form one group with a count.
+ *
+ * Groups and components are ranked by the bytes their members retain as a
+ * group: what their members dominate, each byte once (the outermost members
+ * on each dominator path; one sweep of the dominator tree's preorder) —
+ * exact when a component has one way in, a lower bound otherwise.
  */
-import { graphology } from './graphology.js'
 import type { Snapshot } from '../snapshot/snapshot.js'
-import { sumOutermostRetained } from './aggregates.js'
-import { buildDominatorTree } from './dominator-tree.js'
+import { computeClassNames, type ClassNames } from './class-names.js'
+import { computeDominatorIntervals, PathLabels } from './clusters.js'
+import { edgeSource } from './distances.js'
+import { hasBit, type EdgeBits } from './essential-edges.js'
 import type { HeapAnalysis } from './heap-analysis.js'
 import type { Retainers } from './retainers.js'
-import { computeClassNames } from './class-names.js'
 
 /**
  * The edge types `findCycles` follows unless told otherwise: the references a
- * program makes (internal edges would add every closure <-> context loop).
+ * program makes (with the closures rule on top, see the header; `internal`
+ * would add every internal edge and glue the heap into one component).
  *
  * @example
- *   findCycles(s, a, r, { edgeTypes: [...DEFAULT_CYCLE_EDGE_TYPES, 'internal'] })
+ *   findCycles(s, a, null, { edgeTypes: [...DEFAULT_CYCLE_EDGE_TYPES, 'internal'] })
  */
 export const DEFAULT_CYCLE_EDGE_TYPES = ['property', 'element', 'context'] as const
+
+export const DEFAULT_IGNORED_NAMES = ['constructor', '__proto__'] as const
 
 export interface CycleOptions {
   /** edge types that make a reference (default property, element, context); weak is never used */
   edgeTypes?: readonly string[]
-  /** components retaining less than this many bytes are left out (default 0) */
+  /**
+   * also count closures' contexts and their scope links below the top
+   * level, and the contents of Maps and Sets (default true; see the header)
+   */
+  closures?: boolean
+  /** groups and components retaining less than this many bytes are left out (default 0) */
   minRetainedSize?: number
-  /** how many components to describe (default 20; 0 = all) */
+  /** how many groups, and how many components, to describe (default 20; 0 = all) */
   top?: number
-  /** components with more members than this get a cycle found from a sample (default 5000) */
-  maxGraphNodes?: number
   /**
    * property names that do not count as references (default `constructor`
    * and `__proto__`: every class and its prototype form such a loop, which
    * is language plumbing, not a leak)
    */
   ignoreNames?: readonly string[]
+  /** DevTools' class names, when the caller has them */
+  classNames?: ClassNames
 }
-
-export const DEFAULT_IGNORED_NAMES = ['constructor', '__proto__'] as const
 
 export interface CycleStep {
   /** node ordinal */
@@ -82,32 +110,51 @@ export interface Cycle {
   externalRetainers: ExternalRetainer[]
   /** how many outside references there are in all */
   externalRetainerCount: number
+  /** the signature of its group */
+  signature: string
+}
+
+/** Components of the same shape. */
+export interface CycleGroup {
+  /** the loop's shape, `Connection .socket -> Socket .conn -> Connection`, plus the class counts when the component has more objects than the loop */
+  signature: string
+  /** components with this signature */
+  count: number
+  /** objects in them */
+  objectCount: number
+  /** what the group's members retain, each byte once */
+  retainedSize: number
+  /** the classes of one component, most common first */
+  classes: { name: string; count: number }[]
+  /** the loop of the component that retains the most (its real objects, from the loop's least step) */
+  path: CycleStep[]
+  /** the largest member of up to 5 components, those that retain the most first */
+  examples: number[]
 }
 
 export interface CycleReport {
   /** components of two or more objects (or one with a self-reference) */
   componentCount: number
+  /** distinct signatures among them */
+  groupCount: number
+  /** by retained size, largest first (cut to `top`) */
+  groups: CycleGroup[]
+  /** the components that retain the most, one by one (cut to `top`) */
   cycles: Cycle[]
 }
 
 /**
- * Strongly connected components over the chosen edges. Returns the
- * component of each node (nodes outside any cycle get their own) and the
+ * Strongly connected components over the edges in `edges` (a bit per edge)
+ * between nodes with nodeUsed[n] = 1. Returns the component of each node
+ * (-1 for unused nodes; nodes outside any cycle get their own) and the
  * number of components. Iterative: heap depth reaches millions.
+ *
+ * @example
+ *   const { component, count } = componentsOverEdges(s, computeCycleEdges(s), nodeUsed)
  */
-export function stronglyConnectedComponents(
-  s: Snapshot,
-  edgeUsed: Uint8Array,
-  nodeUsed: Uint8Array,
-  /** string indices of edge names that do not count (-1 entries are ignored) */
-  ignoredNames: readonly number[] = [],
-): { component: Int32Array; count: number } {
+export function componentsOverEdges(s: Snapshot, edges: EdgeBits, nodeUsed: Uint8Array): { component: Int32Array; count: number } {
   const nodeCount = s.nodeCount
-  const { firstEdge, edgeTarget, edgeType, edgeNameOrIndex } = s
-  const ignoredA = ignoredNames[0] ?? -1
-  const ignoredB = ignoredNames[1] ?? -1
-  const elementType = s.edgeTypes.element
-  const hiddenType = s.edgeTypes.hidden
+  const { firstEdge, edgeTarget } = s
   const index = new Int32Array(nodeCount).fill(-1)
   const low = new Int32Array(nodeCount)
   const component = new Int32Array(nodeCount).fill(-1)
@@ -132,11 +179,8 @@ export function stronglyConnectedComponents(
       const end = firstEdge[v + 1]
       let descended = false
       for (; e < end; e++) {
-        const t = edgeType[e]
-        if (edgeUsed[t] === 0) continue
-        if (t !== elementType && t !== hiddenType && (edgeNameOrIndex[e] === ignoredA || edgeNameOrIndex[e] === ignoredB)) continue
+        if (((edges[e >>> 5] >>> (e & 31)) & 1) === 0) continue
         const w = edgeTarget[e]
-        if (nodeUsed[w] === 0) continue
         if (index[w] === -1) {
           callEdge[depth] = e + 1
           depth++
@@ -172,149 +216,408 @@ export function stronglyConnectedComponents(
 }
 
 /**
- * Groups of objects that hold each other in a loop, largest retained size
- * first, each with a shortest cycle and the references from outside that keep
- * it alive.
+ * Strongly connected components over the edges of the types with
+ * edgeUsed[type] = 1, leaving out edges named in `ignoredNames` (string
+ * indices; -1 entries are ignored), between nodes with nodeUsed[n] = 1.
  *
  * @example
- *   const report = findCycles(s, analyzeHeap(s), buildRetainers(s), { top: 10 })
- *   report.cycles[0].members.length
+ *   const { component, count } = stronglyConnectedComponents(s, edgeUsed, nodeUsed)
  */
-export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers, options: CycleOptions = {}): CycleReport {
-  const edgeTypes = options.edgeTypes ?? DEFAULT_CYCLE_EDGE_TYPES
-  const top = options.top ?? 20
-  const minRetained = options.minRetainedSize ?? 0
-  const maxGraphNodes = options.maxGraphNodes ?? 5000
-  const edgeUsed = new Uint8Array(s.edgeTypeNames.length)
-  for (const t of edgeTypes) {
-    const id = s.edgeTypeNames.indexOf(t)
-    if (id >= 0 && id !== s.edgeTypes.weak) edgeUsed[id] = 1
+export function stronglyConnectedComponents(
+  s: Snapshot,
+  edgeUsed: Uint8Array,
+  nodeUsed: Uint8Array,
+  ignoredNames: readonly number[] = [],
+): { component: Int32Array; count: number } {
+  const edges: EdgeBits = new Uint32Array((s.edgeCount + 31) >>> 5)
+  const { edgeType, edgeNameOrIndex, edgeTarget } = s
+  const element = s.edgeTypes.element
+  const hidden = s.edgeTypes.hidden
+  for (let e = 0; e < s.edgeCount; e++) {
+    const t = edgeType[e]
+    if (edgeUsed[t] === 0 || nodeUsed[edgeTarget[e]] === 0) continue
+    if (t !== element && t !== hidden && ignoredNames.includes(edgeNameOrIndex[e])) continue
+    edges[e >>> 5] |= 1 << (e & 31)
   }
-  const nodeUsed = new Uint8Array(s.nodeCount)
-  const synthetic = s.nodeTypes.synthetic
-  for (let n = 0; n < s.nodeCount; n++) nodeUsed[n] = s.nodeType[n] === synthetic ? 0 : 1
-
-  const ignored = (options.ignoreNames ?? DEFAULT_IGNORED_NAMES).slice(0, 2).map((name) => s.strings.indexOf(name))
-  const { component, count } = stronglyConnectedComponents(s, edgeUsed, nodeUsed, ignored)
-  // Component sizes; a component is a cycle when it has 2+ members or a self-reference.
-  const size = new Uint32Array(count)
-  for (let n = 0; n < s.nodeCount; n++) if (component[n] >= 0) size[component[n]]++
-  const selfLoop = new Uint8Array(count)
-  for (let n = 0; n < s.nodeCount; n++) {
-    const c = component[n]
-    if (c < 0 || size[c] !== 1) continue
-    for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) if (s.edgeTarget[e] === n && edgeUsed[s.edgeType[e]] === 1) selfLoop[c] = 1
-  }
-  const groupOf = new Int32Array(s.nodeCount).fill(-1)
-  let componentCount = 0
-  for (let c = 0; c < count; c++) if (size[c] > 1 || selfLoop[c] === 1) componentCount++
-  for (let n = 0; n < s.nodeCount; n++) {
-    const c = component[n]
-    if (c >= 0 && (size[c] > 1 || selfLoop[c] === 1)) groupOf[n] = c
-  }
-  const tree = buildDominatorTree(s, a.dominators, a.retainedSize)
-  const retained = sumOutermostRetained(s, tree, groupOf, count, a.retainedSize)
-  const ranked: number[] = []
-  for (let c = 0; c < count; c++) if ((size[c] > 1 || selfLoop[c] === 1) && retained[c] >= minRetained) ranked.push(c)
-  ranked.sort((x, y) => retained[y] - retained[x] || size[y] - size[x] || x - y)
-  const chosen = top > 0 ? ranked.slice(0, top) : ranked
-  const want = new Int32Array(count).fill(-1)
-  for (let i = 0; i < chosen.length; i++) want[chosen[i]] = i
-  const members: number[][] = chosen.map(() => [])
-  for (let n = 0; n < s.nodeCount; n++) {
-    const c = component[n]
-    if (c >= 0 && want[c] >= 0) members[want[c]].push(n)
-  }
-  const { classIndex, names } = computeClassNames(s)
-  const cycles = chosen.map((c, i) => describe(s, a, r, members[i], component, c, edgeUsed, retained[c], classIndex, names, maxGraphNodes))
-  return { componentCount, cycles }
+  return componentsOverEdges(s, edges, nodeUsed)
 }
 
-function describe(
-  s: Snapshot,
-  a: HeapAnalysis,
-  r: Retainers,
-  memberList: number[],
-  component: Int32Array,
-  c: number,
-  edgeUsed: Uint8Array,
-  retainedSize: number,
-  classIndex: Uint32Array,
-  names: string[],
-  maxGraphNodes: number,
-): Cycle {
-  const counts = new Map<string, number>()
-  for (const n of memberList) counts.set(names[classIndex[n]], (counts.get(names[classIndex[n]]) ?? 0) + 1)
-  const classes = [...counts].map(([name, count]) => ({ name, count })).sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : 1))
-  // The largest member by retained size anchors the representative cycle.
-  let anchor = memberList[0]
-  for (const n of memberList) if (a.retainedSize[n] > a.retainedSize[anchor]) anchor = n
-  const path = shortestCycle(s, anchor, component, c, edgeUsed, maxGraphNodes)
-  const externalRetainers: ExternalRetainer[] = []
-  let externalRetainerCount = 0
-  const weak = s.edgeTypes.weak
-  for (const n of memberList) {
-    for (let k = r.firstRetainer[n]; k < r.firstRetainer[n + 1]; k++) {
-      const from = r.retainerNode[k]
-      const e = r.retainerEdge[k]
-      if (component[from] === c || s.edgeType[e] === weak) continue
-      externalRetainerCount++
-      if (externalRetainers.length < 20) externalRetainers.push({ from, edge: e })
+/** The edges that count as references for cycles (see the header): a bit per edge. */
+export function computeCycleEdges(s: Snapshot, options: Pick<CycleOptions, 'edgeTypes' | 'closures' | 'ignoreNames'> = {}): EdgeBits {
+  const nodeCount = s.nodeCount
+  const { firstEdge, edgeTarget, edgeType, edgeNameOrIndex, nodeType, strings } = s
+  const types = s.nodeTypes
+  const edgeUsed = new Uint8Array(s.edgeTypeNames.length)
+  for (const name of options.edgeTypes ?? DEFAULT_CYCLE_EDGE_TYPES) {
+    const id = s.edgeTypeNames.indexOf(name)
+    if (id >= 0 && id !== s.edgeTypes.weak) edgeUsed[id] = 1
+  }
+  /** 1 for the string indices of names that do not count */
+  const ignored = new Uint8Array(strings.length)
+  for (const name of options.ignoreNames ?? DEFAULT_IGNORED_NAMES) {
+    const i = strings.indexOf(name)
+    if (i >= 0) ignored[i] = 1
+  }
+  const element = s.edgeTypes.element
+  const hidden = s.edgeTypes.hidden
+  const internal = s.edgeTypes.internal
+  const closures = (options.closures ?? true) && internal >= 0 && edgeUsed[internal] === 0
+  const contextName = strings.indexOf('context')
+  const previousName = strings.indexOf('previous')
+  const tableName = strings.indexOf('table')
+  const synthetic = types.synthetic
+  // Contexts, and which of them are top-level: a NativeContext, or a context whose `previous` is one.
+  /** per string index, as a node name: 0 unknown, 1 other, 2 a NativeContext, 3 a context */
+  const nameKind = new Uint8Array(closures ? strings.length : 0)
+  const kindOfName = (i: number): number => {
+    if (nameKind[i] === 0) {
+      const name = strings.get(i)
+      nameKind[i] = name.startsWith('system / NativeContext') ? 2 : name.startsWith('system / Context') ? 3 : 1
+    }
+    return nameKind[i]
+  }
+  /** per node: 0 unknown, 1 not a context, 2 a top-level context, 3 an inner context */
+  const contextKind = new Uint8Array(closures ? nodeCount : 0)
+  const kindOf = (n: number): number => {
+    let kind = contextKind[n]
+    if (kind !== 0) return kind
+    const byName = kindOfName(s.nodeNameIndex[n])
+    kind = byName === 3 ? 2 : byName === 2 ? 2 : 1
+    if (byName === 3) {
+      for (let e = firstEdge[n]; e < firstEdge[n + 1]; e++) {
+        if (edgeType[e] === internal && edgeNameOrIndex[e] === previousName) kind = kindOfName(s.nodeNameIndex[edgeTarget[e]]) === 2 ? 2 : 3
+      }
+    }
+    contextKind[n] = kind
+    return kind
+  }
+  // Map and Set tables: arrays an object holds through `table`; their slots are named by numbers.
+  const table = new Uint8Array(closures && tableName >= 0 ? nodeCount : 0)
+  if (table.length > 0) {
+    for (let n = 0; n < nodeCount; n++) {
+      if (nodeType[n] !== types.object) continue
+      for (let e = firstEdge[n]; e < firstEdge[n + 1]; e++) {
+        if (edgeType[e] === internal && edgeNameOrIndex[e] === tableName && nodeType[edgeTarget[e]] === types.array) table[edgeTarget[e]] = 1
+      }
     }
   }
-  return { members: memberList, retainedSize, classes, path, externalRetainers, externalRetainerCount }
+  /** per string index: 0 unknown, 1 a number, 2 not */
+  const numeric = new Uint8Array(table.length > 0 ? strings.length : 0)
+  const isNumber = (i: number): boolean => {
+    if (numeric[i] === 0) numeric[i] = /^\d+$/.test(strings.get(i)) ? 1 : 2
+    return numeric[i] === 1
+  }
+  const edges: EdgeBits = new Uint32Array((s.edgeCount + 31) >>> 5)
+  for (let n = 0; n < nodeCount; n++) {
+    const from = nodeType[n]
+    if (from === synthetic) continue
+    for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+      const t = edgeType[e]
+      let counts: boolean
+      if (edgeUsed[t] === 1) counts = t === element || t === hidden || ignored[edgeNameOrIndex[e]] === 0
+      else if (closures && t === internal) {
+        const name = edgeNameOrIndex[e]
+        if (name === contextName) counts = from === types.closure && kindOf(edgeTarget[e]) === 3
+        else if (name === previousName) counts = kindOf(edgeTarget[e]) === 3 && kindOf(n) === 3
+        else if (name === tableName) counts = table[edgeTarget[e]] === 1 && from === types.object
+        else counts = table.length > 0 && table[n] === 1 && isNumber(name)
+      } else continue
+      if (counts && nodeType[edgeTarget[e]] !== synthetic) edges[e >>> 5] |= 1 << (e & 31)
+    }
+  }
+  return edges
 }
 
 /**
- * A shortest cycle through `anchor` inside component c: the component (or,
- * when huge, the part of it within reach of a bounded BFS) is copied into a
- * graphology graph, and a BFS from the anchor stops at the first edge back.
+ * Groups of objects that hold each other in a loop, by shape (one row with a
+ * count for thousands of identical loops) and one by one, largest retained
+ * size first, each with a shortest loop; the single groups also with the
+ * references from outside that keep them alive (through `r` when given,
+ * else one pass over the edges).
+ *
+ * @example
+ *   const report = findCycles(s, analyzeHeap(s), null, { top: 10 })
+ *   report.groups[0].signature // 'Connection .socket -> Socket .conn -> Connection'
+ *   report.groups[0].count     // 600000
  */
-function shortestCycle(s: Snapshot, anchor: number, component: Int32Array, c: number, edgeUsed: Uint8Array, maxGraphNodes: number): CycleStep[] {
-  const { DirectedGraph } = graphology()
-  const g = new DirectedGraph<Record<string, never>, { edge: number }>()
-  const key = (n: number): string => String(n)
-  // Copy the component around the anchor, breadth first, up to maxGraphNodes members.
-  const queue = [anchor]
-  g.addNode(key(anchor))
-  for (let head = 0; head < queue.length; head++) {
-    const v = queue[head]
-    for (let e = s.firstEdge[v]; e < s.firstEdge[v + 1]; e++) {
-      const w = s.edgeTarget[e]
-      if (edgeUsed[s.edgeType[e]] === 0 || component[w] !== c) continue
-      if (!g.hasNode(key(w))) {
-        if (g.order >= maxGraphNodes) continue
-        g.addNode(key(w))
-        queue.push(w)
-      }
-      if (!g.hasEdge(key(v), key(w))) g.addDirectedEdgeWithKey(`${v}>${w}`, key(v), key(w), { edge: e })
+export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, options: CycleOptions = {}): CycleReport {
+  const top = options.top ?? 20
+  const minRetained = options.minRetainedSize ?? 0
+  const nodeCount = s.nodeCount
+  const edges = computeCycleEdges(s, options)
+  const nodeUsed = new Uint8Array(nodeCount)
+  const synthetic = s.nodeTypes.synthetic
+  for (let n = 0; n < nodeCount; n++) nodeUsed[n] = s.nodeType[n] === synthetic ? 0 : 1
+  const { component, count } = componentsOverEdges(s, edges, nodeUsed)
+  // Members of each component (CSR); a component is a cycle with 2+ members or a self-reference.
+  const firstMember = new Uint32Array(count + 1)
+  for (let n = 0; n < nodeCount; n++) if (component[n] >= 0) firstMember[component[n] + 1]++
+  for (let c = 0; c < count; c++) firstMember[c + 1] += firstMember[c]
+  const member = new Uint32Array(firstMember[count])
+  const cursor = firstMember.slice(0, count)
+  for (let n = 0; n < nodeCount; n++) if (component[n] >= 0) member[cursor[component[n]]++] = n
+  const isCycle = (c: number): boolean => {
+    if (firstMember[c + 1] - firstMember[c] > 1) return true
+    const n = member[firstMember[c]]
+    for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) if (s.edgeTarget[e] === n && hasBit(edges, e)) return true
+    return false
+  }
+  // Each cycle's loop and signature, and its group.
+  const classNames = options.classNames ?? computeClassNames(s)
+  const labels = new PathLabels(s, classNames)
+  const finder = new LoopFinder(s, edges, component)
+  const groupOf = new Int32Array(count).fill(-1)
+  const groupIds = new Map<string, number>()
+  const groups: { signature: string; components: number[]; objectCount: number; classes: { name: string; count: number }[] }[] = []
+  const loops = new Map<number, CycleStep[]>()
+  const anchorOf = new Uint32Array(count)
+  const retainedSize = a.retainedSize
+  let componentCount = 0
+  for (let c = 0; c < count; c++) {
+    if (!isCycle(c)) continue
+    componentCount++
+    // The member that retains the most anchors the loop (ties: the first by class, then ordinal).
+    let anchor = member[firstMember[c]]
+    for (let k = firstMember[c] + 1; k < firstMember[c + 1]; k++) {
+      const n = member[k]
+      if (retainedSize[n] > retainedSize[anchor]) anchor = n
+    }
+    anchorOf[c] = anchor
+    const loop = canonicalRotation(finder.shortestLoop(anchor), labels)
+    const size = firstMember[c + 1] - firstMember[c]
+    const classes = size > loop.length ? classCounts(member.subarray(firstMember[c], firstMember[c + 1]), classNames) : null
+    let signature = formatLoopShape(s, loop, labels)
+    if (classes !== null) signature += ` in {${classes.map((k) => `${k.name} x${k.count}`).join(', ')}}`
+    let g = groupIds.get(signature)
+    if (g === undefined) {
+      g = groups.length
+      groupIds.set(signature, g)
+      groups.push({
+        signature,
+        components: [],
+        objectCount: 0,
+        classes:
+          classes ??
+          classCounts(
+            loop.map((step) => step.from),
+            classNames,
+          ),
+      })
+    }
+    groupOf[c] = g
+    groups[g].components.push(c)
+    groups[g].objectCount += size
+    loops.set(c, loop)
+  }
+  // Retained sizes, each byte once, per component and per group: one sweep of the dominator tree.
+  const { end, nodeAt } = computeDominatorIntervals(s, a)
+  const componentRetained = new Float64Array(count)
+  const groupRetained = new Float64Array(groups.length)
+  const componentOpen = new Uint32Array(count)
+  const groupOpen = new Uint32Array(groups.length)
+  for (let p = 0; p < nodeCount; p++) {
+    const n = nodeAt[p]
+    const c = component[n]
+    if (c < 0) continue
+    const g = groupOf[c]
+    if (g < 0) continue
+    if (p >= componentOpen[c]) {
+      componentRetained[c] += retainedSize[n]
+      componentOpen[c] = end[n]
+    }
+    if (p >= groupOpen[g]) {
+      groupRetained[g] += retainedSize[n]
+      groupOpen[g] = end[n]
     }
   }
-  // BFS on the graphology graph from the anchor until an edge leads back to it.
-  const via = new Map<string, string>() // node -> edge key it was reached by
-  const frontier = [key(anchor)]
-  let closing: string | null = null
-  for (let head = 0; head < frontier.length && closing === null; head++) {
-    const v = frontier[head]
-    g.forEachOutEdge(v, (edgeKey, _attrs, _source, target) => {
-      if (closing !== null) return
-      if (target === key(anchor)) {
-        closing = edgeKey
-        return
-      }
-      if (via.has(target)) return
-      via.set(target, edgeKey)
-      frontier.push(target)
-    })
-  }
-  if (closing === null) return []
-  const steps: CycleStep[] = []
-  let edgeKey: string = closing
-  for (;;) {
-    const source = g.source(edgeKey)
-    steps.push({ from: Number(source), edge: g.getEdgeAttribute(edgeKey, 'edge') })
-    if (source === key(anchor)) break
-    edgeKey = via.get(source) as string
-  }
-  return steps.reverse()
+  const rankedGroups = groups
+    .map((group, g) => ({ group, g }))
+    .filter(({ g }) => groupRetained[g] >= minRetained)
+    .sort(
+      (x, y) =>
+        groupRetained[y.g] - groupRetained[x.g] || y.group.components.length - x.group.components.length || (x.group.signature < y.group.signature ? -1 : 1),
+    )
+  const shownGroups = top > 0 ? rankedGroups.slice(0, top) : rankedGroups
+  const byRetained = (x: number, y: number): number => componentRetained[y] - componentRetained[x] || x - y
+  const groupList: CycleGroup[] = shownGroups.map(({ group, g }) => {
+    const best = group.components.slice().sort(byRetained)
+    return {
+      signature: group.signature,
+      count: group.components.length,
+      objectCount: group.objectCount,
+      retainedSize: groupRetained[g],
+      classes: group.classes,
+      path: loops.get(best[0]) ?? [],
+      examples: best.slice(0, 5).map((c) => anchorOf[c]),
+    }
+  })
+  const rankedComponents: number[] = []
+  for (let c = 0; c < count; c++) if (groupOf[c] >= 0 && componentRetained[c] >= minRetained) rankedComponents.push(c)
+  rankedComponents.sort((x, y) => byRetained(x, y) || firstMember[y + 1] - firstMember[y] - (firstMember[x + 1] - firstMember[x]))
+  const chosen = top > 0 ? rankedComponents.slice(0, top) : rankedComponents
+  const outside = externalRetainersOf(s, r, chosen, member, firstMember, component)
+  const cycles = chosen.map((c, i): Cycle => {
+    const members = Array.from(member.subarray(firstMember[c], firstMember[c + 1]))
+    return {
+      members,
+      retainedSize: componentRetained[c],
+      classes: classCounts(members, classNames),
+      path: loops.get(c) ?? [],
+      externalRetainers: outside[i].list,
+      externalRetainerCount: outside[i].count,
+      signature: groups[groupOf[c]].signature,
+    }
+  })
+  return { componentCount, groupCount: groups.length, groups: groupList, cycles }
 }
+
+/** Class counts of some nodes, most common first. */
+function classCounts(nodes: ArrayLike<number>, classNames: ClassNames): { name: string; count: number }[] {
+  const counts = new Map<number, number>()
+  for (let i = 0; i < nodes.length; i++) {
+    const k = classNames.classIndex[nodes[i]]
+    counts.set(k, (counts.get(k) ?? 0) + 1)
+  }
+  return [...counts]
+    .map(([k, count]) => ({ name: classNames.names[k], count }))
+    .sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+}
+
+/**
+ * References from outside each chosen component into its members (not
+ * weak, up to 20 each, and their count): through the reverse index when
+ * the caller has one, else in one pass over the edges for all of them.
+ */
+function externalRetainersOf(
+  s: Snapshot,
+  r: Retainers | null,
+  chosen: number[],
+  member: Uint32Array,
+  firstMember: Uint32Array,
+  component: Int32Array,
+): { list: ExternalRetainer[]; count: number }[] {
+  const out = chosen.map(() => ({ list: [] as ExternalRetainer[], count: 0 }))
+  const weak = s.edgeTypes.weak
+  const add = (i: number, from: number, e: number): void => {
+    if (component[from] === chosen[i] || s.edgeType[e] === weak) return
+    out[i].count++
+    if (out[i].list.length < 20) out[i].list.push({ from, edge: e })
+  }
+  if (r !== null) {
+    chosen.forEach((c, i) => {
+      for (let k = firstMember[c]; k < firstMember[c + 1]; k++) {
+        const n = member[k]
+        for (let j = r.firstRetainer[n]; j < r.firstRetainer[n + 1]; j++) add(i, r.retainerNode[j], r.retainerEdge[j])
+      }
+    })
+    return out
+  }
+  if (chosen.length === 0) return out
+  // wanted[c]: 1 + the position of component c among the chosen, 0 for the others.
+  let largest = 0
+  for (const c of chosen) if (c > largest) largest = c
+  const wanted = new Int32Array(largest + 1)
+  chosen.forEach((c, i) => (wanted[c] = i + 1))
+  const { firstEdge, edgeTarget } = s
+  for (let n = 0; n < s.nodeCount; n++) {
+    for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+      const c = component[edgeTarget[e]]
+      if (c >= 0 && c <= largest && wanted[c] > 0) add(wanted[c] - 1, n, e)
+    }
+  }
+  return out
+}
+
+/**
+ * Shortest loops through a node inside its component: a breadth-first
+ * search over the counted edges, stopping at the first edge back. Each node
+ * is searched from at most once in all (it is in one component, and one
+ * search runs per component), so no visited set is ever cleared.
+ */
+class LoopFinder {
+  private readonly via: Uint32Array
+  private readonly seen: Uint8Array
+  private readonly queue: Uint32Array
+
+  constructor(
+    private readonly s: Snapshot,
+    private readonly edges: EdgeBits,
+    private readonly component: Int32Array,
+  ) {
+    this.via = new Uint32Array(s.nodeCount)
+    this.seen = new Uint8Array(s.nodeCount)
+    this.queue = new Uint32Array(s.nodeCount)
+  }
+
+  shortestLoop(anchor: number): CycleStep[] {
+    const { s, edges, component, via, seen, queue } = this
+    const { firstEdge, edgeTarget } = s
+    const c = component[anchor]
+    let head = 0
+    let tail = 0
+    queue[tail++] = anchor
+    seen[anchor] = 1
+    let closing = -1
+    search: while (head < tail) {
+      const v = queue[head++]
+      for (let e = firstEdge[v], end = firstEdge[v + 1]; e < end; e++) {
+        if (((edges[e >>> 5] >>> (e & 31)) & 1) === 0) continue
+        const w = edgeTarget[e]
+        if (w === anchor) {
+          closing = e
+          break search
+        }
+        if (seen[w] === 1 || component[w] !== c) continue
+        seen[w] = 1
+        via[w] = e
+        queue[tail++] = w
+      }
+    }
+    if (closing < 0) return []
+    const steps: CycleStep[] = []
+    let e = closing
+    for (;;) {
+      const from = edgeSource(s, e)
+      steps.push({ from, edge: e })
+      if (from === anchor) break
+      e = via[from]
+    }
+    return steps.reverse()
+  }
+}
+
+/**
+ * The loop rotated to start at its least step (by labels: the program's own
+ * classes before closures before the runtime's structures), so equal loops
+ * read alike whatever member anchored them.
+ */
+function canonicalRotation(loop: CycleStep[], labels: PathLabels): CycleStep[] {
+  const length = loop.length
+  if (length < 2 || length > 64) return loop
+  // Objects of the program's own classes first, then closures, then the runtime's structures.
+  const tokens = loop.map((step) => {
+    const node = labels.node(step.from)
+    const rank = node.endsWith('()') ? 1 : node.startsWith('(') || node.startsWith('system /') ? 2 : 0
+    return `${rank}${node}\u0000${labels.edge(step.edge)}`
+  })
+  let best = 0
+  for (let start = 1; start < length; start++) {
+    for (let i = 0; i < length; i++) {
+      const x = tokens[(start + i) % length]
+      const y = tokens[(best + i) % length]
+      if (x === y) continue
+      if (x < y) best = start
+      break
+    }
+  }
+  return best === 0 ? loop : [...loop.slice(best), ...loop.slice(0, best)]
+}
+
+/** `Connection .socket -> Socket .conn -> Connection`: a loop's shape, as cluster paths read. */
+export function formatLoopShape(s: Snapshot, loop: CycleStep[], labels: PathLabels): string {
+  if (loop.length === 0) return '(no loop)'
+  let out = labels.node(loop[0].from)
+  for (const step of loop) out += ` ${labels.edge(step.edge)} -> ${labels.node(s.edgeTarget[step.edge])}`
+  return out
+}
+//# sourceMappingURL=cycles.js.map

@@ -15,10 +15,19 @@
  * those trees are labelled as Node internals, not page leaks. React: a
  * `FiberNode` whose `stateNode` is a detached DOM node is a detached fiber
  * (the pattern memlab reports).
+ *
+ * Trees that retain nothing (Chromium lists `Detached null`, `Detached
+ * system / Map` wrappers of 0 bytes) are left out of `trees` unless asked
+ * for, and counted. Trees with the same root class, the same size (count
+ * and retained bytes) and the same retainer-path shape (clusters.ts) are
+ * one group with a count: six identical detached `<div>` trees kept by one
+ * array read as one line. The detached nodes themselves are clustered by
+ * retainer path (clusters.ts).
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 import type { HeapAnalysis } from './heap-analysis.js'
-import { computeClassNames } from './class-names.js'
+import { computeClassNames, type ClassNames } from './class-names.js'
+import { findRetainerClusters, RetainerShapes, type RetainerCluster } from './clusters.js'
 import { computeDetachedNames } from './dom-state.js'
 
 export interface DetachedTree {
@@ -34,6 +43,30 @@ export interface DetachedTree {
   nodeInternal: boolean
 }
 
+/** Detached trees of the same shape. */
+export interface DetachedGroup {
+  /** the roots' class, e.g. `Detached <div>` */
+  name: string
+  /** trees in the group */
+  count: number
+  /** detached nodes in each tree */
+  nodeCount: number
+  /** retained size of each tree's root */
+  retainedSize: number
+  /** the roots' retainer-path shape (cluster notation) */
+  path: string
+  /** the trees' roots, ordinals, by id */
+  roots: number[]
+  nodeInternal: boolean
+}
+
+export interface DetachedOptions {
+  /** DevTools' class names, when the caller has them */
+  classNames?: ClassNames
+  /** keep trees that retain 0 bytes in `trees` and `groups` (default false) */
+  includeEmpty?: boolean
+}
+
 export interface DetachedReport {
   /** nodes DevTools marks detached (after propagation) */
   detachedCount: number
@@ -43,8 +76,14 @@ export interface DetachedReport {
   hasDom: boolean
   /** detached React fibers: FiberNode objects whose stateNode is detached */
   detachedFiberCount: number
-  /** largest retained size first */
+  /** largest retained size first (without trees retaining 0 bytes, unless asked) */
   trees: DetachedTree[]
+  /** trees left out because they retain 0 bytes */
+  emptyTreeCount: number
+  /** the trees grouped by root class, size and retainer-path shape; largest total first */
+  groups: DetachedGroup[]
+  /** the detached nodes by retainer-path shape (all of them, empty trees' included) */
+  clusters: RetainerCluster[]
 }
 
 /** 1 for every node DevTools marks detached. */
@@ -66,7 +105,7 @@ export function computeDetachedNodes(s: Snapshot): Uint8Array {
  *   const report = findDetachedTrees(s, analyzeHeap(s))
  *   report.trees[0].name // 'Detached <div class="tree-b">'
  */
-export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport {
+export function findDetachedTrees(s: Snapshot, a: HeapAnalysis, options: DetachedOptions = {}): DetachedReport {
   const detached = computeDetachedNodes(s)
   const nodeCount = s.nodeCount
   const { dominator, order } = a.dominators
@@ -86,8 +125,9 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
   for (let n = 0; n < nodeCount; n++) {
     if (detached[n] === 1 && treeOf[n] >= 0) counts.set(treeOf[n], (counts.get(treeOf[n]) ?? 0) + 1)
   }
-  const { classIndex, names } = computeClassNames(s)
-  const trees: DetachedTree[] = []
+  const classNames = options.classNames ?? computeClassNames(s)
+  const { classIndex, names } = classNames
+  let trees: DetachedTree[] = []
   for (const [r, count] of counts) {
     trees.push({
       root: r,
@@ -98,6 +138,32 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
     })
   }
   trees.sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count || x.root - y.root)
+  const allTrees = trees.length
+  if (options.includeEmpty !== true) trees = trees.filter((t) => t.retainedSize > 0)
+  const emptyTreeCount = allTrees - trees.length
+
+  // Groups: same root class, size and path shape.
+  const shapes = new RetainerShapes(s, a, classNames)
+  const groupIds = new Map<string, number>()
+  const groups: DetachedGroup[] = []
+  for (const tree of trees) {
+    const shape = shapes.shapeOf(tree.root)
+    const key = `${tree.name}\u0000${tree.count}\u0000${tree.retainedSize}\u0000${shape}`
+    let g = groupIds.get(key)
+    if (g === undefined) {
+      g = groups.length
+      groupIds.set(key, g)
+      const path = shape < 0 ? '' : shapes.path(shape)
+      groups.push({ name: tree.name, count: 0, nodeCount: tree.count, retainedSize: tree.retainedSize, path, roots: [], nodeInternal: tree.nodeInternal })
+    }
+    groups[g].count++
+    groups[g].roots.push(tree.root)
+  }
+  for (const g of groups) g.roots.sort((x, y) => s.nodeId[x] - s.nodeId[y])
+  groups.sort((x, y) => y.retainedSize * y.count - x.retainedSize * x.count || y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+  const detachedNodes: number[] = []
+  for (let n = 0; n < nodeCount; n++) if (detached[n] === 1) detachedNodes.push(n)
+  const clusters = findRetainerClusters(s, a, detachedNodes, { shapes })
 
   let v8DetachedCount = 0
   const given = s.nodeDetachedness
@@ -126,5 +192,5 @@ export function findDetachedTrees(s: Snapshot, a: HeapAnalysis): DetachedReport 
       }
     }
   }
-  return { detachedCount, v8DetachedCount, hasDom, detachedFiberCount, trees }
+  return { detachedCount, v8DetachedCount, hasDom, detachedFiberCount, trees, emptyTreeCount, groups, clusters }
 }

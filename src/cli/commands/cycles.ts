@@ -1,10 +1,11 @@
 /**
  * `heapscope cycles <file>`: groups of objects that reference each other,
- * ranked by the bytes they retain, with a representative cycle and the
- * references from outside that keep each group alive.
+ * by shape (thousands of identical loops are one row with a count), then
+ * the single groups that retain the most, with a representative cycle and
+ * the references from outside that keep each alive.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { buildRetainers, DEFAULT_CYCLE_EDGE_TYPES, findCycles } from '../../index.js'
+import { DEFAULT_CYCLE_EDGE_TYPES, findCycles } from '../../index.js'
 import { cyclesJson, renderCyclesText } from '../../report/cycles.js'
 import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
@@ -21,9 +22,14 @@ function builder(y: Argv<GlobalArgs>) {
       type: 'array',
       choices: EDGE_TYPES,
       default: [...DEFAULT_CYCLE_EDGE_TYPES],
-      describe: 'edge types that count as references (weak never does)',
+      describe: 'edge types that count as references (weak never does; internal: all internal edges)',
     })
-    .option('top', { type: 'string', default: '10', describe: 'groups to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('closures', {
+      type: 'boolean',
+      default: true,
+      describe: "count closures' contexts, their scopes below module level and Map/Set contents (--no-closures: only --edges)",
+    })
+    .option('top', { type: 'string', default: '10', describe: 'shapes, and single groups, to show (0 = all)', requiresArg: true, coerce: parseTop })
     .option('min-size', { type: 'string', default: '0', describe: 'leave out groups retaining less (e.g. 10KB)', requiresArg: true, coerce: parseSize })
     .option('json', jsonOption)
     .option('redact', redactOption)
@@ -40,7 +46,12 @@ export function cyclesCommand(ctx: CliContext): CommandModule<GlobalArgs, Cycles
     builder,
     async handler(args) {
       const { snapshot: s, analysis: a } = await loadAnalyzed(args.file, ctx)
-      const report = findCycles(s, a, buildRetainers(s), { edgeTypes: args.edges.map(String), top: args.top, minRetainedSize: args['min-size'] })
+      const report = findCycles(s, a, null, {
+        edgeTypes: args.edges.map(String),
+        closures: args.closures,
+        top: args.top,
+        minRetainedSize: args['min-size'],
+      })
       const names = { redact: args.redact }
       ctx.stdout.write(args.json === true ? renderJson(cyclesJson(s, report, args.file, names)) : renderCyclesText(s, report, names))
     },

@@ -4,7 +4,7 @@
  * each alive.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { buildRetainers, findDetachedTrees, findRetainerPaths, type RetainerPath } from '../../index.js'
+import { findDetachedTrees, shortestRetainerPath, type RetainerPath } from '../../index.js'
 import { detachedJson, renderDetachedText } from '../../report/cycles.js'
 import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
@@ -14,10 +14,17 @@ import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
 function builder(y: Argv<GlobalArgs>) {
   return y
     .positional('file', fileArgument)
-    .option('top', { type: 'string', default: '20', describe: 'trees to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('top', {
+      type: 'string',
+      default: '20',
+      describe: 'shapes of trees (and, in --json, trees) to show (0 = all)',
+      requiresArg: true,
+      coerce: parseTop,
+    })
+    .option('all', { type: 'boolean', default: false, describe: 'also list the trees that retain 0 bytes' })
     .option('json', jsonOption)
     .option('redact', redactOption)
-    .example('$0 detached page.heapsnapshot', 'detached DOM trees and what keeps them alive')
+    .example('$0 detached page.heapsnapshot', 'detached DOM trees (identical ones counted once) and what keeps them alive')
 }
 
 export type DetachedArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never
@@ -29,13 +36,16 @@ export function detachedCommand(ctx: CliContext): CommandModule<GlobalArgs, Deta
     builder,
     async handler(args) {
       const { snapshot: s, analysis: a } = await loadAnalyzed(args.file, ctx)
-      const report = findDetachedTrees(s, a)
-      if (args.top > 0) report.trees = report.trees.slice(0, args.top)
-      const retainers = buildRetainers(s)
+      const report = findDetachedTrees(s, a, { includeEmpty: args.all })
+      if (args.top > 0) {
+        report.trees = report.trees.slice(0, args.top)
+        report.groups = report.groups.slice(0, args.top)
+      }
+      // The path of each tree listed, and of each group's first tree.
       const paths = new Map<number, RetainerPath>()
-      for (const t of report.trees) {
-        const [path] = findRetainerPaths(s, retainers, t.root)
-        if (path !== undefined) paths.set(t.root, path)
+      for (const root of [...report.trees.map((t) => t.root), ...report.groups.map((g) => g.roots[0])]) {
+        const path = shortestRetainerPath(s, a, root)
+        if (path !== null) paths.set(root, path)
       }
       const names = { redact: args.redact }
       ctx.stdout.write(args.json === true ? renderJson(detachedJson(s, report, paths, args.file, names)) : renderDetachedText(s, report, paths, names))
