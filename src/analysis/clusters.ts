@@ -536,7 +536,8 @@ export function findRetainerClustersByGroup(
   groupCount: number,
   options: RetainerClusterOptions = {},
 ): RetainerCluster[][] {
-  const shapes = options.shapes !== undefined && options.shapes.isFor(s, a) ? options.shapes : new RetainerShapes(s, a, options.classNames)
+  const given = options.shapes
+  const shapes = given?.isFor(s, a) ? given : new RetainerShapes(s, a, options.classNames)
   const exampleCount = options.examples ?? 5
   const nodeCount = s.nodeCount
   const clusterOf = new Int32Array(nodeCount).fill(-1)

@@ -517,7 +517,7 @@ function externalRetainersOf(
   let largest = 0
   for (const c of chosen) if (c > largest) largest = c
   const wanted = new Int32Array(largest + 1)
-  chosen.forEach((c, i) => (wanted[c] = i + 1))
+  for (let i = 0; i < chosen.length; i++) wanted[chosen[i]] = i + 1
   const { firstEdge, edgeTarget } = s
   for (let n = 0; n < s.nodeCount; n++) {
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
