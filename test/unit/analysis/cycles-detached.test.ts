@@ -16,7 +16,16 @@ import fc from 'fast-check'
 import { stronglyConnectedComponents } from '../../../src/analysis/cycles.js'
 import { computeDetachedNodes } from '../../../src/analysis/detached.js'
 import { edgeSource } from '../../../src/analysis/distances.js'
-import { analyzeHeap, buildRetainers, findCycles, findDetachedTrees, NO_PREDECESSOR, openSnapshot, type HeapAnalysis, type Snapshot } from '../../../src/index.js'
+import {
+  analyzeHeap,
+  buildRetainers,
+  findCycles,
+  findDetachedTrees,
+  NO_PREDECESSOR,
+  openSnapshot,
+  type HeapAnalysis,
+  type Snapshot,
+} from '../../../src/index.js'
 import { naiveComponents, naiveDominates, reachable, type SmallGraph } from '../../helpers/naive.js'
 import { fixturePath } from '../../helpers/paths.js'
 import { TinySnapshot } from '../cli/tiny-snapshot.js'
