@@ -89,7 +89,7 @@ export function devToolsClassNames(d: DevToolsModel): string[] {
 }
 
 /** DevTools' Summary rows summed by class name (it splits a name by constructor location). */
-export function devToolsClasses(d: DevToolsModel): Map<string, { count: number; self: number; maxRet: number }> {
+function devToolsClasses(d: DevToolsModel): Map<string, { count: number; self: number; maxRet: number }> {
   const aggregates: Record<string, { name: string; count: number; self: number; maxRet: number }> = d.aggregatesWithFilter(
     {} as Parameters<DevToolsModel['aggregatesWithFilter']>[0],
   )
@@ -111,4 +111,24 @@ export function devToolsDetachedCount(d: DevToolsModel): number {
   let count = 0
   for (let n = 0; n < d.nodeCount; n++) if (flags[n] & flag) count++
   return count
+}
+
+/**
+ * Asserts that Summary classes (the library's, or the CLI's JSON) equal DevTools' Summary rows
+ * summed by name: the same names, and for each its count, shallow size and retained size.
+ */
+export function assertSameClassesAsDevTools(
+  classes: readonly { name: string; count: number; selfSize: number; retainedSize?: number }[],
+  d: DevToolsModel,
+): void {
+  const reference = devToolsClasses(d)
+  const byName = new Map(classes.map((c) => [c.name, c]))
+  assert.equal(byName.size, reference.size)
+  for (const [cls, expected] of reference) {
+    const got = byName.get(cls)
+    assert.ok(got !== undefined, `class ${cls} missing`)
+    assert.equal(got.count, expected.count, `count of ${cls}`)
+    assert.equal(got.selfSize, expected.self, `shallow size of ${cls}`)
+    assert.equal(got.retainedSize, expected.maxRet, `retained size of ${cls}`)
+  }
 }

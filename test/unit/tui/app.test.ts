@@ -64,11 +64,12 @@ describe('tui app', () => {
 
 describe('tui loading', () => {
   const options = { open: openSnapshot, names: {}, color: false }
+  const file = fixturePath('node-basic.heapsnapshot.gz')
 
-  it('shows a progress line per file while loading, then the Summary; the Dominators view expands and collapses', async () => {
-    const file = fixturePath('node-basic.heapsnapshot.gz')
+  /** The UI loading `file` with `loaderOptions`, and every phase its loader reported. */
+  function renderLoading(loaderOptions: Parameters<typeof snapshotLoader>[1]): { app: ReturnType<typeof render>; phases: Set<string> } {
     const phases = new Set<string>()
-    const inner = snapshotLoader(file, options, 20)
+    const inner = snapshotLoader(file, loaderOptions, 20)
     const load: Loader = (report, signal) =>
       inner((files) => {
         for (const f of files) phases.add(f.phase)
@@ -77,6 +78,11 @@ describe('tui loading', () => {
     const app = render(
       createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }),
     )
+    return { app, phases }
+  }
+
+  it('shows a progress line per file while loading, then the Summary; the Dominators view expands and collapses', async () => {
+    const { app, phases } = renderLoading(options)
     try {
       await waitFor(app.lastFrame, /\[Summary\]/)
       assert.ok(
@@ -104,17 +110,7 @@ describe('tui loading', () => {
   })
 
   it('loads in a worker thread when no opener is given: the same Summary, and an abort ends it', async () => {
-    const file = fixturePath('node-basic.heapsnapshot.gz')
-    const phases = new Set<string>()
-    const inner = snapshotLoader(file, { names: {}, color: false }, 20)
-    const load: Loader = (report, signal) =>
-      inner((files) => {
-        for (const f of files) phases.add(f.phase)
-        report(files)
-      }, signal)
-    const app = render(
-      createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }),
-    )
+    const { app, phases } = renderLoading({ names: {}, color: false })
     try {
       const summary = await waitFor(app.lastFrame, /\[Summary\]/)
       assert.match(summary, /Leaf\s+1,000/)
