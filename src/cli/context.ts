@@ -3,6 +3,9 @@
  * from `process`, so the whole CLI runs in a test without a process:
  * `main(['summary', 'x.heapsnapshot', '--json'], { stdout, stderr })`.
  */
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { openSnapshot } from '../index.js'
 
 /** A place to write text: process.stdout/stderr, or a buffer in tests. */
@@ -26,6 +29,8 @@ export interface CliContext {
   openSnapshot: typeof openSnapshot
   /** milliseconds, for progress rates; Date.now by default */
   now: () => number
+  /** heapscope's version: `--version`, and `heapscopeVersion` in every JSON document */
+  version: string
 }
 
 /** Options every command accepts. */
@@ -45,6 +50,27 @@ export function processContext(): CliContext {
     stdinIsTTY: process.stdin.isTTY === true,
     openSnapshot,
     now: Date.now,
+    version: packageVersion(),
+  }
+}
+
+let cachedVersion: string | undefined
+
+/** heapscope's version, from the package.json above this file (works from src and from dist). */
+export function packageVersion(): string {
+  if (cachedVersion !== undefined) return cachedVersion
+  cachedVersion = 'unknown'
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const file = join(dir, 'package.json')
+    if (existsSync(file)) {
+      const pkg: unknown = JSON.parse(readFileSync(file, 'utf8'))
+      if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') cachedVersion = pkg.version
+      return cachedVersion
+    }
+    const up = dirname(dir)
+    if (up === dir) return cachedVersion
+    dir = up
   }
 }
 

@@ -43,9 +43,21 @@ export class GateFailedError extends Error {
   }
 }
 
+/**
+ * The report could not be written to stdout (a full disk, a closed file):
+ * exit code 74. A reader closing the pipe early is not one (cli/output.ts).
+ */
+export class OutputError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'OutputError'
+  }
+}
+
 /** The exit code for an error (see the table at the top of this file). */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof GateFailedError) return EXIT_GATE_FAILED
+  if (err instanceof OutputError) return EXIT_OUTPUT_FAILED
   if (err instanceof HeapscopeError) return err.code === 'E_CANCELLED' ? EXIT_CANCELLED : EXIT_BAD_INPUT
   return EXIT_INTERNAL
 }
@@ -81,6 +93,10 @@ export function reportError(err: unknown, options: { debug: boolean; stderr: Out
       cause = cause instanceof Error ? cause.cause : undefined
     }
   }
-  options.stderr.write(text)
+  try {
+    options.stderr.write(text)
+  } catch {
+    // Nowhere left to say it (a stream that throws rather than emitting 'error'); the exit code still tells.
+  }
   return code
 }

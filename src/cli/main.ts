@@ -4,30 +4,13 @@
  * without a process; `main` runs it and turns any failure into an exit code
  * through the one funnel in exit.ts.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { existsSync } from 'node:fs'
 import yargs, { type Argv } from 'yargs'
 import { UsageError } from '../index.js'
 import { commands } from './commands/index.js'
 import { resolveContext, type CliContext, type GlobalArgs } from './context.js'
-import { EXIT_OK, EXIT_OUTPUT_FAILED, oneLine, reportError } from './exit.js'
-
-/** heapscope's version, from the package.json above this file (works from src and from dist). */
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const file = join(dir, 'package.json')
-    if (existsSync(file)) {
-      const pkg: unknown = JSON.parse(readFileSync(file, 'utf8'))
-      if (typeof pkg === 'object' && pkg !== null && 'version' in pkg && typeof pkg.version === 'string') return pkg.version
-      return 'unknown'
-    }
-    const up = dirname(dir)
-    if (up === dir) return 'unknown'
-    dir = up
-  }
-}
+import { EXIT_OK, reportError } from './exit.js'
+import { writeText } from './output.js'
 
 /**
  * The yargs parser for `argv`, with every command, not yet run. Usage errors
@@ -41,7 +24,7 @@ function packageVersion(): string {
  */
 export function buildCli(argv: readonly string[], io: Partial<CliContext> = {}): Argv<GlobalArgs> {
   const ctx = resolveContext(io)
-  let cli: Argv<GlobalArgs> = yargs(protectDashes(withDefaultCommand(argv)))
+  let cli: Argv<GlobalArgs> = yargs(protectArguments(withDefaultCommand(argv)))
     .scriptName('heapscope')
     .usage('$0 <command> [options]\n$0 <file>   the same as $0 open <file>\n\nAnalyze V8 heap snapshots (.heapsnapshot, also gzipped).')
     .locale('en')
@@ -49,46 +32,73 @@ export function buildCli(argv: readonly string[], io: Partial<CliContext> = {}):
     .option('color', { type: 'boolean', default: true, global: true, describe: 'colour output on a terminal (--no-color or NO_COLOR=1 to disable)' })
   for (const command of commands) cli = command.register(cli, ctx)
   return cli
+    .completion(COMPLETION_COMMAND, 'print a shell completion script (bash, zsh): heapscope completion >> ~/.bashrc')
     .demandCommand(1, 'say which command to run, e.g. heapscope summary app.heapsnapshot')
     .recommendCommands()
     .strict()
     .exitProcess(false)
-    .middleware(restoreDashes)
+    .middleware(restoreArguments, true)
     .fail((message: string | null, err: Error | undefined) => {
       // Every yargs failure is a usage error (exit code 2). Messages from our
       // own checks (coerce, check) arrive as err, yargs' own as message.
-      let text = (message ?? err?.message ?? 'invalid arguments').split(DASH).join('-')
+      let text = (message ?? err?.message ?? 'invalid arguments').split(PROTECT).join('')
       // recommendCommands() reports a typo as only "Did you mean summary?".
       const typed = argv.find((arg) => !arg.startsWith('-'))
       if (text.startsWith('Did you mean') && typed !== undefined) text = `Unknown command: ${typed}. ${text}`
-      throw new UsageError(`${text} (see heapscope --help)`)
+      const command = commandOf(argv)
+      throw new UsageError(`${text} (see heapscope ${command === undefined ? '' : command + ' '}--help)`)
     })
     .help()
     .alias('help', 'h')
-    .version(packageVersion())
+    .version(ctx.version)
     .wrap(ctx.stdout.isTTY === true ? Math.min(100, ctx.stdout.columns ?? 80) : 80)
 }
 
-/**
- * `-` (stdin) stands in for DASH while yargs parses. yargs re-parses
- * positionals as `--file -`, and yargs-parser then reads `-` as a missing
- * value: `summary -` would arrive as an empty file name. DASH starts with a
- * NUL, which no argument from a shell can contain, so it cannot clash with a
- * real file name; restoreDashes puts `-` back before any handler runs.
- */
-const DASH = '\u0000-'
+const COMPLETION_COMMAND = 'completion'
 
-function protectDashes(argv: readonly string[]): string[] {
-  const out = argv.slice()
-  for (let i = 0; i < out.length && out[i] !== '--'; i++) if (out[i] === '-') out[i] = DASH
+/** The command `argv` runs (`heapscope <file>` runs open), or undefined. */
+function commandOf(argv: readonly string[]): string | undefined {
+  const args = withDefaultCommand(argv)
+  const end = args.indexOf('--')
+  return args.slice(0, end < 0 ? args.length : end).find((arg) => commands.some((c) => c.name === arg))
+}
+
+/**
+ * Arguments yargs must take as they are stand in for PROTECT + the argument
+ * while it parses, and restoreArguments takes the mark off before any check
+ * or handler runs:
+ * - `-` (stdin): yargs re-parses positionals as `--file -`, and yargs-parser
+ *   then reads `-` as a missing value (`summary -` arrived as an empty name);
+ * - everything after `--`: file names, even one that starts with `-`
+ *   (`summary -- -odd.heapsnapshot`); yargs would put them in `_`, where no
+ *   positional looks. A command that runs a program (`record -- node app.js`,
+ *   afterDashes 'program') gets them as they are, in args['--'].
+ * PROTECT is a NUL, which no argument from a shell can contain, so it cannot
+ * clash with a real file name.
+ */
+const PROTECT = '\u0000'
+
+function protectArguments(argv: readonly string[]): string[] {
+  const name = commandOf(argv)
+  const program = commands.some((c) => c.name === name && c.afterDashes === 'program')
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg !== '--') {
+      out.push(arg === '-' ? PROTECT + arg : arg)
+      continue
+    }
+    // A program and its arguments, read as they are from args['--'] (yargs' populate--); or files.
+    if (program) out.push(...argv.slice(i))
+    else for (const file of argv.slice(i + 1)) out.push(PROTECT + file)
+    break
+  }
   return out
 }
 
-function restoreDashes(args: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(args)) {
-    if (value === DASH) args[key] = '-'
-    else if (Array.isArray(value)) args[key] = value.map((v: unknown) => (v === DASH ? '-' : v))
-  }
+function restoreArguments(args: Record<string, unknown>): void {
+  const restore = (v: unknown): unknown => (typeof v === 'string' && v.startsWith(PROTECT) ? v.slice(PROTECT.length) : v)
+  for (const [key, value] of Object.entries(args)) args[key] = Array.isArray(value) ? value.map(restore) : restore(value)
 }
 
 /**
@@ -101,7 +111,7 @@ export function withDefaultCommand(argv: readonly string[]): string[] {
   const at = argv.findIndex((arg) => arg === '-' || !arg.startsWith('-'))
   if (at < 0 || argv.slice(0, at).includes('--')) return argv.slice()
   const first = argv[at]
-  if (commands.some((c) => c.name === first)) return argv.slice()
+  if (first === COMPLETION_COMMAND || commands.some((c) => c.name === first)) return argv.slice()
   if (first === '-' || /\.heapsnapshot(\.gz)?$/i.test(first) || existsSync(first)) return [...argv.slice(0, at), 'open', ...argv.slice(at)]
   return argv.slice()
 }
@@ -125,15 +135,17 @@ function wantsDebug(argv: readonly string[]): boolean {
  */
 export async function main(argv: string[], io: Partial<CliContext> = {}): Promise<number> {
   const ctx = resolveContext(io)
-  if (io.stdout === undefined) ignoreBrokenPipe(process.stdout)
+  guardStdio(ctx)
   try {
     let output = ''
     // With a parse callback, yargs hands --help and --version text to us
     // instead of printing it with console.log: it goes to ctx.stdout.
-    await buildCli(argv, ctx).parseAsync(protectDashes(withDefaultCommand(argv)), {}, (_err, _args, text) => {
+    // Bare `heapscope` shows what it can do.
+    const args = argv.length === 0 ? ['--help'] : argv
+    await buildCli(args, ctx).parseAsync(protectArguments(withDefaultCommand(args)), {}, (_err, _args, text) => {
       output = text
     })
-    if (output !== '') ctx.stdout.write(output.endsWith('\n') ? output : output + '\n')
+    if (output !== '') await writeText(ctx, output.endsWith('\n') ? output : output + '\n')
     return EXIT_OK
   } catch (err) {
     return reportError(err, { debug: wantsDebug(argv), stderr: ctx.stderr })
@@ -141,16 +153,16 @@ export async function main(argv: string[], io: Partial<CliContext> = {}): Promis
 }
 
 /**
- * `heapscope summary x | head` closes stdout early; the write then fails with
- * EPIPE, asynchronously. That is the reader's choice, not an error of ours:
- * stop quietly instead of crashing with a stack. Any other write error (a
- * full disk) is one line and exit code 74, like every error.
+ * A failed write to the process's stdout or stderr also emits 'error'; with
+ * no listener that is an uncaught exception (exit code 1: a full disk on
+ * stderr turned "bad input", 2, into "gate failed"). The report's writes
+ * see their own errors (cli/output.ts: exit 74, or quiet for a closed pipe);
+ * an error line that cannot be written is lost, and the exit code stays.
  */
-function ignoreBrokenPipe(stream: NodeJS.WriteStream): void {
-  if (stream.listenerCount('error') > 0) return
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') return
-    process.stderr.write(`heapscope: ${oneLine(`cannot write the report to stdout (${err.message})`)}\n`)
-    process.exitCode = EXIT_OUTPUT_FAILED
-  })
+function guardStdio(ctx: CliContext): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if ((ctx.stdout === stream || ctx.stderr === stream) && !stream.listeners('error').includes(ignoreStreamError)) stream.on('error', ignoreStreamError)
+  }
 }
+
+function ignoreStreamError(): void {}

@@ -63,7 +63,7 @@ export function cyclesJson(s: Snapshot, report: CycleReport, file: string, names
 
 export function renderCyclesText(s: Snapshot, report: CycleReport, names: NodeNameOptions = {}): string {
   const shapes = report.groupCount === 1 ? 'one shape' : `${formatCount(report.groupCount)} shapes`
-  let out = `${formatCount(report.componentCount)} groups of objects that reference each other, of ${shapes}`
+  let out = `${objectCount(report.componentCount, 'group')} of objects that reference each other, of ${shapes}`
   if (report.groups.length === 0) return `${out}.\n`
   out += `; the ${report.groups.length === report.groupCount ? '' : `${report.groups.length} `}shapes that retain the most:\n`
   report.groups.forEach((g, i) => {
@@ -128,7 +128,7 @@ export function renderDetachedText(s: Snapshot, report: DetachedReport, paths: M
   let out = ''
   if (!report.hasDom) out += 'This snapshot has no DOM (e.g. a Node.js process): only embedder objects can be detached.\n'
   const treeCount = report.trees.length + report.emptyTreeCount
-  out += `${formatCount(report.detachedCount)} detached objects (V8 marked ${formatCount(report.v8DetachedCount)}; DevTools' propagation adds the rest) in ${objectCount(treeCount, 'tree')}`
+  out += `${objectCount(report.detachedCount, 'detached object')} (V8 marked ${formatCount(report.v8DetachedCount)}; DevTools' propagation adds the rest) in ${objectCount(treeCount, 'tree')}`
   out += report.groups.length < report.trees.length ? ` of ${objectCount(report.groups.length, 'shape')}\n` : '\n'
   if (report.emptyTreeCount > 0) out += `${objectCount(report.emptyTreeCount, 'tree')} retaining 0 B left out (--all lists them)\n`
   if (report.detachedFiberCount > 0) out += `${formatCount(report.detachedFiberCount)} React fibers hold detached DOM nodes (stateNode)\n`

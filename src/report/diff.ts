@@ -5,7 +5,7 @@
  * Pure: strings and plain data, no I/O.
  */
 import type { Snapshot, SnapshotDiff, RetainerPath } from '../index.js'
-import { formatBytes, formatCount, displayString } from './format.js'
+import { countOf, formatBytes, formatCount, displayString } from './format.js'
 import { JSON_SCHEMA_VERSION } from './json.js'
 import { escapeMarkdown, renderMarkdownTable } from './markdown.js'
 import { formatRetainerPath, nodeLabel } from './objects.js'
@@ -82,7 +82,7 @@ export function renderDiffText(d: SnapshotDiff, after: Snapshot, paths: Map<numb
   out += `Matched by ${d.matchedBy === 'id' ? 'object id' : 'group totals'}; grouped by ${d.groupBy}\n`
   for (const note of diffNotes(d)) out += `note: ${note}\n`
   const t = d.totals
-  out += `New ${formatCount(t.newCount)} objects (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net ${signed(t.netSize)}\n\n`
+  out += `New ${countOf(t.newCount, 'object')} (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net ${signed(t.netSize)}\n\n`
   const { columns, rows } = groupCells(d, o)
   if (rows.length === 0) return out + 'No group grew.\n'
   out += renderTable(columns, rows, o.maxWidth === undefined ? {} : { maxWidth: o.maxWidth })
@@ -113,7 +113,7 @@ export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): strin
         ? `**Memory gate failed:** net growth ${signed(t.netSize)} is over ${formatBytes(o.failOnGrowth)}.\n\n`
         : `Memory gate passed: net growth ${signed(t.netSize)} (limit ${formatBytes(o.failOnGrowth)}).\n\n`
   }
-  out += `New ${formatCount(t.newCount)} objects (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net **${signed(t.netSize)}**; matched by ${d.matchedBy}, grouped by ${d.groupBy}.\n\n`
+  out += `New ${countOf(t.newCount, 'object')} (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net **${signed(t.netSize)}**; matched by ${d.matchedBy}, grouped by ${d.groupBy}.\n\n`
   for (const note of diffNotes(d)) out += `> ${escapeMarkdown(note)}\n\n`
   const { columns, rows } = groupCells(d, o)
   out += rows.length === 0 ? 'No group grew.\n' : renderMarkdownTable(columns, rows)

@@ -49,6 +49,17 @@ export function formatCount(count: number): string {
 }
 
 /**
+ * A count with its noun, singular for one: `1 object`, `2,048 objects`.
+ *
+ * @example
+ *   countOf(1, 'object') // '1 object'
+ *   countOf(3, 'class', 'classes') // '3 classes'
+ */
+export function countOf(count: number, singular: string, plural = singular + 's'): string {
+  return `${formatCount(count)} ${count === 1 ? singular : plural}`
+}
+
+/**
  * `part` as a percentage of `whole`, one decimal: `12.5%`; `0.0%` when whole is 0.
  *
  * @example

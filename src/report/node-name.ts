@@ -28,7 +28,11 @@ export function isStringNode(s: Snapshot, n: number): boolean {
  *   displayNodeName(s, n, { redact: true }) // '<redacted 36 chars>' for a string, 'Foo' for an object
  */
 export function displayNodeName(s: Snapshot, n: number, options: NodeNameOptions = {}): string {
-  const name = s.nodeName(n)
-  if (options.redact === true && isStringNode(s, n)) return redactString(name)
+  const isString = isStringNode(s, n)
+  // A string's contents are read afresh each time, not kept in the string
+  // table's cache: a report of every object (`top -n 0`) would otherwise
+  // keep every string of the heap decoded. Class names are few and kept.
+  const name = isString ? s.strings.decode(s.nodeNameIndex[n]) : s.nodeName(n)
+  if (options.redact === true && isString) return redactString(name)
   return displayString(name, options.limit ?? DEFAULT_STRING_LIMIT)
 }

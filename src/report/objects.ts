@@ -3,10 +3,15 @@
  * tree (`dominators`), retainer paths (`retainers`), one object in detail
  * (`inspect`). Pure: strings and plain data, no I/O.
  */
-import { dominatorChain, type DominatorTree, type HeapAnalysis, type RetainerPath, type Snapshot } from '../index.js'
+import { SYSTEM_DISTANCE, dominatorChain, type DominatorTree, type HeapAnalysis, type RetainerPath, type Snapshot } from '../index.js'
 import { NodeNotFoundError } from '../snapshot/errors.js'
-import { formatBytes } from './format.js'
+import { DEFAULT_STRING_LIMIT, countOf, formatBytes, formatCount, formatDistance, formatPercent } from './format.js'
 import { displayNodeName, type NodeNameOptions } from './node-name.js'
+import { jsonRows, type JsonRows } from './json.js'
+import { tableLines, type Cell, type Column } from './table.js'
+
+/** The widest formatBytes text: `1023.9 KiB`. */
+const BYTES_WIDTH = 10
 
 /** The ordinal of the object with V8 id `id`; throws NodeNotFoundError. */
 export function resolveNodeId(s: Snapshot, id: number): number {
@@ -46,18 +51,26 @@ export function objectRow(s: Snapshot, a: HeapAnalysis, n: number, names: NodeNa
 
 /**
  * The `limit` largest objects by retained size (0 = all), synthetic nodes
- * left out; ties by id. A partial selection, not a full sort, when limited.
+ * left out; ties by id. A partial selection, not a full sort, when limited;
+ * ordinals in a typed array (every object of a big snapshot is millions).
  */
-export function largestObjects(s: Snapshot, a: HeapAnalysis, limit: number): number[] {
+export function largestObjects(s: Snapshot, a: HeapAnalysis, limit: number): Uint32Array {
   const synthetic = s.nodeTypes.synthetic
   const retained = a.retainedSize
-  const candidates: number[] = []
-  for (let n = 0; n < s.nodeCount; n++) if (s.nodeType[n] !== synthetic) candidates.push(n)
-  const order = (x: number, y: number): number => retained[y] - retained[x] || s.nodeId[x] - s.nodeId[y]
-  if (limit === 0 || limit >= candidates.length) return candidates.sort(order)
+  const ids = s.nodeId
+  const types = s.nodeType
+  let count = 0
+  for (let n = 0; n < s.nodeCount; n++) if (types[n] !== synthetic) count++
+  const order = (x: number, y: number): number => retained[y] - retained[x] || ids[x] - ids[y]
+  if (limit === 0 || limit >= count) {
+    const all = new Uint32Array(count)
+    for (let n = 0, k = 0; n < s.nodeCount; n++) if (types[n] !== synthetic) all[k++] = n
+    return all.sort(order)
+  }
   // Keep a sorted window of the best `limit`; most candidates fail the first comparison.
   const best: number[] = []
-  for (const n of candidates) {
+  for (let n = 0; n < s.nodeCount; n++) {
+    if (types[n] === synthetic) continue
     if (best.length === limit && order(n, best[limit - 1]) >= 0) continue
     let lo = 0
     let hi = best.length
@@ -69,7 +82,71 @@ export function largestObjects(s: Snapshot, a: HeapAnalysis, limit: number): num
     best.splice(lo, 0, n)
     if (best.length > limit) best.pop()
   }
-  return best
+  return Uint32Array.from(best)
+}
+
+/** Rows of `order` (ordinals), made one at a time as they are read. */
+export function* objectRows(s: Snapshot, a: HeapAnalysis, order: ArrayLike<number>, names: NodeNameOptions = {}): Generator<ObjectRow> {
+  for (let i = 0; i < order.length; i++) yield objectRow(s, a, order[i], names)
+}
+
+/** Rows that decide the text table's widths before the rest stream out (see tableLines). */
+const TABLE_SAMPLE_ROWS = 1000
+
+/**
+ * The `top` table as lines, made as they are read: a table of every object
+ * of a big snapshot is never held. Beyond TABLE_SAMPLE_ROWS rows, the
+ * columns are as wide as any row can need (names at their 60-character cut).
+ *
+ * @example
+ *   for (const line of objectTableLines(s, a, largestObjects(s, a, 0))) out.write(line)
+ */
+export function* objectTableLines(
+  s: Snapshot,
+  a: HeapAnalysis,
+  order: ArrayLike<number>,
+  options: NodeNameOptions & { maxWidth?: number } = {},
+): Generator<string> {
+  const names = { redact: options.redact }
+  yield `Total size ${formatBytes(a.totalSize)}; ${order.length === 1 ? 'the largest object' : `${countOf(order.length, 'object')}, largest`} by retained size first\n`
+  const long = order.length > TABLE_SAMPLE_ROWS
+  let maxId = 0
+  let maxDistance = 0
+  if (long) {
+    for (let n = 0; n < s.nodeCount; n++) {
+      if (s.nodeId[n] > maxId) maxId = s.nodeId[n]
+      const d = a.distance[n]
+      if (d < SYSTEM_DISTANCE && d > maxDistance) maxDistance = d
+    }
+  }
+  // Only for a long table: the widest cell any row can have.
+  const at = (width: number): { width?: number } => (long ? { width } : {})
+  const columns: Column[] = [
+    { header: 'Object', minWidth: 16, ...at(DEFAULT_STRING_LIMIT) },
+    { header: 'Id', shrink: false, ...at(String(maxId).length + 1) },
+    { header: 'Type', shrink: false, ...at(Math.max(...s.nodeTypeNames.map((t) => t.length))) },
+    { header: 'Shallow', align: 'right', ...at(BYTES_WIDTH) },
+    { header: 'Retained', align: 'right', ...at(BYTES_WIDTH) },
+    { header: '%', align: 'right', ...at('100.0%'.length) },
+    { header: 'Distance', align: 'right', ...at(formatCount(maxDistance).length) },
+    { header: 'Dominator', shrink: false, ...at(String(maxId).length + 1) },
+  ]
+  function* cells(): Generator<Cell[]> {
+    for (let i = 0; i < order.length; i++) {
+      const r = objectRow(s, a, order[i], names)
+      yield [
+        r.name === '' ? `(${r.type})` : r.name,
+        `@${r.id}`,
+        r.type,
+        formatBytes(r.selfSize),
+        formatBytes(r.retainedSize),
+        formatPercent(r.retainedSize, a.totalSize),
+        formatDistance(r.distance),
+        `@${r.dominatorId}`,
+      ]
+    }
+  }
+  yield* tableLines(columns, cells(), { sample: TABLE_SAMPLE_ROWS, ...(options.maxWidth === undefined ? {} : { maxWidth: options.maxWidth }) })
 }
 
 /** `Foo @1234` — an object as people refer to it in DevTools. */
@@ -125,13 +202,17 @@ export interface DominatorTreeNode {
   type: string
   selfSize: number
   retainedSize: number
-  /** dominated objects, largest first (cut to --limit per level) */
-  children: DominatorTreeNode[]
+  /** dominated objects, largest first (cut to --width per level); made as they are read */
+  children: JsonRows<DominatorTreeNode>
   /** dominated objects left out by the limits */
   more: number
 }
 
-/** The dominator subtree under n, `depth` levels deep, at most `width` children per node. */
+/**
+ * The dominator subtree under n, `depth` levels deep, at most `width`
+ * children per node. Children are made as they are read (the whole tree of
+ * a big snapshot, `--width 0`, is millions of nodes), and can be read again.
+ */
 export function dominatorSubtree(
   s: Snapshot,
   a: HeapAnalysis,
@@ -144,31 +225,32 @@ export function dominatorSubtree(
   const from = tree.firstChild[n]
   const to = tree.firstChild[n + 1]
   const shown = depth > 0 ? Math.min(to - from, width) : 0
-  const children: DominatorTreeNode[] = []
-  for (let k = from; k < from + shown; k++) children.push(dominatorSubtree(s, a, tree, tree.child[k], depth - 1, width, names))
+  const children = {
+    *[Symbol.iterator](): Generator<DominatorTreeNode> {
+      for (let k = from; k < from + shown; k++) yield dominatorSubtree(s, a, tree, tree.child[k], depth - 1, width, names)
+    },
+  }
   return {
     id: s.nodeId[n],
     name: n === s.rootOrdinal ? '(root)' : displayNodeName(s, n, names),
     type: s.nodeTypeName(n),
     selfSize: a.shallowSize[n],
     retainedSize: a.retainedSize[n],
-    children,
+    children: jsonRows(children),
     more: to - from - shown,
   }
 }
 
-/** The subtree as indented text lines. */
-export function renderDominatorTreeText(root: DominatorTreeNode, total: number): string {
-  const lines: string[] = []
-  const walk = (node: DominatorTreeNode, indent: string): void => {
-    const pct = total > 0 ? ((node.retainedSize / total) * 100).toFixed(1) : '0.0'
+/** The subtree as indented text lines, made as they are read. */
+export function* dominatorTreeLines(root: DominatorTreeNode, total: number): Generator<string> {
+  function* walk(node: DominatorTreeNode, indent: string): Generator<string> {
+    const pct = formatPercent(node.retainedSize, total)
     const name = node.name === '' ? `(${node.type})` : node.name
-    lines.push(`${indent}${name} @${node.id}  retained ${formatBytes(node.retainedSize)} (${pct}%)  self ${formatBytes(node.selfSize)}`)
-    for (const c of node.children) walk(c, indent + '  ')
-    if (node.more > 0) lines.push(`${indent}  … ${node.more} more`)
+    yield `${indent}${name} @${node.id}  retained ${formatBytes(node.retainedSize)} (${pct})  self ${formatBytes(node.selfSize)}\n`
+    for (const c of node.children.rows) yield* walk(c, indent + '  ')
+    if (node.more > 0) yield `${indent}  … ${formatCount(node.more)} more\n`
   }
-  walk(root, '')
-  return lines.join('\n') + '\n'
+  yield* walk(root, '')
 }
 
 /** Node n's dominators, immediate first, as labels. */

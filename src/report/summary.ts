@@ -7,6 +7,7 @@
  *   {
  *     "schemaVersion": 1,
  *     "command": "summary",
+ *     "heapscopeVersion": string,   // the heapscope that wrote it (added by the CLI)
  *     "file": string,               // as given on the command line; "-" for stdin
  *     "kind": "browser" | "node" | "unknown",
  *     "nodeCount": number,
@@ -16,12 +17,13 @@
  *     "hasAllocationTraces": boolean,
  *     "warnings": string[],         // the parser's non-fatal findings
  *     "classCount": number,         // distinct classes with a non-zero size
- *     "sort": "size" | "count",
+ *     "sort": "size" | "count" | "retained",
  *     "top": number,                // rows asked for; 0 = all
  *     "classes": [                  // the top rows, in "sort" order
  *       { "name": string,           // DevTools class name, never truncated
  *         "count": number,          // objects of the class with a non-zero size
- *         "selfSize": number }      // bytes: sum of their self sizes as V8 wrote them
+ *         "selfSize": number,       // bytes: sum of their shallow sizes (DevTools', after array sizes move to their owner)
+ *         "retainedSize": number }  // bytes: retained by the outermost instances (DevTools' Summary)
  *     ]
  *   }
  *
@@ -30,12 +32,12 @@
  */
 import { compareClassesByCount, compareClassesBySize } from '../analysis/summary.js'
 import type { ClassStats, SnapshotKind, SnapshotSummary } from '../index.js'
-import { displayString, formatBytes, formatCount, formatPercent, redactString } from './format.js'
+import { countOf, displayString, formatBytes, formatCount, formatPercent, redactString } from './format.js'
 import { JSON_SCHEMA_VERSION, type JsonDocument } from './json.js'
 import { renderMarkdownTable, escapeMarkdown } from './markdown.js'
 import { renderTable, type Cell, type Column } from './table.js'
 
-export type ClassSort = 'size' | 'count'
+export type ClassSort = 'size' | 'count' | 'retained'
 
 export interface SummaryReportOptions {
   /** the input as the user named it */
@@ -71,9 +73,14 @@ export interface SummaryJson extends JsonDocument {
   classes: ClassStats[]
 }
 
+/** Largest retained size first (DevTools' Summary sorted by Retained); ties as by self size. */
+function compareClassesByRetained(a: ClassStats, b: ClassStats): number {
+  return (b.retainedSize ?? 0) - (a.retainedSize ?? 0) || compareClassesBySize(a, b)
+}
+
 /** The classes to show: sorted, cut to `top` (0 = all). */
 export function topClasses(summary: SnapshotSummary, sort: ClassSort, top: number): ClassStats[] {
-  const sorted = summary.classes.slice().sort(sort === 'count' ? compareClassesByCount : compareClassesBySize)
+  const sorted = summary.classes.slice().sort(sort === 'count' ? compareClassesByCount : sort === 'retained' ? compareClassesByRetained : compareClassesBySize)
   return top > 0 ? sorted.slice(0, top) : sorted
 }
 
@@ -115,10 +122,10 @@ const KIND_TEXT: Record<SnapshotKind, string> = {
 }
 
 function tableTitle(summary: SnapshotSummary, options: SummaryReportOptions, shown: number): string {
-  const by = options.sort === 'count' ? 'count' : 'self size'
+  const by = options.sort === 'count' ? 'count' : options.sort === 'retained' ? 'retained size' : 'self size'
   const total = summary.classes.length
   return shown < total
-    ? `Top ${formatCount(shown)} of ${formatCount(total)} classes by ${by}`
+    ? `Top ${formatCount(shown)} of ${countOf(total, 'class', 'classes')} by ${by}`
     : `${formatCount(total)} ${total === 1 ? 'class' : 'classes'} by ${by}`
 }
 

@@ -19,6 +19,8 @@ export interface Column {
   shrink?: boolean
   /** The narrowest this column gets when shrinking (default 8). */
   minWidth?: number
+  /** At least this wide (for tableLines, whose widths come from a sample of the rows). */
+  width?: number
 }
 
 export interface TableOptions {
@@ -51,14 +53,40 @@ function pad(text: string, width: number, align: 'left' | 'right'): string {
  *   // 'Class  Count\n-----  -----\nFoo    1,200\n'
  */
 export function renderTable(columns: readonly Column[], rows: readonly (readonly Cell[])[], options: TableOptions = {}): string {
+  let out = ''
+  for (const line of tableLines(columns, rows, { ...options, sample: Infinity })) out += line
+  return out
+}
+
+/**
+ * The table as lines (each ending in '\n'), for tables too long to hold:
+ * `rows` is read once, as the lines are taken. The widths come from the
+ * first `sample` rows (default 1000) and the columns' `width`; a later row
+ * never widens a column: a longer text cell is cut with `…`, a number is
+ * never cut (it pushes its row out of line instead). With a sample as large
+ * as the table, the lines are renderTable's.
+ *
+ * @example
+ *   for (const line of tableLines(columns, rowsOfEveryObject(), { sample: 1000 })) out.write(line)
+ */
+export function* tableLines(columns: readonly Column[], rows: Iterable<readonly Cell[]>, options: TableOptions & { sample?: number } = {}): Generator<string> {
   const gap = options.gap ?? 2
-  const first = rows[0]
+  const sampleSize = options.sample ?? 1000
+  const iterator = rows[Symbol.iterator]()
+  const sample: string[][] = []
+  let first: readonly Cell[] | undefined
+  const cellsOf = (row: readonly Cell[]): string[] => columns.map((_, i) => cellText(row[i] ?? ''))
+  while (sample.length < sampleSize) {
+    const next = iterator.next()
+    if (next.done === true) break
+    first ??= next.value
+    sample.push(cellsOf(next.value))
+  }
   const align = columns.map((c, i) => c.align ?? (first !== undefined && typeof first[i] === 'number' ? 'right' : 'left'))
   const shrink = columns.map((c, i) => c.shrink ?? align[i] === 'left')
-  const text = rows.map((row) => columns.map((_, i) => cellText(row[i] ?? '')))
   const headers = columns.map((c) => escapeControlChars(c.header))
-  const width = headers.map((h) => codePointLength(h))
-  for (const row of text) {
+  const width = headers.map((h, i) => Math.max(codePointLength(h), columns[i].width ?? 0))
+  for (const row of sample) {
     for (let i = 0; i < row.length; i++) width[i] = Math.max(width[i], codePointLength(row[i]))
   }
 
@@ -80,14 +108,18 @@ export function renderTable(columns: readonly Column[], rows: readonly (readonly
     }
   }
 
-  const fit = (s: string, i: number): string => (codePointLength(s) > width[i] ? truncate(s, width[i]) : s)
+  const fit = (s: string, i: number): string => (shrink[i] && codePointLength(s) > width[i] ? truncate(s, width[i]) : s)
   const line = (cells: string[]): string =>
     cells
       .map((s, i) => pad(fit(s, i), width[i], align[i]))
       .join(' '.repeat(gap))
-      .trimEnd()
-  const out: string[] = [line(headers)]
-  if (options.headerRule ?? true) out.push(line(width.map((w) => '-'.repeat(w))))
-  for (const row of text) out.push(line(row))
-  return out.join('\n') + '\n'
+      .trimEnd() + '\n'
+  yield line(headers)
+  if (options.headerRule ?? true) yield line(width.map((w) => '-'.repeat(w)))
+  for (const row of sample) yield line(row)
+  for (;;) {
+    const next = iterator.next()
+    if (next.done === true) break
+    yield line(cellsOf(next.value))
+  }
 }

@@ -7,10 +7,10 @@
 import type { Argv, CommandModule } from 'yargs'
 import { DEFAULT_CYCLE_EDGE_TYPES, findCycles } from '../../index.js'
 import { cyclesJson, renderCyclesText } from '../../report/cycles.js'
-import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
+import { writeJson, writeText } from '../output.js'
+import { fileArgument, jsonOption, redactOption, topOption } from '../options.js'
 import { parseSize } from './diff.js'
 
 const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut'] as const
@@ -29,7 +29,7 @@ function builder(y: Argv<GlobalArgs>) {
       default: true,
       describe: "count closures' contexts, their scopes below module level and Map/Set contents (--no-closures: only --edges)",
     })
-    .option('top', { type: 'string', default: '10', describe: 'shapes, and single groups, to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('top', topOption(10, 'groups', 'shapes, and single groups, to show (0 = all)'))
     .option('min-size', { type: 'string', default: '0', describe: 'leave out groups retaining less (e.g. 10KB)', requiresArg: true, coerce: parseSize })
     .option('json', jsonOption)
     .option('redact', redactOption)
@@ -53,7 +53,8 @@ export function cyclesCommand(ctx: CliContext): CommandModule<GlobalArgs, Cycles
         minRetainedSize: args['min-size'],
       })
       const names = { redact: args.redact }
-      ctx.stdout.write(args.json === true ? renderJson(cyclesJson(s, report, args.file, names)) : renderCyclesText(s, report, names))
+      if (args.json === true) await writeJson(ctx, cyclesJson(s, report, args.file, names))
+      else await writeText(ctx, renderCyclesText(s, report, names))
     },
   }
 }

@@ -6,21 +6,15 @@
 import type { Argv, CommandModule } from 'yargs'
 import { findDetachedTrees, shortestRetainerPath, type RetainerPath } from '../../index.js'
 import { detachedJson, renderDetachedText } from '../../report/cycles.js'
-import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
+import { writeJson, writeText } from '../output.js'
+import { fileArgument, jsonOption, redactOption, topOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
     .positional('file', fileArgument)
-    .option('top', {
-      type: 'string',
-      default: '20',
-      describe: 'shapes of trees (and, in --json, trees) to show (0 = all)',
-      requiresArg: true,
-      coerce: parseTop,
-    })
+    .option('top', topOption(20, 'trees', 'shapes of trees (and, in --json, trees) to show (0 = all)'))
     .option('all', { type: 'boolean', default: false, describe: 'also list the trees that retain 0 bytes' })
     .option('json', jsonOption)
     .option('redact', redactOption)
@@ -48,7 +42,8 @@ export function detachedCommand(ctx: CliContext): CommandModule<GlobalArgs, Deta
         if (path !== null) paths.set(root, path)
       }
       const names = { redact: args.redact }
-      ctx.stdout.write(args.json === true ? renderJson(detachedJson(s, report, paths, args.file, names)) : renderDetachedText(s, report, paths, names))
+      if (args.json === true) await writeJson(ctx, detachedJson(s, report, paths, args.file, names))
+      else await writeText(ctx, renderDetachedText(s, report, paths, names))
     },
   }
 }

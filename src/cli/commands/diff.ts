@@ -15,10 +15,11 @@ import {
   type SnapshotDiff,
 } from '../../index.js'
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
-import { renderJson } from '../../report/json.js'
 import { opensTui, colorEnabled, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
-import { checkInput, jsonOption, markdownOption, parseTop, redactOption } from '../options.js'
+import { checkInput, jsonOption, markdownOption, redactOption, topOption } from '../options.js'
+import { formatBytes, formatCount } from '../../report/format.js'
+import { writeJson, writeText } from '../output.js'
 import { createProgress } from '../progress.js'
 
 const GROUPINGS: readonly DiffGrouping[] = ['site', 'stack', 'class', 'script']
@@ -39,7 +40,7 @@ function builder(y: Argv<GlobalArgs>) {
     .positional('after', { type: 'string', demandOption: true, describe: 'the snapshot taken after' })
     .positional('final', { type: 'string', describe: 'optional third snapshot: keep only new objects still alive in it' })
     .option('by', { choices: GROUPINGS, describe: 'group by allocation site (default with traces), stack, class (default without) or script' })
-    .option('top', { type: 'string', default: '20', describe: 'groups to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('top', topOption(20, 'groups'))
     .option('min-growth', { type: 'string', describe: 'hide groups whose net growth is below this size (e.g. 1KB)', requiresArg: true, coerce: parseSize })
     .option('fail-on-growth', {
       type: 'string',
@@ -112,11 +113,14 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
           }
         }
       }
-      if (args.json === true) ctx.stdout.write(renderJson(diffJson(diff, after, paths, options)))
-      else if (args.markdown === true) ctx.stdout.write(renderDiffMarkdown(diff, options))
-      else ctx.stdout.write(renderDiffText(diff, after, paths, options))
+      if (args.json === true) await writeJson(ctx, diffJson(diff, after, paths, options))
+      else if (args.markdown === true) await writeText(ctx, renderDiffMarkdown(diff, options))
+      else await writeText(ctx, renderDiffText(diff, after, paths, options))
       if (options.failOnGrowth !== undefined && diff.totals.netSize > options.failOnGrowth) {
-        throw new GateFailedError(`net growth of ${diff.totals.netSize} bytes is over --fail-on-growth ${options.failOnGrowth} bytes`)
+        let [net, limit] = [formatBytes(diff.totals.netSize), formatBytes(options.failOnGrowth)]
+        // Sizes that round to the same text show their bytes too.
+        if (net === limit) [net, limit] = [`${net} (${formatCount(diff.totals.netSize)} B)`, `${limit} (${formatCount(options.failOnGrowth)} B)`]
+        throw new GateFailedError(`net growth of ${net} is over --fail-on-growth ${limit}`)
       }
     },
   }

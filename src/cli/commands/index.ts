@@ -22,11 +22,17 @@ import { topCommand } from './top.js'
 /** A command bound to the context, with its argument type hidden, so differently-typed commands share one array. */
 export interface CommandEntry {
   name: string
+  /**
+   * What follows `--`: files (the default: `summary -- -odd.heapsnapshot`), or
+   * a program and its arguments that the command reads from `args['--']`
+   * (`record -- node app.js`).
+   */
+  afterDashes: 'files' | 'program'
   register(y: Argv<GlobalArgs>, ctx: CliContext): Argv<GlobalArgs>
 }
 
-function entry<A>(name: string, command: (ctx: CliContext) => CommandModule<GlobalArgs, A>): CommandEntry {
-  return { name, register: (y, ctx) => y.command(command(ctx)) }
+function entry<A>(name: string, command: (ctx: CliContext) => CommandModule<GlobalArgs, A>, afterDashes: CommandEntry['afterDashes'] = 'files'): CommandEntry {
+  return { name, afterDashes, register: (y, ctx) => y.command(command(ctx)) }
 }
 
 export const commands: readonly CommandEntry[] = [
@@ -41,5 +47,5 @@ export const commands: readonly CommandEntry[] = [
   entry('cycles', cyclesCommand),
   entry('detached', detachedCommand),
   entry('capture', captureCommand),
-  entry('record', recordCommand),
+  entry('record', recordCommand, 'program'),
 ]

@@ -5,18 +5,20 @@
 import type { Argv, CommandModule } from 'yargs'
 import { buildRetainers } from '../../index.js'
 import { formatBytes, formatDistance } from '../../report/format.js'
-import { renderJson, JSON_SCHEMA_VERSION } from '../../report/json.js'
+import { JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorChainLabels, edgeLabel, nodeLabel, objectRow, resolveNodeId } from '../../report/objects.js'
 import { renderTable } from '../../report/table.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { fileArgument, idArgument, jsonOption, parseTop, redactOption } from '../options.js'
+import { writeJson, writeText } from '../output.js'
+import { fileArgument, idArgument, jsonOption, numberOption, redactOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
     .positional('file', fileArgument)
+    .string('id')
     .positional('id', idArgument)
-    .option('limit', { type: 'string', default: '50', describe: 'edges and retainers to list (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('limit', numberOption(50, 'edges and retainers to list (0 = all)', { option: '--limit', unit: 'edges and retainers', zero: 'all' }))
     .option('json', jsonOption)
     .option('redact', redactOption)
     .example('$0 inspect app.heapsnapshot 1234', 'fields, references, retainers and dominators of @1234')
@@ -56,23 +58,21 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
       const object = objectRow(s, a, n, names)
       const dominators = dominatorChainLabels(s, a, n, names)
       if (args.json === true) {
-        ctx.stdout.write(
-          renderJson({
-            schemaVersion: JSON_SCHEMA_VERSION,
-            command: 'inspect',
-            file: args.file,
-            object: {
-              ...object,
-              edgeCount: s.edgeCountOf(n),
-              retainerCount: r.firstRetainer[n + 1] - r.firstRetainer[n],
-              traceNodeId: s.nodeTraceNodeId?.[n] ?? 0,
-              detachedness: s.nodeDetachedness?.[n] ?? 0,
-            },
-            edges,
-            retainers,
-            dominators,
-          }),
-        )
+        await writeJson(ctx, {
+          schemaVersion: JSON_SCHEMA_VERSION,
+          command: 'inspect',
+          file: args.file,
+          object: {
+            ...object,
+            edgeCount: s.edgeCountOf(n),
+            retainerCount: r.firstRetainer[n + 1] - r.firstRetainer[n],
+            traceNodeId: s.nodeTraceNodeId?.[n] ?? 0,
+            detachedness: s.nodeDetachedness?.[n] ?? 0,
+          },
+          edges,
+          retainers,
+          dominators,
+        })
         return
       }
       let out = `${nodeLabel(s, n, names)}  ${object.type}\n`
@@ -88,7 +88,7 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
         retainers.map((x) => [x.fromName, x.edge, x.edgeType, formatDistance(x.distance)]),
       )
       out += `\nDominators:\n  ${dominators.join('\n  ')}\n`
-      ctx.stdout.write(out)
+      await writeText(ctx, out)
     },
   }
 }

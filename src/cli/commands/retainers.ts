@@ -17,20 +17,22 @@ import {
   UsageError,
 } from '../../index.js'
 import { clusterJson, objectCount, renderClustersText } from '../../report/clusters.js'
-import { formatBytes, formatCount, formatDistance } from '../../report/format.js'
-import { renderJson, JSON_SCHEMA_VERSION } from '../../report/json.js'
+import { countOf, formatBytes, formatCount, formatDistance } from '../../report/format.js'
+import { JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorChainLabels, formatRetainerPath, nodeLabel, objectRow, resolveNodeId, retainerPathJson } from '../../report/objects.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { fileArgument, idArgument, jsonOption, parseTop, redactOption } from '../options.js'
+import { writeJson, writeText } from '../output.js'
+import { fileArgument, idArgument, jsonOption, numberOption, redactOption, topOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
     .positional('file', fileArgument)
+    .string('id')
     .positional('id', { ...idArgument, demandOption: false })
     .option('class', { type: 'string', describe: "all instances of a class (DevTools' Summary name), grouped by retainer path", requiresArg: true })
-    .option('paths', { type: 'string', default: '3', describe: 'distinct paths to show (with an id)', requiresArg: true, coerce: parseTop })
-    .option('top', { type: 'string', default: '20', describe: 'path shapes to show (with --class; 0 = all)', requiresArg: true, coerce: parseTop })
+    .option('paths', numberOption(3, 'distinct paths to show (with an id)', { option: '--paths', unit: 'paths', min: 1 }))
+    .option('top', topOption(20, 'path shapes', 'path shapes to show (with --class; 0 = all)'))
     .option('json', jsonOption)
     .option('redact', redactOption)
     .check((args) => {
@@ -65,24 +67,22 @@ export function retainersCommand(ctx: CliContext): CommandModule<GlobalArgs, Ret
         const reachable = clusters.reduce((sum, c) => sum + c.count, 0)
         const shown = args.top > 0 ? clusters.slice(0, args.top) : clusters
         if (args.json === true) {
-          ctx.stdout.write(
-            renderJson({
-              schemaVersion: JSON_SCHEMA_VERSION,
-              command: 'retainers',
-              file: args.file,
-              className,
-              count: instances.length,
-              reachableCount: reachable,
-              clusterCount: clusters.length,
-              clusters: shown.map(clusterJson),
-            }),
-          )
+          await writeJson(ctx, {
+            schemaVersion: JSON_SCHEMA_VERSION,
+            command: 'retainers',
+            file: args.file,
+            className,
+            count: instances.length,
+            reachableCount: reachable,
+            clusterCount: clusters.length,
+            clusters: shown.map(clusterJson),
+          })
           return
         }
         let out = `${objectCount(instances.length, `instance`)} of ${className}`
         if (reachable < instances.length) out += ` (${formatCount(instances.length - reachable)} held only weakly or by nothing)`
         out += `, held by ${objectCount(clusters.length, 'path shape')}:\n`
-        ctx.stdout.write(out + renderClustersText(clusters, args.top, '  '))
+        await writeText(ctx, out + renderClustersText(clusters, args.top, '  '))
         return
       }
       const n = resolveNodeId(s, args.id as number)
@@ -92,25 +92,23 @@ export function retainersCommand(ctx: CliContext): CommandModule<GlobalArgs, Ret
       const lastEdge = first === null ? -1 : first.edges[first.edges.length - 1]
       const paths = first === null ? others : [first, ...others.filter((p) => p.edges[p.edges.length - 1] !== lastEdge)].slice(0, Math.max(1, args.paths))
       if (args.json === true) {
-        ctx.stdout.write(
-          renderJson({
-            schemaVersion: JSON_SCHEMA_VERSION,
-            command: 'retainers',
-            file: args.file,
-            object: objectRow(s, a, n, names),
-            paths: paths.map((p) => retainerPathJson(s, p, names)),
-            dominators: dominatorChainLabels(s, a, n, names),
-          }),
-        )
+        await writeJson(ctx, {
+          schemaVersion: JSON_SCHEMA_VERSION,
+          command: 'retainers',
+          file: args.file,
+          object: objectRow(s, a, n, names),
+          paths: paths.map((p) => retainerPathJson(s, p, names)),
+          dominators: dominatorChainLabels(s, a, n, names),
+        })
         return
       }
       let out = `${nodeLabel(s, n, names)}: retained ${formatBytes(a.retainedSize[n])}, shallow ${formatBytes(a.shallowSize[n])}, distance ${formatDistance(a.distance[n])}\n`
       if (paths.length === 0) out += 'Held by nothing but weak references: it goes at the next GC.\n'
       paths.forEach((p, i) => {
-        out += `\nPath ${i + 1} (${p.edges.length} steps):\n  ${formatRetainerPath(s, p, names)}\n`
+        out += `\nPath ${i + 1} (${countOf(p.edges.length, 'step')}):\n  ${formatRetainerPath(s, p, names)}\n`
       })
       out += `\nDominators (releasing any one frees it):\n  ${dominatorChainLabels(s, a, n, names).join('\n  ')}\n`
-      ctx.stdout.write(out)
+      await writeText(ctx, out)
     },
   }
 }

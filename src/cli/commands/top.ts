@@ -4,18 +4,17 @@
  * every object, so anyone can check us against another tool node by node.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { formatBytes, formatDistance } from '../../report/format.js'
-import { renderJson, JSON_SCHEMA_VERSION } from '../../report/json.js'
-import { largestObjects, objectRow } from '../../report/objects.js'
-import { renderTable } from '../../report/table.js'
+import { JSON_SCHEMA_VERSION, jsonRows } from '../../report/json.js'
+import { largestObjects, objectRows, objectTableLines } from '../../report/objects.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
-import { fileArgument, jsonOption, parseTop, redactOption } from '../options.js'
+import { writeChunks, writeJson } from '../output.js'
+import { fileArgument, jsonOption, redactOption, topOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
     .positional('file', fileArgument)
-    .option('n', { type: 'string', default: '50', describe: 'objects to list (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('top', topOption(50, 'objects'))
     .option('json', jsonOption)
     .option('redact', redactOption)
     .example('$0 top app.heapsnapshot -n 20', 'the 20 objects that retain the most')
@@ -32,38 +31,20 @@ export function topCommand(ctx: CliContext): CommandModule<GlobalArgs, TopArgs> 
     async handler(args) {
       const { snapshot: s, analysis: a } = await loadAnalyzed(args.file, ctx)
       const names = { redact: args.redact }
-      const rows = largestObjects(s, a, args.n).map((n) => objectRow(s, a, n, names))
+      const order = largestObjects(s, a, args.top)
+      // Rows are made as they are written (-n 0 on a big snapshot is millions of them).
       if (args.json === true) {
-        ctx.stdout.write(renderJson({ schemaVersion: JSON_SCHEMA_VERSION, command: 'top', file: args.file, totalSize: a.totalSize, objects: rows }))
+        await writeJson(ctx, {
+          schemaVersion: JSON_SCHEMA_VERSION,
+          command: 'top',
+          file: args.file,
+          totalSize: a.totalSize,
+          objects: jsonRows(objectRows(s, a, order, names)),
+        })
         return
       }
-      const cells = rows.map((r) => [
-        r.name === '' ? `(${r.type})` : r.name,
-        `@${r.id}`,
-        r.type,
-        formatBytes(r.selfSize),
-        formatBytes(r.retainedSize),
-        ((r.retainedSize / a.totalSize) * 100).toFixed(1) + '%',
-        formatDistance(r.distance),
-        `@${r.dominatorId}`,
-      ])
-      ctx.stdout.write(`Total size ${formatBytes(a.totalSize)}; ${rows.length} largest objects by retained size\n`)
-      ctx.stdout.write(
-        renderTable(
-          [
-            { header: 'Object', minWidth: 16 },
-            { header: 'Id' },
-            { header: 'Type' },
-            { header: 'Shallow', align: 'right' },
-            { header: 'Retained', align: 'right' },
-            { header: '%', align: 'right' },
-            { header: 'Distance', align: 'right' },
-            { header: 'Dominator' },
-          ],
-          cells,
-          ctx.stdout.isTTY === true && ctx.stdout.columns !== undefined ? { maxWidth: ctx.stdout.columns } : {},
-        ),
-      )
+      const maxWidth = ctx.stdout.isTTY === true ? ctx.stdout.columns : undefined
+      await writeChunks(ctx.stdout, objectTableLines(s, a, order, { ...names, ...(maxWidth === undefined ? {} : { maxWidth }) }))
     },
   }
 }

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { commands } from '../../../src/cli/commands/index.js'
 import { buildCli, main, withDefaultCommand } from '../../../src/cli/main.js'
 import { InputError, SnapshotFormatError, UsageError, type Snapshot } from '../../../src/index.js'
 import { testIo } from './io.js'
 import { nodeLikeSnapshot } from './tiny-snapshot.js'
 
 const tiny = () => nodeLikeSnapshot().parse()
+
+async function jsonOf(argv: string[]): Promise<string> {
+  const io = testIo(tiny)
+  await buildCli(argv, io).parseAsync()
+  return io.stdout.text
+}
 
 async function rejectsWithUsage(argv: string[], pattern: RegExp): Promise<void> {
   const io = testIo(tiny)
@@ -84,16 +91,125 @@ describe('buildCli parsing', () => {
     await rejectsWithUsage(['summary', 'a', 'b'], /Unknown argument: b/)
     await rejectsWithUsage(['sumary', 'a'], /^Unknown command: sumary\. Did you mean summary\?/)
     await rejectsWithUsage(['frobnicate'], /Unknown argument: frobnicate/)
-    await rejectsWithUsage([], /say which command to run/)
     await rejectsWithUsage(['summary'], /Not enough non-option arguments/)
   })
 
   it('validates --top with a message that says what to do', async () => {
     for (const bad of ['-1', 'abc', '2.5', '1e3', '']) {
-      await rejectsWithUsage(['summary', 'a', '--top', bad], /--top takes one whole number of rows, 0 or more \(0 = all\)/)
+      await rejectsWithUsage(
+        ['summary', 'a', '--top', bad],
+        /^--top takes a whole number of classes, 0 or more \(0 = all\); got ".*" \(see heapscope summary --help\)$/,
+      )
     }
     await rejectsWithUsage(['summary', 'a', '--top=-1'], /got "-1"/)
     await rejectsWithUsage(['summary', 'a', '--top'], /Not enough arguments following: top/)
+  })
+
+  it('names the option that is wrong, and says what it takes', async () => {
+    for (const [argv, message] of [
+      [['dominators', 'a', '--depth', '1e9'], /^--depth takes a whole number of levels, from 1 to 64; got "1e9" \(see heapscope dominators --help\)$/],
+      [['dominators', 'a', '--depth', '-1'], /^--depth takes a whole number of levels, from 1 to 64; got "-1"/],
+      [['dominators', 'a', '--width', 'x'], /^--width takes a whole number of children, 0 or more \(0 = all\); got "x"/],
+      [
+        ['inspect', 'a', '1', '--limit', '-1'],
+        /^--limit takes a whole number of edges and retainers, 0 or more \(0 = all\); got "-1" \(see heapscope inspect --help\)$/,
+      ],
+      [['retainers', 'a', '1', '--paths', '0'], /^--paths takes a whole number of paths, 1 or more; got "0"/],
+      [['export', 'a', '1', '-o', 'x', '--max-nodes', '0'], /^--max-nodes takes a whole number of objects, 1 or more; got "0"/],
+      [['top', 'a', '--top', '5', '-n', '4'], /^--top takes one whole number of objects/],
+    ] as const) {
+      await rejectsWithUsage([...argv], message)
+    }
+  })
+
+  it('takes object ids as DevTools writes them (@1234), and checks them before reading the snapshot', async () => {
+    for (const argv of [
+      ['inspect', 'a', '@3', '--json'],
+      ['retainers', 'a', '@3', '--json'],
+      ['dominators', 'a', '--id', '@3', '--json'],
+    ]) {
+      const io = testIo(tiny)
+      assert.equal(await main(argv, io), 0, io.stderr.text)
+      const doc = JSON.parse(io.stdout.text)
+      assert.equal((doc.object ?? doc.tree).id, 3, argv.join(' ')) // ordinal 1, id 3: (GC roots)
+    }
+    // Every command with an <id> (the usage line says so) refuses a bad one before opening anything.
+    let withId = 0
+    for (const { name } of commands) {
+      const help = testIo(tiny)
+      await main([name, '--help'], help)
+      if (!/^heapscope \S+ .*(<id>|\[id\])/m.test(help.stdout.text)) continue
+      withId++
+      for (const bad of ['abc', '@', '@-1', '1.5', '@@2']) {
+        await rejectsWithUsage(
+          [name, 'a', bad, '-o', 'x'],
+          new RegExp(`^an object id is a whole number, as DevTools shows it \\(1234 or @1234\\); got "${bad}" \\(see heapscope ${name} --help\\)$`),
+        )
+      }
+    }
+    assert.ok(withId >= 3, `${withId} commands take an <id>`)
+    await rejectsWithUsage(['dominators', 'a', '--id', 'abc'], /^an object id is a whole number/)
+  })
+
+  it('one spelling of --top everywhere: -n is its short form', async () => {
+    for (const name of ['summary', 'top', 'diff', 'cycles', 'detached']) {
+      const help = testIo(tiny)
+      await main([name, '--help'], help)
+      assert.match(help.stdout.text, /^ {2}-n, --top +[^[]*\[number\] \[default: \d+\]$/m, name)
+    }
+    const io = testIo(tiny)
+    await buildCli(['top', 'a', '--top', '2', '--json'], io).parseAsync()
+    assert.equal(JSON.parse(io.stdout.text).objects.length, 2)
+  })
+
+  it('shows numeric options as numbers in --help', async () => {
+    const help = testIo(tiny)
+    await main(['dominators', '--help'], help)
+    assert.match(help.stdout.text, /--depth .*\[number\] \[default: 3\]/)
+    assert.match(help.stdout.text, /--id .*\s+\[number\]/)
+    assert.doesNotMatch(help.stdout.text, /\[default: "/)
+  })
+
+  it('summary -- FILE: after --, arguments are files even when they start with -', async () => {
+    for (const argv of [
+      ['summary', '--json', '--', '-odd.heapsnapshot'],
+      ['summary', '--json', '--', '-'],
+    ]) {
+      const io = testIo(tiny)
+      assert.equal(await main(argv, io), 0, io.stderr.text)
+      assert.deepEqual(io.opened, [argv[3]])
+      assert.equal(JSON.parse(io.stdout.text).file, argv[3])
+    }
+  })
+
+  it('open and heapscope <file> take --no-tui, --json, --markdown and the summary options', async () => {
+    const text = testIo(tiny, { stdoutTTY: true, stdinTTY: true, env: { NO_COLOR: '1' } })
+    assert.equal(await main(['open', 'a.heapsnapshot', '--no-tui', '--top', '1'], text), 0, text.stderr.text)
+    assert.match(text.stdout.text, /^Top 1 of 8 classes by self size$/m)
+    const json = testIo(tiny)
+    assert.equal(await main(['a.heapsnapshot', '--json', '--sort', 'count'], json), 0, json.stderr.text)
+    assert.equal(JSON.parse(json.stdout.text).sort, 'count')
+    const markdown = testIo(tiny)
+    assert.equal(await main(['a.heapsnapshot', '--markdown'], markdown), 0)
+    assert.match(markdown.stdout.text, /^### heapscope summary/)
+  })
+
+  it('summary --sort retained: largest retained size first', async () => {
+    const io = testIo(tiny)
+    await buildCli(['summary', 'a', '--json', '--top', '0', '--sort', 'retained'], io).parseAsync()
+    const classes: { retainedSize: number }[] = JSON.parse(io.stdout.text).classes
+    assert.equal(classes.length, 8)
+    for (let i = 1; i < classes.length; i++) assert.ok(classes[i - 1].retainedSize >= classes[i].retainedSize)
+    assert.notDeepEqual(classes, JSON.parse(await jsonOf(['summary', 'a', '--json', '--top', '0'])).classes)
+  })
+
+  it('prints a shell completion script, and completes commands', async () => {
+    const script = testIo(tiny)
+    assert.equal(await main(['completion'], script), 0)
+    assert.match(script.stdout.text, /heapscope --get-yargs-completions/)
+    const words = testIo(tiny)
+    assert.equal(await main(['--get-yargs-completions', 'heapscope', ''], words), 0)
+    for (const name of commands.map((c) => c.name)) assert.match(words.stdout.text, new RegExp(`^${name}$`, 'm'))
   })
 
   it('validates --sort choices and --json/--markdown conflicts', async () => {
@@ -116,14 +232,27 @@ describe('main', () => {
     assert.match(io.stdout.text, /^Kind +Node\.js$/m)
   })
 
-  it('returns 2 with one stderr line for usage errors', async () => {
-    for (const argv of [['summary', 'a', '--top', '-1'], ['summary', 'a', '--nope'], []]) {
+  it("returns 2 with one stderr line for usage errors, pointing at the command's help", async () => {
+    for (const [argv, help] of [
+      [['summary', 'a', '--top', '-1'], 'heapscope summary --help'],
+      [['summary', 'a', '--nope'], 'heapscope summary --help'],
+      [['a.heapsnapshot', '--nope'], 'heapscope open --help'],
+      [['frobnicate', 'a'], 'heapscope --help'],
+    ] as const) {
       const io = testIo(tiny)
-      assert.equal(await main(argv, io), 2, argv.join(' '))
+      assert.equal(await main([...argv], io), 2, argv.join(' '))
       assert.equal(io.stderr.lines.length, 1)
-      assert.match(io.stderr.text, /^heapscope: .*\(see heapscope --help\)\n$/)
+      assert.ok(io.stderr.text.startsWith('heapscope: ') && io.stderr.text.endsWith(` (see ${help})\n`), io.stderr.text)
       assert.equal(io.stdout.text, '')
     }
+  })
+
+  it('bare heapscope prints the help', async () => {
+    const io = testIo(tiny)
+    assert.equal(await main([], io), 0)
+    assert.match(io.stdout.text, /^heapscope <command> \[options\]/)
+    assert.match(io.stdout.text, /heapscope summary <file>/)
+    assert.equal(io.stderr.text, '')
   })
 
   it('returns 2 with one line naming the file for bad input; --debug adds the stack', async () => {
