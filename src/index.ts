@@ -61,7 +61,7 @@ export { listTargets, pickTarget, isLoopbackHost, checkHostAllowed } from './cap
 export type { InspectorTarget } from './capture/targets.js'
 export { HeapProfilerSession, takeHeapSnapshot } from './capture/heap-profiler.js'
 export type { ConnectOptions, SnapshotFile, SnapshotProgress, TakeSnapshotOptions } from './capture/heap-profiler.js'
-export { SnapshotFileWriter, snapshotFileName, nextSnapshotPath, PARTIAL_SUFFIX } from './capture/snapshot-file.js'
+export { SnapshotFileWriter, writeSnapshotStream, snapshotFileName, nextSnapshotPath, PARTIAL_SUFFIX } from './capture/snapshot-file.js'
 export { takeSnapshotSeries } from './capture/series.js'
 export type { SnapshotSource, SeriesOptions } from './capture/series.js'
 export { recordTargetFor, recordTargetKinds } from './capture/record-target.js'

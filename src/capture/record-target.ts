@@ -19,7 +19,13 @@
  * one more implementation, chosen by `recordTargetFor` from the command —
  * a Python target (issue 17) starts `python3` with heapscope's snapshot module
  * and asks it for a snapshot by a signal or a file descriptor rather than the
- * inspector, writing what it sends through SnapshotFileWriter.
+ * inspector, and either lets the module write `file` itself (then renames
+ * nothing half-written into place: write `file.partial`, rename when whole)
+ * or streams what it sends through writeSnapshotStream (snapshot-file.ts),
+ * which gzips, names and cleans up exactly as for Node. To add a runtime:
+ * implement RecordTarget, export a RecordTargetKind (`matches` by the
+ * program's name, `create`), and list it in recordTargetKinds below; the
+ * record command needs no change.
  */
 import { basename } from 'node:path'
 import { CaptureError } from './errors.js'

@@ -107,9 +107,9 @@ export class SnapshotFileWriter {
    * Writes a chunk of the snapshot's JSON text. Returns false when the
    * buffers are full: wait for drained() before the next write.
    */
-  write(chunk: string): boolean {
+  write(chunk: string | Uint8Array): boolean {
     if (this.failure !== undefined || this.finished) return true
-    this.bytesWritten += Buffer.byteLength(chunk)
+    this.bytesWritten += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength
     return this.gzip.write(chunk)
   }
 
@@ -166,6 +166,40 @@ export class SnapshotFileWriter {
     this.gzip.destroy()
     this.out.destroy()
     rmSync(this.partialFile, { force: true })
+  }
+}
+
+/**
+ * Writes a snapshot that arrives as a stream (a pipe from a runtime that
+ * writes its own snapshots, such as a Python target) into `file`, the same
+ * way the inspector's chunks are: gzip, `.partial` until whole, backpressure
+ * on the source, the partial file removed if the source fails or `signal`
+ * aborts. Resolves with the bytes of JSON written.
+ *
+ * @example
+ *   await writeSnapshotStream(child.stdio[3], 'app-42-001-20250612T101530Z.heapsnapshot.gz')
+ */
+export async function writeSnapshotStream(
+  source: AsyncIterable<string | Uint8Array>,
+  file: string,
+  options: { signal?: AbortSignal; onBytes?: (bytesWritten: number) => void } = {},
+): Promise<number> {
+  const out = new SnapshotFileWriter(file)
+  try {
+    for await (const chunk of source) {
+      if (options.signal?.aborted === true) throw new CaptureError(`the snapshot ${file} was cancelled`)
+      if (!out.write(chunk)) await out.drained()
+      if (out.error !== undefined) throw out.error
+      options.onBytes?.(out.bytesWritten)
+    }
+    if (out.bytesWritten === 0) throw new CaptureError(`the snapshot ${file} came empty`)
+    await out.commit()
+    return out.bytesWritten
+  } catch (err) {
+    await out.abort()
+    throw err instanceof CaptureError
+      ? err
+      : new CaptureError(`the snapshot ${file} broke off: ${err instanceof Error ? err.message : String(err)}`, { cause: err })
   }
 }
 

@@ -11,14 +11,23 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { createServer, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
+import { Readable, Writable } from 'node:stream'
 import { after, describe, it } from 'node:test'
 import { gunzipSync } from 'node:zlib'
 import { LineFilter } from '../../../src/capture/node-target.js'
 import { catchesSigusr1, configuredInspectorPort, listeningSockets, processName } from '../../../src/capture/node-process.js'
 import { nextSnapshotNumber, safeName } from '../../../src/capture/snapshot-file.js'
 import { parseDuration, SnapshotTriggers } from '../../../src/cli/snapshot-triggers.js'
-import { CaptureError, checkHostAllowed, isLoopbackHost, pickTarget, snapshotFileName, SnapshotFileWriter, type InspectorTarget } from '../../../src/index.js'
+import {
+  CaptureError,
+  checkHostAllowed,
+  isLoopbackHost,
+  pickTarget,
+  snapshotFileName,
+  SnapshotFileWriter,
+  writeSnapshotStream,
+  type InspectorTarget,
+} from '../../../src/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'heapscope-capture-parts-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
@@ -69,6 +78,20 @@ describe('SnapshotFileWriter', () => {
     out.write('{"snapshot":')
     await out.abort()
     assert.ok(!existsSync(file + '.partial') && !existsSync(file))
+  })
+
+  it('writes a snapshot that arrives as a stream, and removes it when the stream breaks off', async () => {
+    const file = join(dir, 'streamed.heapsnapshot.gz')
+    const parts = ['{"snapshot":', Buffer.from('{"node_count":0}'), ',"nodes":[]}']
+    assert.equal(await writeSnapshotStream(Readable.from(parts), file), 40)
+    assert.equal(gunzipSync(readFileSync(file)).toString('utf8'), '{"snapshot":{"node_count":0},"nodes":[]}')
+    const broken = join(dir, 'broken.heapsnapshot.gz')
+    async function* breaksOff(): AsyncGenerator<string> {
+      yield '{"snapshot":'
+      throw new Error('the pipe closed')
+    }
+    await assert.rejects(writeSnapshotStream(breaksOff(), broken), /the snapshot .*broken\.heapsnapshot\.gz broke off: the pipe closed/)
+    assert.ok(!existsSync(broken) && !existsSync(broken + '.partial'))
   })
 
   it('fails with one clear error on a full disk and leaves no partial file', async () => {
