@@ -17,6 +17,7 @@ import { gunzipSync } from 'node:zlib'
 import { LineFilter } from '../../../src/capture/node-target.js'
 import { catchesSigusr1, configuredInspectorPort, listeningSockets, processName } from '../../../src/capture/node-process.js'
 import { nextSnapshotNumber, safeName } from '../../../src/capture/snapshot-file.js'
+import { snapshotProgress } from '../../../src/cli/commands/capture.js'
 import { parseDuration, SnapshotTriggers } from '../../../src/cli/snapshot-triggers.js'
 import {
   CaptureError,
@@ -236,6 +237,29 @@ describe('snapshot triggers', () => {
     assert.equal(await t.next(), true)
     assert.equal(await t.next(), false, 'the count is reached')
     t.dispose()
+  })
+
+  it('fires every interval, the first after one interval when not immediate', async () => {
+    const t = new SnapshotTriggers({ immediate: false, everyMs: 5, count: 2 })
+    const started = Date.now()
+    assert.equal(await t.next(), true)
+    assert.ok(Date.now() - started >= 4, 'not at once')
+    assert.equal(await t.next(), true)
+    assert.equal(await t.next(), false)
+    t.dispose()
+  })
+
+  it('draws a snapshot as percent of objects while building, then bytes while writing', () => {
+    const calls: string[] = []
+    const draw = snapshotProgress({
+      phase: (name) => calls.push(`phase ${name}`),
+      update: (p) => calls.push(`bytes ${p.bytesRead}`),
+      done: () => calls.push('done'),
+    })
+    for (const done of [0, 10, 11, 50]) draw({ phase: 'building', done, total: 100 })
+    draw({ phase: 'writing', done: 100, total: null })
+    draw({ phase: 'writing', done: 250, total: null })
+    assert.deepEqual(calls, ['phase building 0%', 'phase building 10%', 'phase building 11%', 'phase building 50%', 'phase writing', 'bytes 100', 'bytes 250'])
   })
 
   it('ends on q or the end of the keys', async () => {
