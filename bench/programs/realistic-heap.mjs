@@ -12,7 +12,7 @@
 // On its last stdout line it prints JSON: the scale, the time spent building and writing, and the
 // file size.
 
-import { statSync } from 'node:fs'
+import { renameSync, statSync } from 'node:fs'
 import { writeHeapSnapshot } from 'node:v8'
 
 const scale = Number(process.argv[2])
@@ -144,6 +144,25 @@ const written = process.hrtime.bigint()
 // `<scale> <out> <growth> <out2>`: a second snapshot of the same process
 // after `growth` x the tenants more (a leak), and a fifth of the first ones
 // released: a before/after pair for the diff benchmark.
+// `<scale> <prefix> series <count>`: <count> snapshots of the same process,
+// `<prefix>-1.heapsnapshot` ... : between two, 2% more tenants (a leak that
+// grows in every interval), a churn buffer of objects replaced whole (comes
+// and goes without growing) and 1% of the oldest tenants released. For the
+// growth benchmark (bench/generate-series.mjs).
+if (process.argv[4] === 'series') {
+  const count = Number(process.argv[5])
+  const churn = []
+  renameSync(out, `${out}-1.heapsnapshot`)
+  for (let k = 2; k <= count; k++) {
+    world.tenants.splice(0, Math.floor(tenantCount / 100))
+    const base = tenantCount + (k - 2) * Math.round(tenantCount * 0.02)
+    for (let i = 0; i < Math.round(tenantCount * 0.02); i++) world.tenants.push(buildTenant(base + i))
+    churn.length = 0
+    for (let i = 0; i < 2000; i++) churn.push(makeObject(1, null))
+    globalThis.__benchChurn = churn.slice()
+    writeHeapSnapshot(`${out}-${k}.heapsnapshot`)
+  }
+}
 const growth = Number(process.argv[4] ?? 0)
 const out2 = process.argv[5]
 if (growth > 0 && out2) {
@@ -157,6 +176,6 @@ console.log(
     tenants: tenantCount,
     buildSeconds: Number(built - started) / 1e9,
     snapshotSeconds: Number(written - built) / 1e9,
-    bytes: statSync(out).size,
+    bytes: statSync(process.argv[4] === 'series' ? `${out}-1.heapsnapshot` : out).size,
   }),
 )

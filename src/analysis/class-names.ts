@@ -30,6 +30,26 @@ export interface ClassNames {
   classIndex: Uint32Array
   /** distinct class names */
   names: string[]
+  /** the property shapes that named plain objects (`{x, y}`), most common first */
+  interfaceDefinitions: InterfaceDefinition[]
+}
+
+/** A property shape that names plain `Object`s, as DevTools' `interfaceDefinitions()` lists them. */
+export interface InterfaceDefinition {
+  /** `{x, y}` */
+  name: string
+  /** the property names, in the order of the first object seen with them */
+  properties: string[]
+}
+
+export interface ClassNameOptions {
+  /**
+   * Name plain objects with these shapes instead of the ones inferred from
+   * this snapshot. DevTools' Comparison view names the base snapshot's
+   * objects with the other snapshot's shapes (`aggregatesForDiff`), so the
+   * same class means the same thing on both sides.
+   */
+  interfaceDefinitions?: readonly InterfaceDefinition[]
 }
 
 // Limits of interface inference, as in DevTools' HeapSnapshot.ts.
@@ -102,7 +122,7 @@ function betterMatch(a: InterfaceMatch, b: InterfaceMatch | null): InterfaceMatc
  *   const { classIndex, names } = computeClassNames(s)
  *   console.log(names[classIndex[n]]) // 'Function', '(string)', '{x, y}', 'Detached <div>'...
  */
-export function computeClassNames(s: Snapshot): ClassNames {
+export function computeClassNames(s: Snapshot, options: ClassNameOptions = {}): ClassNames {
   const nodeCount = s.nodeCount
   const types = s.nodeTypes
   const { nodeType, nodeNameIndex, strings, firstEdge, edgeType, edgeNameOrIndex } = s
@@ -154,33 +174,35 @@ export function computeClassNames(s: Snapshot): ClassNames {
     }
   }
 
-  applyInterfaceNames(s, classIndex, intern, firstEdge, edgeType, edgeNameOrIndex)
-  return { classIndex, names }
+  const interfaceDefinitions = options.interfaceDefinitions ?? inferInterfaceDefinitions(s)
+  applyInterfaceNames(s, interfaceDefinitions, classIndex, intern, firstEdge, edgeType, edgeNameOrIndex)
+  return { classIndex, names, interfaceDefinitions: interfaceDefinitions.slice() }
+}
+
+/** Whether node n is a plain `Object` (the objects interface inference names). */
+function plainObjectTest(s: Snapshot): ((n: number) => boolean) | null {
+  const objectType = s.nodeTypes.object
+  const { nodeType, nodeNameIndex, strings } = s
+  const objectName = strings.indexOf('Object')
+  if (objectName === -1 || s.edgeTypes.property === -1) return null
+  // Only the string 'Object' at objectName is compared by index; V8 dedupes
+  // its strings table, but check by content too in case a writer did not.
+  return (n) => nodeType[n] === objectType && (nodeNameIndex[n] === objectName || strings.get(nodeNameIndex[n]) === 'Object')
 }
 
 /**
- * DevTools' interface inference: names plain `Object`s by property shape.
- * First collects candidate shapes (property names in edge order, without
- * `__proto__`, cut at MAX_INTERFACE_NAME_LENGTH), keeps the popular ones,
- * then gives each plain object the best shape its sorted properties contain.
+ * DevTools' `inferInterfaceDefinitions`: candidate shapes (property names in
+ * edge order, without `__proto__`, cut at MAX_INTERFACE_NAME_LENGTH), the
+ * popular ones kept, most common first.
+ *
+ * @example
+ *   const base = computeClassNames(before, { interfaceDefinitions: inferInterfaceDefinitions(after) })
  */
-function applyInterfaceNames(
-  s: Snapshot,
-  classIndex: Uint32Array,
-  intern: (name: string) => number,
-  firstEdge: Uint32Array,
-  edgeType: Uint8Array,
-  edgeNameOrIndex: Uint32Array,
-): void {
-  const objectType = s.nodeTypes.object
+export function inferInterfaceDefinitions(s: Snapshot): InterfaceDefinition[] {
+  const isPlainObject = plainObjectTest(s)
+  if (isPlainObject === null) return []
   const propertyEdge = s.edgeTypes.property
-  const { nodeType, nodeNameIndex, strings } = s
-  const objectName = strings.indexOf('Object')
-  if (objectName === -1 || propertyEdge === -1) return
-  // Only the string 'Object' at objectName is compared by index; V8 dedupes
-  // its strings table, but check by content too in case a writer did not.
-  const isPlainObject = (n: number): boolean => nodeType[n] === objectType && (nodeNameIndex[n] === objectName || strings.get(nodeNameIndex[n]) === 'Object')
-
+  const { strings, firstEdge, edgeType, edgeNameOrIndex } = s
   interface Candidate {
     name: string
     properties: string[]
@@ -213,12 +235,32 @@ function applyInterfaceNames(
   // Most common first; Array#sort is stable, so ties keep first-seen order, as in DevTools.
   const sorted = Array.from(candidates.values()).sort((a, b) => b.count - a.count)
   const minCount = Math.max(MIN_OBJECT_COUNT_PER_INTERFACE, plainObjectCount / MIN_OBJECT_PROPORTION_PER_INTERFACE)
-  const definitions: Candidate[] = []
+  const definitions: InterfaceDefinition[] = []
   for (const c of sorted) {
     if (c.count < minCount) break
-    definitions.push(c)
+    definitions.push({ name: c.name, properties: c.properties })
   }
-  if (definitions.length === 0) return
+  return definitions
+}
+
+/**
+ * DevTools' `applyInterfaceDefinitions`: gives each plain object the best
+ * shape of `definitions` its sorted properties contain (the longest, then
+ * the most common).
+ */
+function applyInterfaceNames(
+  s: Snapshot,
+  definitions: readonly InterfaceDefinition[],
+  classIndex: Uint32Array,
+  intern: (name: string) => number,
+  firstEdge: Uint32Array,
+  edgeType: Uint8Array,
+  edgeNameOrIndex: Uint32Array,
+): void {
+  const isPlainObject = plainObjectTest(s)
+  if (isPlainObject === null || definitions.length === 0) return
+  const propertyEdge = s.edgeTypes.property
+  const { strings } = s
 
   // The property tree: a path of sorted property names leads to an interface.
   const root: PropertyTreeNode = { next: new Map(), match: null, greatestNext: null }

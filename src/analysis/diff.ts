@@ -1,20 +1,39 @@
 /**
  * What grew between two snapshots (or three), grouped by allocation site,
- * stack, class or script.
+ * stack, class, script or constructor (grouping.ts).
  *
  * Objects are matched by V8 node id, which is stable across snapshots of one
- * process: new = in `after` only, freed = in `before` only. Ids also collide
- * across processes (two runs of one script share most ids, but few of them
- * name the same object), so the shared ids are checked to agree on node type
- * and name; when fewer than MIN_AGREEMENT of them do, the snapshots come from
- * different processes and groups are compared as aggregates (counts and sizes
- * per group in each snapshot) instead, which the result says.
+ * process. Sizes are DevTools' shallow sizes (after it moves the size of
+ * arrays owned by one object to that object, retained-size.ts), and objects
+ * of shallow size 0 are left out on both sides, as DevTools' Comparison view
+ * does (its `buildAggregates` skips them; they are the owned arrays whose
+ * size their owner now carries, and synthetic nodes).
+ *
+ * - class and constructor grouping: DevTools' Comparison exactly
+ *   (`calculateSnapshotDiff` / `calculateDiffForClass`): per class, new = ids
+ *   of the class in `after` that the class does not have in `before`,
+ *   deleted the other way, so an id whose class changed (a plain object that
+ *   took a `{x, y}` shape, say) is deleted from one class and new in the
+ *   other. `before`'s plain objects are named with `after`'s property shapes
+ *   (`aggregatesForDiff(interfaceDefinitions)`), so a class means the same
+ *   on both sides.
+ * - site, stack and script grouping: an object keeps its allocation trace,
+ *   so ids are matched across the whole heap: new = not in `before` at all,
+ *   freed = not in `after`; a new object counts in its `after` group, a freed
+ *   one in its `before` group.
+ *
+ * Ids also collide across processes (two runs of one script share most ids,
+ * but few of them name the same object), so the shared ids are checked to
+ * agree on node type and name; when fewer than MIN_AGREEMENT of them do, the
+ * snapshots come from different processes and groups are compared as
+ * aggregates (count and size per group in each snapshot) instead, which the
+ * result says; then new/freed are the growth and shrinkage of each group's
+ * count and size, not objects.
  *
  * With a third snapshot (`final`), the new objects of `after` that are still
  * alive in `final` are the leak candidates (the technique memlab uses).
  *
- * Sizes are V8's self sizes, as DevTools' Comparison view counts them; the
- * retained size of a group's new objects comes from `after`'s dominator
+ * The retained size of a group's new objects comes from `after`'s dominator
  * tree, each byte once (outermost new members of the group only). The walk is
  * a merge of the two id-sorted orders: linear, typed arrays, no Map per node.
  */
@@ -24,7 +43,10 @@ import { sumOutermostRetained } from './aggregates.js'
 import { buildDominatorTree } from './dominator-tree.js'
 import type { HeapAnalysis } from './heap-analysis.js'
 import type { AllocationSite } from './sites.js'
-import { Grouper, GroupKeys, type Grouping } from './grouping.js'
+import { computeClassNames } from './class-names.js'
+import { Grouper, GroupKeys, TRACE_GROUPINGS, type GroupInfo, type Grouping, type PositionMapper } from './grouping.js'
+import type { SourceLocation } from './locations.js'
+import { computeShallowSizes } from './retained-size.js'
 
 /** How `diff` groups objects: the groupings of grouping.ts. */
 export type DiffGrouping = Grouping
@@ -38,6 +60,8 @@ export interface DiffOptions {
   final?: Snapshot
   /** largest new objects to keep per group (default 5) */
   largestPerGroup?: number
+  /** positions in transpiled code to the original source (source maps) */
+  mapPosition?: PositionMapper
 }
 
 export interface DiffGroup {
@@ -46,6 +70,10 @@ export interface DiffGroup {
   site?: AllocationSite
   /** the whole allocation stack, innermost first (stack grouping) */
   stack?: AllocationSite[]
+  /** DevTools' class name (class and constructor grouping, and objects without a trace) */
+  className?: string
+  /** the constructor's (or closure's) definition site (class and constructor grouping) */
+  location?: SourceLocation
   newCount: number
   newSize: number
   freedCount: number
@@ -56,6 +84,11 @@ export interface DiffGroup {
   retainedSize: number
   /** ordinals in `after` of the largest new objects, by retained size */
   largestNew: number[]
+  /** matched by aggregate only: the group's count and size in each snapshot */
+  countBefore?: number
+  countAfter?: number
+  sizeBefore?: number
+  sizeAfter?: number
 }
 
 export interface DiffTotals {
@@ -86,29 +119,37 @@ export interface SnapshotDiff {
 /** Below this share of shared ids agreeing on type and name, the snapshots are from different processes. */
 export const MIN_AGREEMENT = 0.8
 
-const OPTION_KEYS = new Set(['groupBy', 'afterAnalysis', 'final', 'largestPerGroup'])
+const OPTION_KEYS = new Set(['groupBy', 'afterAnalysis', 'final', 'largestPerGroup', 'mapPosition'])
 
-function emptyGroup(key: string, info: { site?: AllocationSite; stack?: AllocationSite[] }): DiffGroup {
-  // site and stack right after the key, as the JSON report lists them
-  const { site, stack } = info
+function emptyGroup(): DiffGroup {
+  return { key: '', newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0, retainedSize: 0, largestNew: [] }
+}
+
+/** The group's description (read at the end: a class key may gain its location when a second class of the name turns up). */
+function describeGroup(group: DiffGroup, info: GroupInfo): DiffGroup {
+  // site, stack, class and location right after the key, as the JSON report lists them
+  const { site, stack, className, location } = info
+  const described: DiffGroup = { ...group, key: info.key }
+  const { key, ...counts } = described
   return {
     key,
     ...(site === undefined ? {} : { site }),
     ...(stack === undefined ? {} : { stack }),
-    ...{ newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0, retainedSize: 0, largestNew: [] },
+    ...(className === undefined ? {} : { className }),
+    ...(location === undefined ? {} : { location }),
+    ...counts,
   }
 }
 
-/** Per group: [count, self size] of a snapshot's non-synthetic nodes. */
-function countByGroup(s: Snapshot, grouper: Grouper): Map<number, [number, number]> {
+/** Per group: [count, shallow size] of a snapshot's objects of non-zero shallow size. */
+function countByGroup(s: Snapshot, grouper: Grouper, shallow: Uint32Array): Map<number, [number, number]> {
   const out = new Map<number, [number, number]>()
-  const synthetic = s.nodeTypes.synthetic
   for (let n = 0; n < s.nodeCount; n++) {
-    if (s.nodeType[n] === synthetic) continue
+    if (shallow[n] === 0) continue
     const g = grouper.groupOf(n)
     const c = out.get(g) ?? [0, 0]
     c[0]++
-    c[1] += s.v8SelfSize[n]
+    c[1] += shallow[n]
     out.set(g, c)
   }
   return out
@@ -130,14 +171,21 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
   for (const key of Object.keys(options)) if (!OPTION_KEYS.has(key)) throw new UsageError(`diffSnapshots: unknown option "${key}"`)
   const traces = before.hasAllocationTraces && after.hasAllocationTraces && (options.final?.hasAllocationTraces ?? true)
   const requested = options.groupBy ?? (traces ? 'site' : 'class')
-  const groupBy: DiffGrouping = requested !== 'class' && !after.hasAllocationTraces ? 'class' : requested
+  const groupBy: DiffGrouping = TRACE_GROUPINGS.includes(requested) && !after.hasAllocationTraces ? 'class' : requested
+  /** class and constructor grouping match ids within each group (DevTools' Comparison); the others across the heap */
+  const withinGroup = !TRACE_GROUPINGS.includes(groupBy)
   const keys = new GroupKeys()
-  const groupsAfter = new Grouper(after, groupBy, keys)
-  const groupsBefore = new Grouper(before, groupBy === 'class' || before.hasAllocationTraces ? groupBy : 'class', keys)
+  const mapPosition = options.mapPosition
+  const classesAfter = computeClassNames(after)
+  const classesBefore = computeClassNames(before, { interfaceDefinitions: classesAfter.interfaceDefinitions })
+  const groupsAfter = new Grouper(after, groupBy, keys, { classNames: classesAfter, ...(mapPosition === undefined ? {} : { mapPosition }) })
+  const groupsBefore = new Grouper(before, groupBy, keys, { classNames: classesBefore, ...(mapPosition === undefined ? {} : { mapPosition }) })
+  const shallowAfter = options.afterAnalysis?.shallowSize ?? computeShallowSizes(after)
+  const shallowBefore = computeShallowSizes(before)
   /** the group numbered g by `keys`, made when first asked for */
   const diffGroups: DiffGroup[] = []
   const group = (g: number): DiffGroup => {
-    for (let k = diffGroups.length; k <= g; k++) diffGroups.push(emptyGroup(keys.groups[k].key, keys.groups[k]))
+    for (let k = diffGroups.length; k <= g; k++) diffGroups.push(emptyGroup())
     return diffGroups[g]
   }
   const keepPerGroup = options.largestPerGroup ?? 5
@@ -147,11 +195,9 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
   const orderB = after.ordinalsById()
   const idsA = before.nodeId
   const idsB = after.nodeId
-  const syntheticA = before.nodeTypes.synthetic
-  const syntheticB = after.nodeTypes.synthetic
-  /** 1 for nodes of `after` that `before` does not have */
+  /** 1 for counted nodes of `after` that `before` does not have (in their group, when matched within groups) */
   const isNew = new Uint8Array(after.nodeCount)
-  /** 1 for nodes of `before` that `after` does not have */
+  /** 1 for counted nodes of `before` that `after` does not have (in their group, when matched within groups) */
   const isFreed = new Uint8Array(before.nodeCount)
   let shared = 0
   let agreeing = 0
@@ -161,14 +207,23 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
     const na = i < orderA.length ? orderA[i] : -1
     const nb = j < orderB.length ? orderB[j] : -1
     if (nb < 0 || (na >= 0 && idsA[na] < idsB[nb])) {
-      if (before.nodeType[na] !== syntheticA) isFreed[na] = 1
+      if (shallowBefore[na] !== 0) isFreed[na] = 1
       i++
     } else if (na < 0 || idsB[nb] < idsA[na]) {
-      if (after.nodeType[nb] !== syntheticB) isNew[nb] = 1
+      if (shallowAfter[nb] !== 0) isNew[nb] = 1
       j++
     } else {
       shared++
       if (sameObject(before, na, after, nb)) agreeing++
+      if (withinGroup) {
+        // Counted on one side only (its size became or stopped being 0), or in another group: deleted and new.
+        const inA = shallowBefore[na] !== 0
+        const inB = shallowAfter[nb] !== 0
+        if (inA !== inB || (inA && groupsBefore.groupOf(na) !== groupsAfter.groupOf(nb))) {
+          if (inA) isFreed[na] = 1
+          if (inB) isNew[nb] = 1
+        }
+      }
       i++
       j++
     }
@@ -192,22 +247,26 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
       const g = groupsAfter.groupOf(n)
       groupOfNew[n] = g
       group(g).newCount++
-      group(g).newSize += after.v8SelfSize[n]
+      group(g).newSize += shallowAfter[n]
     }
     for (let n = 0; n < before.nodeCount; n++) {
       if (isFreed[n] === 0) continue
       const g = groupsBefore.groupOf(n)
       group(g).freedCount++
-      group(g).freedSize += before.v8SelfSize[n]
+      group(g).freedSize += shallowBefore[n]
     }
   } else {
-    // Different processes: per group, the change of count and size.
-    const countA = countByGroup(before, groupsBefore)
-    const countB = countByGroup(after, groupsAfter)
+    // Different processes: per group, the count and size in each snapshot; new and freed are their growth and shrinkage.
+    const countA = countByGroup(before, groupsBefore, shallowBefore)
+    const countB = countByGroup(after, groupsAfter, shallowAfter)
     group(keys.groups.length - 1)
     diffGroups.forEach((group, g) => {
       const [ca, sa] = countA.get(g) ?? [0, 0]
       const [cb, sb] = countB.get(g) ?? [0, 0]
+      group.countBefore = ca
+      group.countAfter = cb
+      group.sizeBefore = sa
+      group.sizeAfter = sb
       group.newCount = Math.max(0, cb - ca)
       group.freedCount = Math.max(0, ca - cb)
       group.newSize = Math.max(0, sb - sa)
@@ -245,6 +304,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
   }
   totals.netSize = totals.newSize - totals.freedSize
   const groups = diffGroups
+    .map((g, k) => describeGroup(g, keys.groups[k]))
     .filter((g) => g.newCount > 0 || g.freedCount > 0)
     .sort((x, y) => y.netSize - x.netSize || y.newCount - x.newCount || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
   return {

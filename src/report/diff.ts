@@ -51,12 +51,46 @@ export function diffNotes(d: SnapshotDiff): string[] {
   return notes
 }
 
+function groupHeader(d: SnapshotDiff): string {
+  switch (d.groupBy) {
+    case 'class':
+      return 'Class'
+    case 'constructor':
+      return 'Constructor'
+    case 'script':
+      return 'Script'
+    case 'stack':
+      return 'Allocation stack'
+    default:
+      return 'Allocation site'
+  }
+}
+
 function groupCells(d: SnapshotDiff, o: DiffReportOptions): { columns: Column[]; rows: Cell[][] } {
+  if (d.matchedBy === 'aggregate') {
+    // Different processes: no object is new or freed, only groups larger or smaller.
+    const columns: Column[] = [
+      { header: groupHeader(d), minWidth: 20 },
+      { header: 'Count before', align: 'right' },
+      { header: 'Count after', align: 'right' },
+      { header: 'Count change', align: 'right' },
+      { header: 'Size before', align: 'right' },
+      { header: 'Size after', align: 'right' },
+      { header: 'Net', align: 'right' },
+    ]
+    const rows = shownGroups(d, o).map((g): Cell[] => [
+      displayString(g.key, 100),
+      g.countBefore ?? 0,
+      g.countAfter ?? 0,
+      signedCount((g.countAfter ?? 0) - (g.countBefore ?? 0)),
+      formatBytes(g.sizeBefore ?? 0),
+      formatBytes(g.sizeAfter ?? 0),
+      signed(g.netSize),
+    ])
+    return { columns, rows }
+  }
   const columns: Column[] = [
-    {
-      header: d.groupBy === 'class' ? 'Class' : d.groupBy === 'script' ? 'Script' : d.groupBy === 'stack' ? 'Allocation stack' : 'Allocation site',
-      minWidth: 20,
-    },
+    { header: groupHeader(d), minWidth: 20 },
     { header: 'New', align: 'right' },
     { header: 'New size', align: 'right' },
     { header: 'Freed', align: 'right' },
@@ -71,9 +105,28 @@ function groupCells(d: SnapshotDiff, o: DiffReportOptions): { columns: Column[];
     g.freedCount,
     formatBytes(g.freedSize),
     signed(g.netSize),
-    d.matchedBy === 'id' ? formatBytes(g.retainedSize) : 'n/a',
+    formatBytes(g.retainedSize),
   ])
   return { columns, rows }
+}
+
+function signedCount(count: number): string {
+  return (count > 0 ? '+' : count < 0 ? '-' : '') + formatCount(Math.abs(count))
+}
+
+/** The totals line: new and freed objects, or (different processes) the change of count and size. */
+function totalsLine(d: SnapshotDiff): string {
+  const t = d.totals
+  if (d.matchedBy === 'aggregate') {
+    let countBefore = 0
+    let countAfter = 0
+    for (const g of d.groups) {
+      countBefore += g.countBefore ?? 0
+      countAfter += g.countAfter ?? 0
+    }
+    return `Objects ${formatCount(countBefore)} -> ${formatCount(countAfter)} (${signedCount(countAfter - countBefore)}), net ${signed(t.netSize)}`
+  }
+  return `New ${countOf(t.newCount, 'object')} (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net ${signed(t.netSize)}`
 }
 
 /** Text report. `paths` maps a new object's ordinal (in after) to its shortest retainer path. */
@@ -82,7 +135,7 @@ export function renderDiffText(d: SnapshotDiff, after: Snapshot, paths: Map<numb
   out += `Matched by ${d.matchedBy === 'id' ? 'object id' : 'group totals'}; grouped by ${d.groupBy}\n`
   for (const note of diffNotes(d)) out += `note: ${note}\n`
   const t = d.totals
-  out += `New ${countOf(t.newCount, 'object')} (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net ${signed(t.netSize)}\n\n`
+  out += `${totalsLine(d)}\n\n`
   const { columns, rows } = groupCells(d, o)
   if (rows.length === 0) return out + 'No group grew.\n'
   out += renderTable(columns, rows, o.maxWidth === undefined ? {} : { maxWidth: o.maxWidth })
@@ -113,7 +166,7 @@ export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): strin
         ? `**Memory gate failed:** net growth ${signed(t.netSize)} is over ${formatBytes(o.failOnGrowth)}.\n\n`
         : `Memory gate passed: net growth ${signed(t.netSize)} (limit ${formatBytes(o.failOnGrowth)}).\n\n`
   }
-  out += `New ${countOf(t.newCount, 'object')} (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net **${signed(t.netSize)}**; matched by ${d.matchedBy}, grouped by ${d.groupBy}.\n\n`
+  out += `${totalsLine(d).replace(/net (\S+)$/, 'net **$1**')}; matched by ${d.matchedBy}, grouped by ${d.groupBy}.\n\n`
   for (const note of diffNotes(d)) out += `> ${escapeMarkdown(note)}\n\n`
   const { columns, rows } = groupCells(d, o)
   out += rows.length === 0 ? 'No group grew.\n' : renderMarkdownTable(columns, rows)
@@ -139,6 +192,9 @@ export function diffJson(d: SnapshotDiff, after: Snapshot, paths: Map<number, Re
       key: g.key,
       ...(g.site === undefined ? {} : { site: g.site }),
       ...(g.stack === undefined ? {} : { stack: g.stack }),
+      ...(g.className === undefined ? {} : { className: g.className }),
+      ...(g.location === undefined ? {} : { location: g.location }),
+      ...(g.countBefore === undefined ? {} : { countBefore: g.countBefore, countAfter: g.countAfter, sizeBefore: g.sizeBefore, sizeAfter: g.sizeAfter }),
       newCount: g.newCount,
       newSize: g.newSize,
       freedCount: g.freedCount,

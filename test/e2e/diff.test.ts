@@ -90,6 +90,16 @@ describe('heapscope diff', () => {
     assert.match(doc.notes[0], /different processes/)
     const leaky = doc.groups.find((g: { key: string }) => g.key === 'LeakyThing')
     assert.equal(leaky.newCount, 300)
+    // Rows say what is known: each group's count and size on both sides (the programs made 500 and 800).
+    assert.deepEqual([leaky.countBefore, leaky.countAfter], [500, 800])
+    assert.equal(leaky.netSize, leaky.sizeAfter - leaky.sizeBefore)
+    for (const g of doc.groups) {
+      assert.equal(g.newCount - g.freedCount, g.countAfter - g.countBefore, g.key)
+      assert.equal(g.newSize - g.freedSize, g.sizeAfter - g.sizeBefore, g.key)
+    }
+    const text = runCli(['diff', f('twoproc-a'), f('twoproc-b'), '--no-tui'])
+    assert.match(text.stdout, /Count before +Count after +Count change/)
+    assert.match(text.stdout, /\nLeakyThing +500 +800 +\+300 /)
   })
 
   it('with three snapshots, counts the new objects still alive in the last', () => {

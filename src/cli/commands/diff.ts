@@ -22,7 +22,7 @@ import { formatBytes, formatCount } from '../../report/format.js'
 import { writeJson, writeText } from '../output.js'
 import { createProgress } from '../progress.js'
 
-const GROUPINGS: readonly DiffGrouping[] = ['site', 'stack', 'class', 'script']
+const GROUPINGS: readonly DiffGrouping[] = ['site', 'stack', 'class', 'script', 'constructor']
 
 /** `5MB`, `512KiB`, `1000` → bytes (K/M/G are 1024-based, as the sizes we print). */
 export function parseSize(value: unknown): number {
@@ -39,7 +39,11 @@ function builder(y: Argv<GlobalArgs>) {
     .positional('before', { type: 'string', demandOption: true, describe: 'the snapshot taken first' })
     .positional('after', { type: 'string', demandOption: true, describe: 'the snapshot taken after' })
     .positional('final', { type: 'string', describe: 'optional third snapshot: keep only new objects still alive in it' })
-    .option('by', { choices: GROUPINGS, describe: 'group by allocation site (default with traces), stack, class (default without) or script' })
+    .option('by', {
+      choices: GROUPINGS,
+      describe:
+        "group by allocation site (default with traces), stack, class (default without: DevTools' Comparison), script, or constructor (where the code is defined)",
+    })
     .option('top', topOption(20, 'groups'))
     .option('min-growth', { type: 'string', describe: 'hide groups whose net growth is below this size (e.g. 1KB)', requiresArg: true, coerce: parseSize })
     .option('fail-on-growth', {
@@ -63,7 +67,7 @@ export type DiffArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : ne
 export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs> {
   return {
     command: 'diff <before> <after> [final]',
-    describe: 'What grew between snapshots, by allocation site, stack, class or script',
+    describe: 'What grew between snapshots, by allocation site, stack, class, script or constructor',
     builder,
     async handler(args) {
       const files = [args.before, args.after, ...(args.final === undefined ? [] : [args.final])]

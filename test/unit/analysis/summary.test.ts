@@ -218,7 +218,7 @@ describe('computeSnapshotSummary', () => {
     assert.deepEqual(reused, fresh)
     assert.ok(fresh.classes.every((c) => c.retainedSize !== undefined))
     // What is given is what is used: one class for every node.
-    const one = computeSnapshotSummary(s, { classNames: { classIndex: new Uint32Array(s.nodeCount), names: ['Everything'] } })
+    const one = computeSnapshotSummary(s, { classNames: { classIndex: new Uint32Array(s.nodeCount), names: ['Everything'], interfaceDefinitions: [] } })
     assert.deepEqual(
       one.classes.map((c) => c.name),
       ['Everything'],

@@ -1,0 +1,185 @@
+/**
+ * Where objects were defined, from the snapshot's `locations` section: V8
+ * writes one entry per closure (the position of its function) and per object
+ * whose constructor it knows (the constructor's position), as
+ * `object_index, script_id, line, column` with 0-based line and column
+ * (HeapSnapshotGenerator's `ExtractLocation`). DevTools keys its classes by
+ * that location (`classKeyInternal`) and links it to the script through the
+ * live debugger; a snapshot read from a file has no debugger, so script ids
+ * are named from the snapshot itself:
+ * - `trace_function_infos` (allocation tracking) pairs script ids with names;
+ * - a closure with a location reaches its script through
+ *   `shared` -> `script` (`script_or_debug_info` in older V8) -> the Script
+ *   node, named by the script's name (`system / Script / <name>` in newer V8).
+ *
+ * Positions here are 1-based, as people and editors count, and as
+ * `trace_function_infos` already are.
+ *
+ * The index is built once per snapshot and remembered in a WeakMap keyed by
+ * the snapshot (a snapshot never changes, so it cannot go stale, and it goes
+ * with the snapshot): reports ask for one object's location at a time.
+ */
+import type { Snapshot } from '../snapshot/snapshot.js'
+
+/** A definition position in a script. */
+export interface SourceLocation {
+  /** V8's script id (stable within a process) */
+  scriptId: number
+  /** the script's name or URL as V8 knows it, '' when the snapshot does not say */
+  scriptName: string
+  /** 1-based */
+  line: number
+  /** 1-based */
+  column: number
+  /** the position in the original source, when a source map was found */
+  original?: OriginalPosition
+}
+
+/** A position in an original (pre-transpile, pre-bundle) source file, from a source map. */
+export interface OriginalPosition {
+  /** the original file, resolved against the map's location */
+  source: string
+  /** 1-based */
+  line: number
+  /** 1-based */
+  column: number
+}
+
+/**
+ * `script:line:column`, the original position when there is one.
+ *
+ * @example
+ *   formatLocation({ scriptId: 82, scriptName: '/app/server.js', line: 27, column: 5 }) // '/app/server.js:27:5'
+ */
+export function formatLocation(location: SourceLocation): string {
+  const o = location.original
+  if (o !== undefined) return `${o.source}:${o.line}:${o.column}`
+  return `${location.scriptName === '' ? `(script ${location.scriptId})` : location.scriptName}:${location.line}:${location.column}`
+}
+
+/**
+ * The locations of one snapshot, indexed by node; get it with sourceLocations(s).
+ *
+ * @example
+ *   sourceLocations(s).of(n) // { scriptId: 82, scriptName: '/app/server.js', line: 27, column: 5 }
+ */
+export class SourceLocations {
+  /** location entries sorted by node ordinal: the node, then its entry in `s.locations` */
+  private readonly nodes: Uint32Array
+  private readonly entries: Uint32Array
+  private readonly scriptNames = new Map<number, string>()
+  private resolvedFromClosures = false
+
+  constructor(private readonly s: Snapshot) {
+    const l = s.locations
+    const count = l?.count ?? 0
+    const order = new Uint32Array(count)
+    for (let i = 0; i < count; i++) order[i] = i
+    if (l !== null) order.sort((a, b) => l.node[a] - l.node[b])
+    this.entries = order
+    this.nodes = new Uint32Array(count)
+    for (let i = 0; i < count; i++) this.nodes[i] = (l as NonNullable<typeof l>).node[order[i]]
+    const infos = s.traceFunctionInfos
+    if (infos !== null) {
+      for (let f = 0; f < infos.count; f++) {
+        const name = s.strings.get(infos.scriptName[f])
+        if (name !== '' && !this.scriptNames.has(infos.scriptId[f])) this.scriptNames.set(infos.scriptId[f], name)
+      }
+    }
+  }
+
+  /** How many objects have a location. */
+  get count(): number {
+    return this.nodes.length
+  }
+
+  /** Node n's entry in `s.locations`, or -1. */
+  entryOf(n: number): number {
+    const nodes = this.nodes
+    let lo = 0
+    let hi = nodes.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      if (nodes[mid] < n) lo = mid + 1
+      else if (nodes[mid] > n) hi = mid - 1
+      else return this.entries[mid]
+    }
+    return -1
+  }
+
+  /** Node n's definition position (a closure's function, an object's constructor), or null. */
+  of(n: number): SourceLocation | null {
+    const i = this.entryOf(n)
+    if (i < 0) return null
+    const l = this.s.locations as NonNullable<Snapshot['locations']>
+    const scriptId = l.scriptId[i]
+    return { scriptId, scriptName: this.scriptName(scriptId), line: l.line[i] + 1, column: l.column[i] + 1 }
+  }
+
+  /** The name of script `scriptId`, '' when the snapshot does not name it. */
+  scriptName(scriptId: number): string {
+    let name = this.scriptNames.get(scriptId)
+    if (name === undefined && !this.resolvedFromClosures) {
+      this.nameScriptsFromClosures()
+      name = this.scriptNames.get(scriptId)
+    }
+    return name ?? ''
+  }
+
+  /** Names every script that some located closure belongs to (once per snapshot). */
+  private nameScriptsFromClosures(): void {
+    this.resolvedFromClosures = true
+    const s = this.s
+    const l = s.locations
+    if (l === null) return
+    const closure = s.nodeTypes.closure
+    for (let i = 0; i < l.count; i++) {
+      const n = l.node[i]
+      if (s.nodeType[n] !== closure || this.scriptNames.has(l.scriptId[i])) continue
+      const shared = edgeTo(s, n, 'shared')
+      if (shared < 0) continue
+      const script = edgeTo(s, shared, 'script', 'script_or_debug_info')
+      if (script < 0) continue
+      const name = scriptNodeName(s.nodeName(script))
+      if (name !== null) this.scriptNames.set(l.scriptId[i], name)
+    }
+  }
+}
+
+/** The target of n's first edge named `name` (or `alias`), or -1. */
+function edgeTo(s: Snapshot, n: number, name: string, alias?: string): number {
+  for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) {
+    if (s.edgeHasIndex(e)) continue
+    const edgeName = s.edgeName(e)
+    if (edgeName === name || edgeName === alias) return s.edgeTarget[e]
+  }
+  return -1
+}
+
+/** A Script node's name as the script's name: `system / Script / x.js` (newer V8) or `x.js`; null for other nodes. */
+function scriptNodeName(nodeName: string): string | null {
+  const prefix = 'system / Script / '
+  if (nodeName.startsWith(prefix)) return nodeName.slice(prefix.length)
+  // A DebugInfo or another system object in the slot, not the script.
+  if (nodeName.startsWith('system / ') || nodeName === '') return null
+  return nodeName
+}
+
+const cache = new WeakMap<Snapshot, SourceLocations>()
+
+/**
+ * The definition positions of a snapshot's closures and objects (built once
+ * per snapshot, then remembered).
+ *
+ * @example
+ *   const where = sourceLocations(s).of(n)
+ *   where && formatLocation(where) // '/app/server.js:27:5'
+ */
+export function sourceLocations(s: Snapshot): SourceLocations {
+  let l = cache.get(s)
+  if (l === undefined) {
+    l = new SourceLocations(s)
+    cache.set(s, l)
+  }
+  return l
+}
