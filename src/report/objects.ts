@@ -3,7 +3,19 @@
  * tree (`dominators`), retainer paths (`retainers`), one object in detail
  * (`inspect`). Pure: strings and plain data, no I/O.
  */
-import { SYSTEM_DISTANCE, dominatorChain, type DominatorTree, type HeapAnalysis, type RetainerPath, type Snapshot } from '../index.js'
+import {
+  SYSTEM_DISTANCE,
+  allocationStackOf,
+  dominatorChain,
+  formatLocation,
+  sourceLocations,
+  type AllocationSite,
+  type DominatorTree,
+  type HeapAnalysis,
+  type RetainerPath,
+  type Snapshot,
+  type SourceLocation,
+} from '../index.js'
 import { NodeNotFoundError } from '../snapshot/errors.js'
 import { DEFAULT_STRING_LIMIT, countOf, formatBytes, formatCount, formatDistance, formatPercent } from './format.js'
 import { displayNodeName, type NodeNameOptions } from './node-name.js'
@@ -34,6 +46,10 @@ export interface ObjectRow {
   distance: number
   /** the immediate dominator's V8 id */
   dominatorId: number
+  /** where a closure's function, or an object's constructor, is defined (1-based), when the snapshot says */
+  location?: SourceLocation
+  /** the allocation stack, innermost frame first, when the snapshot has allocation traces for the object */
+  allocationStack?: AllocationSite[]
 }
 
 export function objectRow(s: Snapshot, a: HeapAnalysis, n: number, names: NodeNameOptions = {}): ObjectRow {
@@ -46,7 +62,15 @@ export function objectRow(s: Snapshot, a: HeapAnalysis, n: number, names: NodeNa
     retainedSize: a.retainedSize[n],
     distance: a.distance[n],
     dominatorId: s.nodeId[a.dominators.dominator[n]],
+    ...codeOf(s, n),
   }
+}
+
+/** The definition site and the allocation stack of node n, each when known. */
+export function codeOf(s: Snapshot, n: number): { location?: SourceLocation; allocationStack?: AllocationSite[] } {
+  const location = sourceLocations(s).of(n)
+  const stack = allocationStackOf(s, n)
+  return { ...(location === null ? {} : { location }), ...(stack.length === 0 ? {} : { allocationStack: stack }) }
 }
 
 /**
@@ -149,13 +173,20 @@ export function* objectTableLines(
   yield* tableLines(columns, cells(), { sample: TABLE_SAMPLE_ROWS, ...(options.maxWidth === undefined ? {} : { maxWidth: options.maxWidth }) })
 }
 
-/** `Foo @1234` — an object as people refer to it in DevTools. */
+/** `Foo @1234` — an object as people refer to it in DevTools; a closure with where its function is defined: `onData /app/server.js:27:5 @1234`. */
 export function nodeLabel(s: Snapshot, n: number, names: NodeNameOptions = {}): string {
   if (n === s.rootOrdinal) return '(root)'
   const name = displayNodeName(s, n, { limit: 40, ...names })
   const type = s.nodeTypeName(n)
   const shown = type === 'string' || type === 'concatenated string' || type === 'sliced string' ? `"${name}"` : name
-  return `${shown === '' ? `(${type})` : shown} @${s.nodeId[n]}`
+  const where = type === 'closure' ? closureLocation(s, n) : ''
+  return `${shown === '' ? `(${type})` : shown}${where} @${s.nodeId[n]}`
+}
+
+/** ` /app/server.js:27:5` for a closure whose definition the snapshot records, else ''. */
+function closureLocation(s: Snapshot, n: number): string {
+  const location = sourceLocations(s).of(n)
+  return location === null ? '' : ` ${formatLocation(location)}`
 }
 
 /** How an edge reads in a path: `.cache` (a property or a context variable), `[12]`, `{internal}`, `[[weak]]`. */

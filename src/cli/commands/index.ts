@@ -12,6 +12,7 @@ import { detachedCommand } from './detached.js'
 import { diffCommand } from './diff.js'
 import { dominatorsCommand } from './dominators.js'
 import { exportCommand } from './export.js'
+import { growthCommand } from './growth.js'
 import { inspectCommand } from './inspect.js'
 import { openCommand } from './open.js'
 import { recordCommand } from './record.js'
@@ -38,6 +39,7 @@ function entry<A>(name: string, command: (ctx: CliContext) => CommandModule<Glob
 export const commands: readonly CommandEntry[] = [
   entry('summary', summaryCommand),
   entry('diff', diffCommand),
+  entry('growth', growthCommand),
   entry('open', openCommand),
   entry('top', topCommand),
   entry('dominators', dominatorsCommand),

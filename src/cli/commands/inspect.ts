@@ -3,7 +3,7 @@
  * references, what references it, and its dominator chain.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { buildRetainers } from '../../index.js'
+import { buildRetainers, formatLocation, formatSite } from '../../index.js'
 import { formatBytes, formatDistance } from '../../report/format.js'
 import { JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorChainLabels, edgeLabel, nodeLabel, objectRow, resolveNodeId } from '../../report/objects.js'
@@ -77,6 +77,12 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
       }
       let out = `${nodeLabel(s, n, names)}  ${object.type}\n`
       out += `  shallow ${formatBytes(object.selfSize)} (V8 self size ${formatBytes(object.rawSelfSize)}), retained ${formatBytes(object.retainedSize)}, distance ${formatDistance(object.distance)}\n`
+      if (object.location !== undefined) {
+        out += `  ${object.type === 'closure' ? 'function' : 'constructor'} defined at ${formatLocation(object.location)}\n`
+      }
+      if (object.allocationStack !== undefined) {
+        out += `\nAllocation stack (innermost first):\n${object.allocationStack.map((frame) => `  ${formatSite(frame)}\n`).join('')}`
+      }
       out += `\nReferences (${s.edgeCountOf(n)}):\n`
       out += renderTable(
         [{ header: 'Edge' }, { header: 'Type' }, { header: 'Object', minWidth: 16 }, { header: 'Retained', align: 'right' }],
