@@ -127,6 +127,8 @@ export class Grouper {
   private readonly byTrace: Int32Array
   /** location-keyed groups by location entry (class and constructor grouping) */
   private readonly byLocation: Int32Array
+  /** location-keyed groups by position and class: position * classCount + class */
+  private readonly byPosition = new Map<number, number>()
   private readonly locations: SourceLocations | null
   private readonly mapPosition: PositionMapper | undefined
   private readonly object: number
@@ -192,14 +194,21 @@ export class Grouper {
     const i = type === this.object || (this.groupBy === 'constructor' && type === this.closure) ? locations.entryOf(n) : -1
     if (i >= 0) {
       if (this.byLocation[i] < 0) {
-        const location = this.mapLocation(locations.of(n) as SourceLocation)
-        const className = this.classNames[this.classOf[n]]
-        if (this.groupBy === 'class') this.byLocation[i] = this.keys.classId(className, location)
-        else {
-          const what = type === this.closure ? `Function ${this.s.nodeName(n) || '(anonymous)'}` : className
-          const key = `${what} ${formatLocation(location)}`
-          this.byLocation[i] = this.keys.id(key, { className, location })
+        // Every instance of a constructor has an entry of its own: key by position and class, not by entry.
+        const c = this.classOf[n]
+        const k = locations.positionOf(i) * this.classNames.length + c
+        let g = this.byPosition.get(k)
+        if (g === undefined) {
+          const location = this.mapLocation(locations.of(n) as SourceLocation)
+          const className = this.classNames[c]
+          if (this.groupBy === 'class') g = this.keys.classId(className, location)
+          else {
+            const what = type === this.closure ? `Function ${this.s.nodeName(n) || '(anonymous)'}` : className
+            g = this.keys.id(`${what} ${formatLocation(location)}`, { className, location })
+          }
+          this.byPosition.set(k, g)
         }
+        this.byLocation[i] = g
       }
       return this.byLocation[i]
     }

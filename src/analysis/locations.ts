@@ -69,6 +69,9 @@ export class SourceLocations {
   private readonly entries: Uint32Array
   private readonly scriptNames = new Map<number, string>()
   private resolvedFromClosures = false
+  /** per entry, the number of its distinct position (script, line, column); built on first use */
+  private positionIds: Int32Array | null = null
+  private positionCount = 0
 
   constructor(private readonly s: Snapshot) {
     const l = s.locations
@@ -114,6 +117,37 @@ export class SourceLocations {
     const l = this.s.locations as NonNullable<Snapshot['locations']>
     const scriptId = l.scriptId[i]
     return { scriptId, scriptName: this.scriptName(scriptId), line: l.line[i] + 1, column: l.column[i] + 1 }
+  }
+
+  /**
+   * Entry i's position as a small number: entries at the same script, line
+   * and column (every instance of one constructor) share it. Lets a caller
+   * key per position without a string per object.
+   */
+  positionOf(i: number): number {
+    let ids = this.positionIds
+    if (ids === null) {
+      const l = this.s.locations as NonNullable<Snapshot['locations']>
+      ids = new Int32Array(l.count)
+      // script and line in one number (V8's script ids and line counts stay far below 2^26), then the column
+      const byScriptLine = new Map<number, Map<number, number>>()
+      for (let e = 0; e < l.count; e++) {
+        const outer = l.scriptId[e] * 2 ** 26 + l.line[e]
+        let byColumn = byScriptLine.get(outer)
+        if (byColumn === undefined) {
+          byColumn = new Map()
+          byScriptLine.set(outer, byColumn)
+        }
+        let id = byColumn.get(l.column[e])
+        if (id === undefined) {
+          id = this.positionCount++
+          byColumn.set(l.column[e], id)
+        }
+        ids[e] = id
+      }
+      this.positionIds = ids
+    }
+    return ids[i]
   }
 
   /** The name of script `scriptId`, '' when the snapshot does not name it. */

@@ -143,3 +143,11 @@ export const fileArgument = {
   demandOption: true,
   describe: 'a .heapsnapshot file, gzipped or not; - reads stdin',
 } as const
+
+/** `--source-maps DIR`: folders of source maps, looked up by script file name (maps next to the scripts are found anyway). */
+export const sourceMapsOption = {
+  type: 'string',
+  array: true,
+  describe: 'a folder of source maps (app.js.map for app.js); maps named by the scripts on disk are used anyway',
+  requiresArg: true,
+} satisfies Options

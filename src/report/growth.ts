@@ -4,7 +4,7 @@
  * interval with the path that holds each), Markdown, and JSON.
  * Pure: strings and plain data, no I/O.
  */
-import type { GrowthGroup, Snapshot, SnapshotGrowth } from '../index.js'
+import type { GrowthGroup, PositionMapper, Snapshot, SnapshotGrowth } from '../index.js'
 import { TRACKING_HINT } from './diff.js'
 import { displayString, formatBytes, formatCount } from './format.js'
 import { JSON_SCHEMA_VERSION } from './json.js'
@@ -17,6 +17,8 @@ export interface GrowthReportOptions {
   /** groups and collections to show (0 = all) */
   top: number
   redact?: boolean
+  /** source maps, for closures' definition sites in the collections' paths */
+  mapPosition?: PositionMapper
   maxWidth?: number
   /** the growth gate, bytes, when --fail-on-growth was given: on the growth of the groups that grew in every interval */
   failOnGrowth?: number
@@ -109,7 +111,7 @@ export function renderGrowthText(g: SnapshotGrowth, last: Snapshot, o: GrowthRep
   out += '\n'
   const { columns, rows } = groupCells(g, o, false)
   out += rows.length === 0 ? 'No group.\n' : renderTable(columns, rows, o.maxWidth === undefined ? {} : { maxWidth: o.maxWidth })
-  const names = { redact: o.redact }
+  const names = { redact: o.redact, mapPosition: o.mapPosition }
   const collections = shownCollections(g, o)
   if (collections.length > 0) {
     out += '\nCollections that grew in every interval (entries in each snapshot):\n'
@@ -153,7 +155,7 @@ export function renderGrowthMarkdown(g: SnapshotGrowth, last: Snapshot, o: Growt
 
 /** The `growth --json` document (schemaVersion 1). */
 export function growthJson(g: SnapshotGrowth, last: Snapshot, o: GrowthReportOptions) {
-  const names = { redact: o.redact }
+  const names = { redact: o.redact, mapPosition: o.mapPosition }
   return {
     schemaVersion: JSON_SCHEMA_VERSION as typeof JSON_SCHEMA_VERSION,
     command: 'growth',

@@ -4,7 +4,7 @@
  * limit, and `--redact` replaces them by their length. Every name is escaped
  * (no terminal control characters get through).
  */
-import type { Snapshot } from '../index.js'
+import type { PositionMapper, Snapshot } from '../index.js'
 import { DEFAULT_STRING_LIMIT, displayString, redactString } from './format.js'
 
 export interface NodeNameOptions {
@@ -12,6 +12,8 @@ export interface NodeNameOptions {
   redact?: boolean
   /** cut names to this many characters (default 60) */
   limit?: number
+  /** source maps: closures' definitions and allocation stacks shown in the original source (createSourceMapper) */
+  mapPosition?: PositionMapper
 }
 
 /** Whether node n holds string contents as its name (string, concatenated string, sliced string). */

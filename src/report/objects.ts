@@ -12,6 +12,7 @@ import {
   type AllocationSite,
   type DominatorTree,
   type HeapAnalysis,
+  type PositionMapper,
   type RetainerPath,
   type Snapshot,
   type SourceLocation,
@@ -62,15 +63,27 @@ export function objectRow(s: Snapshot, a: HeapAnalysis, n: number, names: NodeNa
     retainedSize: a.retainedSize[n],
     distance: a.distance[n],
     dominatorId: s.nodeId[a.dominators.dominator[n]],
-    ...codeOf(s, n),
+    ...codeOf(s, n, names.mapPosition),
   }
 }
 
-/** The definition site and the allocation stack of node n, each when known. */
-export function codeOf(s: Snapshot, n: number): { location?: SourceLocation; allocationStack?: AllocationSite[] } {
-  const location = sourceLocations(s).of(n)
-  const stack = allocationStackOf(s, n)
+/** The definition site and the allocation stack of node n, each when known, with their original positions when source maps are given. */
+export function codeOf(s: Snapshot, n: number, mapPosition?: PositionMapper): { location?: SourceLocation; allocationStack?: AllocationSite[] } {
+  const location = mappedLocation(sourceLocations(s).of(n), mapPosition)
+  const stack = allocationStackOf(s, n).map((frame) => mappedSite(frame, mapPosition))
   return { ...(location === null ? {} : { location }), ...(stack.length === 0 ? {} : { allocationStack: stack }) }
+}
+
+function mappedLocation(location: SourceLocation | null, mapPosition: PositionMapper | undefined): SourceLocation | null {
+  if (location === null || mapPosition === undefined || location.scriptName === '') return location
+  const original = mapPosition(location.scriptName, location.line, location.column)
+  return original === undefined ? location : { ...location, original }
+}
+
+function mappedSite(site: AllocationSite, mapPosition: PositionMapper | undefined): AllocationSite {
+  if (mapPosition === undefined || site.scriptName === '' || site.line === 0) return site
+  const original = mapPosition(site.scriptName, site.line, site.column)
+  return original === undefined ? site : { ...site, original }
 }
 
 /**
@@ -179,13 +192,13 @@ export function nodeLabel(s: Snapshot, n: number, names: NodeNameOptions = {}): 
   const name = displayNodeName(s, n, { limit: 40, ...names })
   const type = s.nodeTypeName(n)
   const shown = type === 'string' || type === 'concatenated string' || type === 'sliced string' ? `"${name}"` : name
-  const where = type === 'closure' ? closureLocation(s, n) : ''
+  const where = type === 'closure' ? closureLocation(s, n, names.mapPosition) : ''
   return `${shown === '' ? `(${type})` : shown}${where} @${s.nodeId[n]}`
 }
 
 /** ` /app/server.js:27:5` for a closure whose definition the snapshot records, else ''. */
-function closureLocation(s: Snapshot, n: number): string {
-  const location = sourceLocations(s).of(n)
+function closureLocation(s: Snapshot, n: number, mapPosition: PositionMapper | undefined): string {
+  const location = mappedLocation(sourceLocations(s).of(n), mapPosition)
   return location === null ? '' : ` ${formatLocation(location)}`
 }
 

@@ -103,7 +103,7 @@ describe('heapscope growth', () => {
   })
 
   it('CLI: --json as documented; --fail-on-growth with --markdown; refuses snapshots of two processes and fewer than three', () => {
-    const json = runCli(['growth', ...series('traced'), '--json', '--top', '0'])
+    const json = runCli(['growth', ...series('traced'), '--json', '--top', '0', '--source-maps', fixturePath('programs/growth-app/build')])
     assert.equal(json.code, 0, json.stderr)
     const doc = JSON.parse(json.stdout)
     assert.equal(doc.schemaVersion, 1)
@@ -116,6 +116,11 @@ describe('heapscope growth', () => {
       assert.equal(group.newPerInterval.length, 2)
       assert.equal(typeof group.monotonic, 'boolean')
     }
+    // Sites of the TypeScript program in its .ts source, with V8's position in the built .js kept.
+    const recordSession = doc.groups.find((group: { site?: { functionName: string } }) => group.site?.functionName === 'recordSession')
+    assert.match(recordSession.key, /^recordSession \S*growth-app\.ts:\d+:\d+$/)
+    assert.match(recordSession.site.scriptName, /growth-app\.js$/)
+    assert.match(recordSession.site.original.source, /growth-app\.ts$/)
     const sessions = doc.collections.find((c: { retainerPath: string | null }) => c.retainerPath?.includes('.sessions'))
     assert.deepEqual(sessions.lengths, [200, 400, 600])
     assert.equal(sessions.kind, 'Map')

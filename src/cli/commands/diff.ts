@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs'
 import {
   analyzeHeapAsync,
   buildRetainers,
+  createSourceMapper,
   diffSnapshots,
   findRetainerPaths,
   UsageError,
@@ -17,7 +18,7 @@ import {
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
 import { opensTui, colorEnabled, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
-import { checkInput, jsonOption, markdownOption, redactOption, topOption } from '../options.js'
+import { checkInput, jsonOption, markdownOption, redactOption, sourceMapsOption, topOption } from '../options.js'
 import { formatBytes, formatCount } from '../../report/format.js'
 import { writeJson, writeText } from '../output.js'
 import { createProgress } from '../progress.js'
@@ -55,6 +56,7 @@ function builder(y: Argv<GlobalArgs>) {
     .option('json', jsonOption)
     .option('markdown', markdownOption)
     .option('redact', redactOption)
+    .option('source-maps', sourceMapsOption)
     .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui: the text report)' })
     .conflicts('json', 'markdown')
     .example('$0 diff before.heapsnapshot after.heapsnapshot', 'what grew, by allocation site')
@@ -90,6 +92,7 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
         }
       }
       const [before, after, final] = snapshots
+      const mapPosition = createSourceMapper({ dirs: (args['source-maps'] ?? []).map(String) })
       const progress = createProgress(ctx.stderr, args.after, ctx.now)
       let diff: SnapshotDiff
       try {
@@ -97,6 +100,7 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
         progress.phase('diff')
         diff = diffSnapshots(before, after, {
           afterAnalysis,
+          mapPosition,
           ...(args.by === undefined ? {} : { groupBy: args.by }),
           ...(final === undefined ? {} : { final }),
         })

@@ -5,12 +5,12 @@
  * the series has taken what it needs from it (GrowthSeries).
  */
 import type { Argv, CommandModule } from 'yargs'
-import { GrowthSeries, UsageError, type Grouping, type Snapshot } from '../../index.js'
+import { createSourceMapper, GrowthSeries, UsageError, type Grouping, type Snapshot } from '../../index.js'
 import { growthJson, renderGrowthMarkdown, renderGrowthText, type GrowthReportOptions } from '../../report/growth.js'
 import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
-import { checkInput, jsonOption, markdownOption, parseTop, redactOption } from '../options.js'
+import { checkInput, jsonOption, markdownOption, parseTop, redactOption, sourceMapsOption } from '../options.js'
 import { createProgress } from '../progress.js'
 import { parseSize } from './diff.js'
 
@@ -33,6 +33,7 @@ function builder(y: Argv<GlobalArgs>) {
     .option('json', jsonOption)
     .option('markdown', markdownOption)
     .option('redact', redactOption)
+    .option('source-maps', sourceMapsOption)
     .conflicts('json', 'markdown')
     .example('$0 growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot', 'what grew in every interval, by allocation site')
     .example('$0 growth s*.heapsnapshot.gz --by constructor --json', 'without allocation traces: by where the constructors are defined')
@@ -50,7 +51,8 @@ export function growthCommand(ctx: CliContext): CommandModule<GlobalArgs, Growth
       if (files.length < 3) throw new UsageError(`growth needs three or more snapshots of one process (got ${files.length}); for two, use diff`)
       if (files.filter((f) => f === '-').length > 1) throw new UsageError('only one snapshot can come from stdin (-)')
       for (const f of files) checkInput(f, ctx)
-      const series = new GrowthSeries(args.by === undefined ? {} : { groupBy: args.by })
+      const mapPosition = createSourceMapper({ dirs: (args['source-maps'] ?? []).map(String) })
+      const series = new GrowthSeries({ mapPosition, ...(args.by === undefined ? {} : { groupBy: args.by }) })
       // One snapshot at a time: each is dropped when the series has what it needs (the last is kept for paths).
       let last: Snapshot | null = null
       for (const file of files) {
@@ -68,7 +70,7 @@ export function growthCommand(ctx: CliContext): CommandModule<GlobalArgs, Growth
       }
       const lastSnapshot = last as Snapshot
       const growth = series.finish(lastSnapshot, { maxCollections: args.top === 0 ? Infinity : args.top })
-      const options: GrowthReportOptions = { files, top: args.top, redact: args.redact }
+      const options: GrowthReportOptions = { files, top: args.top, redact: args.redact, mapPosition }
       if (args['fail-on-growth'] !== undefined) options.failOnGrowth = args['fail-on-growth']
       if (ctx.stdout.isTTY === true && ctx.stdout.columns !== undefined) options.maxWidth = ctx.stdout.columns
       if (args.json === true) ctx.stdout.write(renderJson(growthJson(growth, lastSnapshot, options)))

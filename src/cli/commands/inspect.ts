@@ -3,7 +3,7 @@
  * references, what references it, and its dominator chain.
  */
 import type { Argv, CommandModule } from 'yargs'
-import { buildRetainers, formatLocation, formatSite } from '../../index.js'
+import { buildRetainers, createSourceMapper, formatLocation, formatSite } from '../../index.js'
 import { formatBytes, formatDistance } from '../../report/format.js'
 import { JSON_SCHEMA_VERSION } from '../../report/json.js'
 import { dominatorChainLabels, edgeLabel, nodeLabel, objectRow, resolveNodeId } from '../../report/objects.js'
@@ -11,7 +11,7 @@ import { renderTable } from '../../report/table.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { loadAnalyzed } from '../load.js'
 import { writeJson, writeText } from '../output.js'
-import { fileArgument, idArgument, jsonOption, numberOption, redactOption } from '../options.js'
+import { fileArgument, idArgument, jsonOption, numberOption, redactOption, sourceMapsOption } from '../options.js'
 
 function builder(y: Argv<GlobalArgs>) {
   return y
@@ -21,6 +21,7 @@ function builder(y: Argv<GlobalArgs>) {
     .option('limit', numberOption(50, 'edges and retainers to list (0 = all)', { option: '--limit', unit: 'edges and retainers', zero: 'all' }))
     .option('json', jsonOption)
     .option('redact', redactOption)
+    .option('source-maps', sourceMapsOption)
     .example('$0 inspect app.heapsnapshot 1234', 'fields, references, retainers and dominators of @1234')
 }
 
@@ -34,7 +35,7 @@ export function inspectCommand(ctx: CliContext): CommandModule<GlobalArgs, Inspe
     async handler(args) {
       const { snapshot: s, analysis: a } = await loadAnalyzed(args.file, ctx)
       const n = resolveNodeId(s, args.id)
-      const names = { redact: args.redact }
+      const names = { redact: args.redact, mapPosition: createSourceMapper({ dirs: (args['source-maps'] ?? []).map(String) }) }
       const limit = args.limit === 0 ? Infinity : args.limit
       const edges = []
       for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1] && edges.length < limit; e++) {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { before, describe, it } from 'node:test'
-import { allocationStackOf, GrowthSeries, openSnapshot, sourceLocations, type Snapshot } from '../../../src/index.js'
+import { allocationStackOf, createSourceMapper, Grouper, GroupKeys, GrowthSeries, openSnapshot, sourceLocations, type Snapshot } from '../../../src/index.js'
 import { nodeLabel } from '../../../src/report/objects.js'
 import { loadFileWithDevTools } from '../../helpers/devtools.js'
 import { fixturePath } from '../../helpers/paths.js'
@@ -85,7 +85,59 @@ describe('allocation stacks', () => {
     const r = runCli(['inspect', file, String(s.nodeId[n]), '--json'])
     assert.equal(r.code, 0, r.stderr)
     const doc = JSON.parse(r.stdout)
-    assert.deepEqual(doc.object.allocationStack, expected)
+    // (where the program's .js is on disk, its map adds `original` positions: compared in the source-map tests)
+    assert.deepEqual(
+      doc.object.allocationStack.map(({ original, ...frame }: { original?: unknown }) => frame),
+      expected,
+    )
     assert.equal(doc.object.location.line, positionOf('constructor(sessionId, action)').line)
+  })
+})
+
+describe('source maps', () => {
+  const ts = readFileSync(fixturePath('programs/growth-app/growth-app.ts'), 'utf8').split('\n')
+  /** 1-based line and column of the first `(` after `text` in the TypeScript source. */
+  const tsPositionOf = (text: string) => {
+    const line = ts.findIndex((l) => l.includes(text))
+    assert.ok(line >= 0, text)
+    return { line: line + 1, column: ts[line].indexOf('(', ts[line].indexOf(text)) + 1 }
+  }
+  const maps = fixturePath('programs/growth-app/build')
+
+  it('maps allocation sites and definition sites of the built program back to the .ts lines', async () => {
+    const s = await openSnapshot(fixturePath('growth-traced-2.heapsnapshot.gz'))
+    const mapPosition = createSourceMapper({ dirs: [maps] })
+    const keys = new GroupKeys()
+    const grouper = new Grouper(s, 'site', keys, { mapPosition })
+    for (let n = 0; n < s.nodeCount; n++) grouper.groupOf(n)
+    for (const fn of ['recordSession', 'audit', 'makeHandler', 'refreshFrames']) {
+      const site = keys.groups.find((g) => g.site?.functionName === fn)?.site
+      assert.ok(site?.original !== undefined, fn)
+      // Both positions: V8's in the built .js, and the original in the .ts.
+      assert.deepEqual({ line: site.line, column: site.column }, positionOf(`function ${fn}`))
+      assert.match(site.original.source, /growth-app\/growth-app\.ts$/)
+      assert.deepEqual({ line: site.original.line, column: site.original.column }, tsPositionOf(`function ${fn}`), fn)
+    }
+    // Definition sites: a closure, and the class grouping's constructor location.
+    const onEvent = firstNode(s, 'closure', 'onEvent')
+    assert.match(nodeLabel(s, onEvent, { mapPosition }), new RegExp(`^onEvent \\S*growth-app\\.ts:${tsPositionOf('function onEvent').line}:\\d+ @\\d+$`))
+    const classKeys = new GroupKeys()
+    const byClass = new Grouper(s, 'class', classKeys, { mapPosition })
+    const audit = byClass.groupOf(firstNode(s, 'object', 'AuditEntry'))
+    assert.equal(classKeys.groups[audit].location?.original?.line, ts.findIndex((l) => l.includes('class AuditEntry')) + 2)
+  })
+
+  it('reads a map from a data: URL and leaves scripts without a map as they are', () => {
+    const map = readFileSync(fixturePath('programs/growth-app/build/growth-app.js.map'))
+    const inline = `code\n//# sourceMappingURL=data:application/json;base64,${map.toString('base64')}\n`
+    const files = new Map([
+      ['/bundle/app.js', inline],
+      ['/bundle/other.js', 'no map here\n'],
+    ])
+    const mapPosition = createSourceMapper({ readFile: (path) => files.get(path) ?? null })
+    const { line, column } = positionOf('function audit')
+    assert.equal(mapPosition('/bundle/app.js', line, column)?.line, tsPositionOf('function audit').line)
+    assert.equal(mapPosition('/bundle/other.js', line, column), undefined)
+    assert.equal(mapPosition('node:internal/timers', 1, 1), undefined)
   })
 })
