@@ -3,6 +3,7 @@
 // 1.5x summary's, its time about N parses plus one analysis).
 //
 //   flock /tmp/heapscope-bench.lock node bench/growth.mjs [--size 600] [--count 5] [--runs 1]
+//   (HEAPSCOPE_ROOT=<folder with bin/ and dist/> to measure a copy of the build)
 //
 // Each measurement is a separate process under /usr/bin/time (wall seconds, peak RSS); the parse
 // of each file alone is measured too (openSnapshot only), to compare growth with N parses.
@@ -19,8 +20,10 @@ const size = option('--size', '600')
 const count = Number(option('--count', '5'))
 const runs = Number(option('--runs', '1'))
 const files = Array.from({ length: count }, (_, i) => join(here, 'data', `series-${size}mb-${i + 1}.heapsnapshot`))
-const cli = join(here, '..', 'bin', 'heapscope.js')
-const library = join(here, '..', 'dist', 'heapscope.js')
+// HEAPSCOPE_ROOT: a copy of the repository's bin/ and dist/ (so a rebuild midway does not change what is measured).
+const root = process.env.HEAPSCOPE_ROOT ?? join(here, '..')
+const cli = join(root, 'bin', 'heapscope.js')
+const library = join(root, 'dist', 'heapscope.js')
 
 /** Runs node with `argv` under /usr/bin/time: { seconds, peakMiB }. */
 function measure(argv) {

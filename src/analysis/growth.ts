@@ -98,7 +98,7 @@ export interface SnapshotGrowth {
 }
 
 /** Ids sampled per snapshot to check the next comes from the same process. */
-const PROCESS_SAMPLE = 65536
+const PROCESS_SAMPLE = 16384
 /** Objects used as dictionaries count from this many entries in the last snapshot. */
 const MIN_DICTIONARY_ENTRIES = 8
 
@@ -115,9 +115,24 @@ function identityHash(s: Snapshot, n: number): number {
   return h >>> 0
 }
 
+/** String indices collectionOf compares with (looked up once per snapshot: a lookup scans the string table). */
+interface CollectionNames {
+  table: number
+  mapName: number
+  setName: number
+  arrayName: number
+  proto: number
+}
+
+function collectionNames(s: Snapshot): CollectionNames {
+  const [table, mapName, setName, arrayName, proto] = ['table', 'Map', 'Set', 'Array', '__proto__'].map((name) => s.strings.indexOf(name))
+  return { table, mapName, setName, arrayName, proto }
+}
+
 /** A collection candidate's kind and entry count, or null for objects that are no collection. */
-function collectionOf(s: Snapshot, n: number, table: number, mapName: number, setName: number, arrayName: number): [CollectionKind, number] | null {
+function collectionOf(s: Snapshot, n: number, names: CollectionNames): [CollectionKind, number] | null {
   const { firstEdge, edgeType, edgeNameOrIndex, edgeTarget, nodeNameIndex, strings } = s
+  const { table, mapName, setName, arrayName, proto } = names
   const types = s.edgeTypes
   const name = nodeNameIndex[n]
   if (name === mapName || name === setName) {
@@ -137,7 +152,6 @@ function collectionOf(s: Snapshot, n: number, table: number, mapName: number, se
     return null
   }
   let entries = 0
-  const proto = s.strings.indexOf('__proto__')
   for (let e = firstEdge[n]; e < firstEdge[n + 1]; e++) {
     const type = edgeType[e]
     if (type === types.element || (type === types.property && edgeNameOrIndex[e] !== proto)) entries++
@@ -263,8 +277,7 @@ export class GrowthSeries {
   private followCollections(s: Snapshot): void {
     const objectType = s.nodeTypes.object
     const strings = s.strings
-    const table = strings.indexOf('table')
-    const [mapName, setName, arrayName] = ['Map', 'Set', 'Array'].map((name) => strings.indexOf(name))
+    const names = collectionNames(s)
     const order = s.ordinalsById()
     const ids = s.nodeId
     const systemName = (n: number): boolean => strings.get(s.nodeNameIndex[n]).startsWith('system / ')
@@ -276,7 +289,7 @@ export class GrowthSeries {
       for (let i = 0; i < order.length; i++) {
         const n = order[i]
         if (s.nodeType[n] !== objectType) continue
-        const c = collectionOf(s, n, table, mapName, setName, arrayName)
+        const c = collectionOf(s, n, names)
         if (c === null || systemName(n)) continue
         keptIds[kept] = ids[n]
         lengths[kept++] = c[1]
@@ -296,7 +309,7 @@ export class GrowthSeries {
       if (i === order.length) break
       const n = order[i]
       if (ids[n] !== id || s.nodeType[n] !== objectType) continue
-      const c = collectionOf(s, n, table, mapName, setName, arrayName)
+      const c = collectionOf(s, n, names)
       if (c === null || c[1] <= previous[j]) continue
       keep[j] = 1
       now[j] = c[1]
@@ -341,14 +354,12 @@ export class GrowthSeries {
 
     const collections: GrowingCollection[] = []
     const columns = this.collectionLengths
-    const strings = last.strings
-    const table = strings.indexOf('table')
-    const [mapName, setName, arrayName] = ['Map', 'Set', 'Array'].map((name) => strings.indexOf(name))
+    const names = collectionNames(last)
     for (let j = 0; j < this.collectionIds.length; j++) {
       if (columns.length !== count) break
       const lengths = columns.map((column) => column[j])
       const ordinal = last.ordinalOfId(this.collectionIds[j])
-      const c = collectionOf(last, ordinal, table, mapName, setName, arrayName)
+      const c = collectionOf(last, ordinal, names)
       if (c === null || (c[0] === 'Object' && lengths[count - 1] < MIN_DICTIONARY_ENTRIES)) continue
       collections.push({ id: this.collectionIds[j], ordinal, name: last.nodeName(ordinal), kind: c[0], lengths, monotonic: true, retainerPath: null })
     }
