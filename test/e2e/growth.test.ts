@@ -9,7 +9,8 @@
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { computeShallowSizes, computeSnapshotSummary, diffSnapshots, GrowthSeries, openSnapshot, type Snapshot, type SnapshotGrowth } from '../../src/index.js'
+import { computeSnapshotSummary, diffSnapshots, GrowthSeries, openSnapshot, type Snapshot, type SnapshotGrowth } from '../../src/index.js'
+import { computeShallowSizes } from '../../src/analysis/retained-size.js'
 import { fixturePath } from '../helpers/paths.js'
 import { runCli } from './cli-helpers.js'
 
