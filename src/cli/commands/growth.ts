@@ -7,10 +7,10 @@
 import type { Argv, CommandModule } from 'yargs'
 import { createSourceMapper, GrowthSeries, UsageError, type Grouping, type Snapshot } from '../../index.js'
 import { growthJson, renderGrowthMarkdown, renderGrowthText, type GrowthReportOptions } from '../../report/growth.js'
-import { renderJson } from '../../report/json.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
-import { checkInput, jsonOption, markdownOption, parseTop, redactOption, sourceMapsOption } from '../options.js'
+import { checkInput, jsonOption, markdownOption, redactOption, sourceMapsOption, topOption } from '../options.js'
+import { writeJson, writeText } from '../output.js'
 import { createProgress } from '../progress.js'
 import { parseSize } from './diff.js'
 
@@ -23,7 +23,7 @@ function builder(y: Argv<GlobalArgs>) {
       choices: GROUPINGS,
       describe: 'group by allocation site (default with traces), stack, class (default without), script, or constructor (where the code is defined)',
     })
-    .option('top', { type: 'string', default: '20', describe: 'groups and collections to show (0 = all)', requiresArg: true, coerce: parseTop })
+    .option('top', topOption(20, 'groups and collections'))
     .option('fail-on-growth', {
       type: 'string',
       describe: 'exit with code 1 when what grew in every interval grew by more than this size (e.g. 5MB)',
@@ -73,9 +73,9 @@ export function growthCommand(ctx: CliContext): CommandModule<GlobalArgs, Growth
       const options: GrowthReportOptions = { files, top: args.top, redact: args.redact, mapPosition }
       if (args['fail-on-growth'] !== undefined) options.failOnGrowth = args['fail-on-growth']
       if (ctx.stdout.isTTY === true && ctx.stdout.columns !== undefined) options.maxWidth = ctx.stdout.columns
-      if (args.json === true) ctx.stdout.write(renderJson(growthJson(growth, lastSnapshot, options)))
-      else if (args.markdown === true) ctx.stdout.write(renderGrowthMarkdown(growth, lastSnapshot, options))
-      else ctx.stdout.write(renderGrowthText(growth, lastSnapshot, options))
+      if (args.json === true) await writeJson(ctx, growthJson(growth, lastSnapshot, options))
+      else if (args.markdown === true) await writeText(ctx, renderGrowthMarkdown(growth, lastSnapshot, options))
+      else await writeText(ctx, renderGrowthText(growth, lastSnapshot, options))
       if (options.failOnGrowth !== undefined && growth.totals.monotonicGrowth > options.failOnGrowth) {
         throw new GateFailedError(
           `what grew in every interval grew by ${growth.totals.monotonicGrowth} bytes, over --fail-on-growth ${options.failOnGrowth} bytes`,
