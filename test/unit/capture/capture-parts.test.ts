@@ -16,19 +16,11 @@ import { after, describe, it } from 'node:test'
 import { gunzipSync } from 'node:zlib'
 import { LineFilter } from '../../../src/capture/node-target.js'
 import { catchesSigusr1, configuredInspectorPort, listeningSockets, processName } from '../../../src/capture/node-process.js'
-import { nextSnapshotNumber, safeName } from '../../../src/capture/snapshot-file.js'
+import { nextSnapshotNumber, safeName, snapshotFileName, SnapshotFileWriter, writeSnapshotStream } from '../../../src/capture/snapshot-file.js'
+import { checkHostAllowed, isLoopbackHost, pickTarget } from '../../../src/capture/targets.js'
 import { snapshotProgress } from '../../../src/cli/commands/capture.js'
 import { parseDuration, SnapshotTriggers } from '../../../src/cli/snapshot-triggers.js'
-import {
-  CaptureError,
-  checkHostAllowed,
-  isLoopbackHost,
-  pickTarget,
-  snapshotFileName,
-  SnapshotFileWriter,
-  writeSnapshotStream,
-  type InspectorTarget,
-} from '../../../src/index.js'
+import { CaptureError, type InspectorTarget } from '../../../src/index.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'heapscope-capture-parts-'))
 after(() => rmSync(dir, { recursive: true, force: true }))
