@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { openSnapshot } from '../index.js'
+import { analyzeHeapAsync, openSnapshot } from '../index.js'
 
 /** A place to write text: process.stdout/stderr, or a buffer in tests. */
 export interface OutputStream {
@@ -27,6 +27,8 @@ export interface CliContext {
   stdinIsTTY: boolean
   /** the library's openSnapshot; tests may pass one that parses in-memory data */
   openSnapshot: typeof openSnapshot
+  /** the library's analyzeHeapAsync; tests may pass one that analyses each snapshot once for many runs */
+  analyze: typeof analyzeHeapAsync
   /** milliseconds, for progress rates; Date.now by default */
   now: () => number
   /** heapscope's version: `--version`, and `heapscopeVersion` in every JSON document */
@@ -49,6 +51,7 @@ export function processContext(): CliContext {
     env: process.env,
     stdinIsTTY: process.stdin.isTTY === true,
     openSnapshot,
+    analyze: analyzeHeapAsync,
     now: Date.now,
     version: packageVersion(),
   }

@@ -2,7 +2,7 @@
  * Opening a snapshot and running the whole-heap analyses, with the progress
  * bar showing each phase. Shared by the commands that need retained sizes.
  */
-import { analyzeHeapAsync, type HeapAnalysis, type Snapshot } from '../index.js'
+import type { HeapAnalysis, Snapshot } from '../index.js'
 import type { CliContext } from './context.js'
 import { checkInput } from './options.js'
 import { createProgress } from './progress.js'
@@ -19,7 +19,7 @@ export async function loadAnalyzed(file: string, ctx: CliContext): Promise<Loade
   try {
     progress.phase('reading')
     const snapshot = await ctx.openSnapshot(file, { onProgress: progress.update })
-    const analysis = await analyzeHeapAsync(snapshot, { onPhase: (phase) => progress.phase(phase) })
+    const analysis = await ctx.analyze(snapshot, { onPhase: (phase) => progress.phase(phase) })
     return { snapshot, analysis }
   } finally {
     progress.done()

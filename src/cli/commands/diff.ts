@@ -5,7 +5,6 @@
  */
 import type { Argv, CommandModule } from 'yargs'
 import {
-  analyzeHeapAsync,
   buildRetainers,
   createSourceMapper,
   diffSnapshots,
@@ -96,7 +95,7 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       const progress = createProgress(ctx.stderr, args.after, ctx.now)
       let diff: SnapshotDiff
       try {
-        const afterAnalysis = await analyzeHeapAsync(after, { onPhase: (p) => progress.phase(p) })
+        const afterAnalysis = await ctx.analyze(after, { onPhase: (p) => progress.phase(p) })
         progress.phase('diff')
         diff = diffSnapshots(before, after, {
           afterAnalysis,
