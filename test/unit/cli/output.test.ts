@@ -11,10 +11,11 @@ import { before, describe, it } from 'node:test'
 import type { CliContext } from '../../../src/cli/context.js'
 import { main } from '../../../src/cli/main.js'
 import { writeChunks } from '../../../src/cli/output.js'
-import { openSnapshot, type Snapshot } from '../../../src/index.js'
+import { analyzeHeapAsync, openSnapshot, type HeapAnalysis, type Snapshot } from '../../../src/index.js'
 import { formatBytes } from '../../../src/report/format.js'
 import { fixturePath } from '../../helpers/paths.js'
 import { Capture, testIo } from './io.js'
+import { nodeLikeSnapshot } from './tiny-snapshot.js'
 
 /** A stdout that takes each write on a later turn of the event loop, or fails with `code`. */
 class SlowStream extends Writable {
@@ -76,8 +77,8 @@ describe('writeChunks', () => {
 
   it('a full disk is exit code 74, one line, after the report has started', async () => {
     const stderr = new Capture()
-    const io = { ...testIo(() => openSnapshot(fixturePath('node-basic.heapsnapshot.gz'))), stdout: new SlowStream('ENOSPC'), stderr }
-    assert.equal(await main(['top', 'node-basic.heapsnapshot.gz', '-n', '0', '--json'], io), 74)
+    const io = { ...testIo(() => nodeLikeSnapshot().parse()), stdout: new SlowStream('ENOSPC'), stderr }
+    assert.equal(await main(['top', 'tiny.heapsnapshot', '-n', '0', '--json'], io), 74)
     assert.equal(stderr.text, 'heapscope: cannot write the report to stdout (ENOSPC)\n')
   })
 })
@@ -85,18 +86,30 @@ describe('writeChunks', () => {
 describe('streamed reports of a real snapshot', () => {
   const file = fixturePath('leak-traced-after.heapsnapshot.gz')
   let snapshot: Promise<Snapshot>
+  let analysis: Promise<HeapAnalysis>
+  let topJson: Promise<string>
   before(() => {
     snapshot = openSnapshot(file)
+    topJson = run(['top', file, '-n', '0', '--json'])
   })
 
+  /** Runs the CLI on the fixture, read and analysed once for all the runs. */
   async function run(argv: string[], stdout = new SlowStream()): Promise<string> {
-    const io: Partial<CliContext> & { stderr: Capture } = { ...testIo(() => snapshot), stdout }
+    const io: Partial<CliContext> & { stderr: Capture } = {
+      ...testIo(() => snapshot),
+      stdout,
+      analyze: (s, options) => {
+        analysis ??= analyzeHeapAsync(s, options)
+        return analysis
+      },
+    }
     assert.equal(await main(argv, io), 0, io.stderr.text)
     return stdout.text
   }
 
   it('top -n 0 --json: the whole document parses, every row is the object with its own numbers', async () => {
-    const doc = JSON.parse(await run(['top', file, '-n', '0', '--json']))
+    const text = await topJson
+    const doc = JSON.parse(text)
     const s = await snapshot
     assert.equal(doc.heapscopeVersion, (await run(['--version'])).trim())
     let nonSynthetic = 0
@@ -113,12 +126,11 @@ describe('streamed reports of a real snapshot', () => {
       if (i > 0) assert.ok(doc.objects[i - 1].retainedSize >= o.retainedSize, `row ${i} in order`)
     }
     // The streamed text is the text of the same document stringified whole.
-    const text = await run(['top', file, '-n', '0', '--json'])
-    assert.equal(text, JSON.stringify(JSON.parse(text), null, 2) + '\n')
+    assert.equal(text, JSON.stringify(doc, null, 2) + '\n')
   })
 
   it('top -n 0 as text: a row per object, in the JSON order, every cell under its header past the sampled rows', async () => {
-    const [json, text] = [JSON.parse(await run(['top', file, '-n', '0', '--json'])), await run(['top', file, '-n', '0'])]
+    const [json, text] = [JSON.parse(await topJson), await run(['top', file, '-n', '0'])]
     const all = text.split('\n')
     const rows = all.slice(3, -1)
     assert.equal(rows.length, json.objects.length)
