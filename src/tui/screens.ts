@@ -23,7 +23,7 @@ import {
   type Snapshot,
   type SnapshotDiff,
 } from '../index.js'
-import { formatBytes, formatCount, formatDistance } from '../report/format.js'
+import { countOf, formatBytes, formatCount, formatDistance } from '../report/format.js'
 import { diffNotes } from '../report/diff.js'
 import { edgeLabel, formatRetainerPath, nodeLabel } from '../report/objects.js'
 import { formatCyclePath } from '../report/cycles.js'
@@ -263,7 +263,7 @@ export function summaryScreen(h: HeapContext): Screen {
   return {
     title: `Summary of ${h.label}`,
     header: [
-      `${formatCount(summary.nodeCount)} objects, total ${formatBytes(summary.totalSize ?? summary.totalSelfSize)}, ${summary.kind}${summary.hasAllocationTraces ? ', with allocation traces' : ''}`,
+      `${countOf(summary.nodeCount, 'object')}, total ${formatBytes(summary.totalSize ?? summary.totalSelfSize)}, ${summary.kind}${summary.hasAllocationTraces ? ', with allocation traces' : ''}`,
     ],
     columns: [
       { header: 'Class', align: 'left' },
@@ -285,7 +285,7 @@ export function summaryScreen(h: HeapContext): Screen {
       const { classIndex } = h.classes
       for (let n = 0; n < h.s.nodeCount; n++) if (classIndex[n] === c && h.a.shallowSize[n] > 0) instances.push(n)
       instances.sort((x, y) => h.a.retainedSize[y] - h.a.retainedSize[x])
-      return objectsScreen(h, `${classes[row].name}: ${formatCount(instances.length)} instances`, ['largest retained first'], instances)
+      return objectsScreen(h, `${classes[row].name}: ${countOf(instances.length, 'instance')}`, ['largest retained first'], instances)
     },
   }
 }
@@ -352,7 +352,7 @@ export function cyclesScreen(h: HeapContext): Screen {
   const report = findCycles(h.s, h.a, h.retainers, { top: 200 })
   return {
     title: 'Cycles',
-    header: [`${formatCount(report.componentCount)} groups of objects that reference each other`],
+    header: [`${countOf(report.componentCount, 'group')} of objects that reference each other`],
     columns: [
       { header: 'Cycle', align: 'left' },
       { header: 'Objects', align: 'right' },
@@ -386,7 +386,7 @@ export function detachedScreen(h: HeapContext): Screen {
   return {
     title: 'Detached',
     header: [
-      `${formatCount(report.detachedCount)} detached objects (V8 marked ${formatCount(report.v8DetachedCount)}) in ${formatCount(report.trees.length)} trees`,
+      `${countOf(report.detachedCount, 'detached object')} (V8 marked ${formatCount(report.v8DetachedCount)}) in ${countOf(report.trees.length, 'tree')}`,
       ...(report.hasDom ? [] : ['no DOM in this snapshot: only embedder objects can be detached']),
     ],
     columns: [

@@ -203,6 +203,21 @@ describe('buildCli parsing', () => {
     assert.notDeepEqual(classes, JSON.parse(await jsonOf(['summary', 'a', '--json', '--top', '0'])).classes)
   })
 
+  it('says sizes in KiB/MiB and counts with their noun (1 object): the diff gate', async () => {
+    const before = nodeLikeSnapshot()
+    const after = nodeLikeSnapshot()
+    // The same heap plus one 2,000-byte object held by the global object (ordinal 2).
+    after.edge(2, 'property', 'leak', after.node('object', 'Leak', 2000))
+    const io = { ...testIo(tiny), openSnapshot: (file: unknown) => (file === 'b' ? after : before).parse(String(file)) }
+    assert.equal(await main(['diff', 'a', 'b', '--by', 'class', '--fail-on-growth', '1KB'], io), 1)
+    assert.match(io.stdout.text, /^New 1 object \(2\.0 KiB\), freed 0 \(0 B\), net \+2\.0 KiB$/m)
+    assert.equal(io.stderr.text, 'heapscope: net growth of 2.0 KiB is over --fail-on-growth 1.0 KiB\n')
+    // Sizes that read the same show their bytes.
+    const close = { ...testIo(tiny), openSnapshot: io.openSnapshot }
+    assert.equal(await main(['diff', 'a', 'b', '--by', 'class', '--fail-on-growth', '1999', '--json'], close), 1)
+    assert.equal(close.stderr.text, 'heapscope: net growth of 2.0 KiB (2,000 B) is over --fail-on-growth 2.0 KiB (1,999 B)\n')
+  })
+
   it('prints a shell completion script, and completes commands', async () => {
     const script = testIo(tiny)
     assert.equal(await main(['completion'], script), 0)
