@@ -40,6 +40,20 @@ const CASES: { schema: string; argv: (ids: { object: number }) => string[] }[] =
     schema: 'diff',
     argv: () => ['diff', fixture('leak-traced-before'), fixture('leak-traced-after'), '--by', 'stack', '--top', '2', '--fail-on-growth', '1GB', '--json'],
   },
+  {
+    schema: 'growth',
+    argv: () => [
+      'growth',
+      fixture('leak-traced-before'),
+      fixture('leak-traced-after'),
+      fixture('leak-traced-final'),
+      '--top',
+      '2',
+      '--fail-on-growth',
+      '1GB',
+      '--json',
+    ],
+  },
   { schema: 'cycles', argv: () => ['cycles', fixture('leak-traced-after'), '--top', '2', '--json'] },
   { schema: 'detached', argv: () => ['detached', fixture('chromium-detached'), '--top', '2', '--json'] },
 ]
