@@ -8,7 +8,7 @@
 import { serveThread } from '../threads/worker.js'
 import { transferList, type HeapAnalysis, type SnapshotDiff, type SnapshotParts } from '../index.js'
 import { loadSnapshots, type LoadProgress, type LoadRequest } from './load.js'
-import type { HeapIndexes } from './screens.js'
+import type { HeapIndexes } from './screen.js'
 
 export type LoadReply = LoadProgress | { type: 'done'; parts: SnapshotParts[]; analysis: HeapAnalysis; indexes: HeapIndexes; diff: SnapshotDiff | null }
 

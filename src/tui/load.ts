@@ -5,7 +5,8 @@
  * synchronous phases, or on the UI's thread when a test passes its own
  * openSnapshot (run.ts); the same steps either way.
  */
-import { viewDiff, type HeapIndexes } from './screens.js'
+import type { HeapIndexes } from './screen.js'
+import { viewDiff } from './views/diff.js'
 import {
   analyzeHeapAsync,
   buildDominatorTree,

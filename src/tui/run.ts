@@ -11,9 +11,14 @@ import { startThread, ThreadError } from '../threads/worker.js'
 import { loadSnapshots, type Loaded, type LoadProgress, type LoadRequest } from './load.js'
 import type { LoadReply } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
-import { listRowsFor, runTui, waitingStatus, type Loader, type LoadStatus } from './app.js'
-import { cyclesScreen, detachedScreen, diffScreen, dominatorTreeScreen, HeapContext, summaryScreen, type Screen } from './screens.js'
-import { initialState } from './state.js'
+import { runTui, type Loader } from './app.js'
+import { HeapContext, type Screen } from './screen.js'
+import { initialState, waitingStatus, type LoadStatus } from './state.js'
+import { cyclesScreen } from './views/cycles.js'
+import { detachedScreen } from './views/detached.js'
+import { diffScreen } from './views/diff.js'
+import { dominatorsScreen } from './views/dominators.js'
+import { summaryScreen } from './views/summary.js'
 
 export interface TuiRunOptions {
   /**
@@ -64,7 +69,7 @@ type TabSpec = { name: string; make: () => Screen }
 function heapTabs(h: HeapContext): TabSpec[] {
   return [
     { name: 'Summary', make: () => summaryScreen(h) },
-    { name: 'Dominators', make: () => dominatorTreeScreen(h, h.s.rootOrdinal) },
+    { name: 'Dominators', make: () => dominatorsScreen(h) },
     { name: 'Cycles', make: () => cyclesScreen(h) },
     { name: 'Detached', make: () => detachedScreen(h) },
   ]
@@ -114,7 +119,6 @@ function loader(
   request: LoadRequest,
   lastPhase: string,
   options: TuiRunOptions,
-  listRows: number,
   tabsFor: (snapshots: Snapshot[], h: HeapContext, diff: SnapshotDiff | null) => TabSpec[],
 ): Loader {
   return async (report, signal) => {
@@ -125,19 +129,19 @@ function loader(
     await tick()
     signal.throwIfAborted()
     const h = new HeapContext(snapshots[analyze], analysis, options.names, files[analyze], indexes)
-    return initialState(tabsFor(snapshots, h, diff), listRows)
+    return initialState(tabsFor(snapshots, h, diff))
   }
 }
 
 /** Loads one snapshot for the UI: Summary, Dominators, Cycles, Detached. */
-export function snapshotLoader(file: string, options: TuiRunOptions, listRows: number): Loader {
-  return loader({ files: [file], analyze: 0 }, 'summary', options, listRows, (_, h) => heapTabs(h))
+export function snapshotLoader(file: string, options: TuiRunOptions): Loader {
+  return loader({ files: [file], analyze: 0 }, 'summary', options, (_, h) => heapTabs(h))
 }
 
 /** Loads before/after (and final) for the UI: Diff first, then the after snapshot's Summary, Dominators, Cycles, Detached. */
-export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, options: TuiRunOptions, listRows: number): Loader {
+export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, options: TuiRunOptions): Loader {
   // The loading thread computes the first diff too; switching the grouping recomputes it here.
-  return loader({ files, analyze: 1, diff: { groupBy } }, 'diff', options, listRows, ([before, , final], h, diff) => [
+  return loader({ files, analyze: 1, diff: { groupBy } }, 'diff', options, ([before, , final], h, diff) => [
     { name: 'Diff', make: () => diffScreen(before, h, groupBy, final, diff ?? undefined) },
     ...heapTabs(h),
   ])
@@ -145,10 +149,10 @@ export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, o
 
 /** Explores one snapshot in the terminal until the user quits. */
 export async function runSnapshotTui(file: string, options: TuiRunOptions): Promise<void> {
-  await runTui({ files: [file], color: options.color, load: snapshotLoader(file, options, listRowsFor(process.stdout.rows ?? 30)) })
+  await runTui({ files: [file], color: options.color, load: snapshotLoader(file, options) })
 }
 
 /** Diffs before/after (and final) in the terminal until the user quits. */
 export async function runDiffTui(files: string[], groupBy: DiffGrouping | undefined, options: TuiRunOptions): Promise<void> {
-  await runTui({ files, color: options.color, load: diffLoader(files, groupBy, options, listRowsFor(process.stdout.rows ?? 30)) })
+  await runTui({ files, color: options.color, load: diffLoader(files, groupBy, options) })
 }

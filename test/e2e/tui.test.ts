@@ -1,83 +1,133 @@
 /**
- * The terminal UI in a real terminal: tmux runs `heapscope diff` on the
- * example pair, and `heapscope <file>`, at 120x36, the test waits for each screen before it sends the
- * next key, and reads the screen with capture-pane.
+ * The terminal UI in a real terminal: tmux (on a server of the test's own,
+ * so no other tmux user is touched) runs heapscope at 80x24 and 200x50, the
+ * test waits for each screen before it sends the next key, and reads the
+ * screen with capture-pane. After each run the shell reports the exit code
+ * and whether the terminal's settings are those it had before (raw mode off,
+ * echo on); tmux reports whether the alternate screen is off and the cursor
+ * visible.
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, it } from 'node:test'
-import { cliPath, fixturePath } from '../helpers/paths.js'
+import { after, before, describe, it } from 'node:test'
+import { cliPath, fixturePath, repoRoot } from '../helpers/paths.js'
 
-let SESSION = `heapscope-e2e-${process.pid}`
+const SOCKET = `heapscope-e2e-${process.pid}`
+let dir = ''
 
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8' })
+  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' })
 }
 
-/** Runs heapscope with `args` in a new 120x36 tmux session; the shell says EXITED <code> after it. */
-function start(name: string, args: string[]): void {
-  SESSION = `heapscope-e2e-${process.pid}-${name}`
-  const command = [process.execPath, cliPath, ...args].map((a) => `'${a}'`).join(' ')
-  tmux('new-session', '-d', '-s', SESSION, '-x', '120', '-y', '36', `${command}; echo EXITED $?; sleep 60`)
+const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
+
+/**
+ * Runs heapscope with `args` in a new tmux session of `columns` x `rows`.
+ * The shell notes the terminal's settings first, writes heapscope's pid to
+ * a file (sh execs it), and after it says EXITED <code> and TTY-SAME or
+ * TTY-CHANGED.
+ */
+function start(name: string, columns: number, rows: number, args: string[]): void {
+  const command = [process.execPath, cliPath, ...args].map(quote).join(' ')
+  const script = `saved=$(stty -g); sh -c ${quote(`echo $$ > ${join(dir, `${name}.pid`)}; exec ${command}`)}; echo EXITED $?; [ "$(stty -g)" = "$saved" ] && echo TTY-SAME || echo TTY-CHANGED; sleep 600`
+  tmux('new-session', '-d', '-s', name, '-x', String(columns), '-y', String(rows), '-c', repoRoot, script)
 }
 
-async function screenShows(pattern: RegExp): Promise<string> {
+async function screenShows(name: string, pattern: RegExp): Promise<string> {
   const deadline = Date.now() + 30_000
   for (;;) {
-    const screen = tmux('capture-pane', '-p', '-t', SESSION)
+    const screen = tmux('capture-pane', '-p', '-t', name)
     if (pattern.test(screen)) return screen
     if (Date.now() > deadline) assert.fail(`the terminal never showed ${pattern}; it shows:\n${screen}`)
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((r) => setTimeout(r, 50))
   }
 }
 
-describe('heapscope diff in a terminal', () => {
-  afterEach(() => {
-    try {
-      tmux('kill-session', '-t', SESSION)
-    } catch {
-      // already gone
-    }
-  })
+const lines = (screen: string): string[] => screen.replace(/\n$/, '').split('\n')
 
-  it('shows the diff, drills into a group and an object, shows its retainer path, and quits', async () => {
-    start('diff', ['diff', fixturePath('example-before.heapsnapshot.gz'), fixturePath('example-after.heapsnapshot.gz')])
-    const diff = await screenShows(/Diff by site/)
-    // DevTools' shallow sizes: each new Response carries the arrays it owns.
-    assert.match(diff, /renderPage .*\+1\.1 MiB/)
-    tmux('send-keys', '-t', SESSION, 'Enter')
-    await screenShows(/New objects of renderPage/)
-    tmux('send-keys', '-t', SESSION, 'Enter')
-    const object = await screenShows(/References of Response @\d+/)
-    assert.match(object, /path 1: .*responseCache -> Map @\d+ .*-> Response @\d+/)
-    tmux('send-keys', '-t', SESSION, 'q')
-    await screenShows(/EXITED 0/)
-  })
-  it('heapscope <file> opens the snapshot: Summary, then the dominator tree, expanded with e', async () => {
-    start('open', [fixturePath('node-basic.heapsnapshot.gz')])
-    await screenShows(/\[Summary\][\s\S]*Leaf\s+1,000/)
-    tmux('send-keys', '-t', SESSION, 'Tab')
-    const tree = await screenShows(/\[Dominators\][\s\S]*▸ /)
-    assert.match(tree, /Dominator tree/)
-    tmux('send-keys', '-t', SESSION, 'e')
-    await screenShows(/▾ .*\n {2}[▸ ] \S/)
-    tmux('send-keys', '-t', SESSION, 'q')
-    await screenShows(/EXITED 0/)
-  })
-  it('a snapshot that cannot be read ends the UI with one error line and exit code 2', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'heapscope-tui-'))
+/** The alternate screen is off, the cursor visible, mouse reporting off, and the shell saw its terminal settings back. */
+async function assertRestored(name: string, code: number): Promise<void> {
+  const screen = await screenShows(name, /TTY-(SAME|CHANGED)/)
+  assert.match(screen, new RegExp(`^EXITED ${code}\\nTTY-SAME$`, 'm'))
+  assert.equal(tmux('display', '-p', '-t', name, '#{alternate_on} #{cursor_flag} #{mouse_any_flag}').trim(), '0 1 0')
+}
+
+describe('heapscope in a terminal', () => {
+  // All three start at once: their loading overlaps, and each test then drives its own session.
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'heapscope-tui-'))
+    start('diff', 80, 24, ['diff', fixturePath('example-before.heapsnapshot.gz'), fixturePath('example-after.heapsnapshot.gz')])
+    start('cjk', 200, 50, [fixturePath('cjk-names.heapsnapshot.gz')])
     const cut = join(dir, 'cut.heapsnapshot.gz')
     writeFileSync(cut, readFileSync(fixturePath('node-basic.heapsnapshot.gz')).subarray(0, 20_000))
+    start('bad', 160, 20, [cut])
+  })
+  after(() => {
     try {
-      start('bad', [cut])
-      const screen = await screenShows(/EXITED 2/)
-      assert.match(screen, /^heapscope: .*cut\.heapsnapshot\.gz: corrupt or truncated gzip data.*\nEXITED 2/m)
-      assert.doesNotMatch(screen, /loading/, 'the loading lines are cleared')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
+      tmux('kill-server')
+    } catch {
+      // no session left
     }
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('diff at 80x24: a key sent the moment the view appears is taken; drills to an object; redraws after a resize to 200x50; q restores the terminal', async () => {
+    await screenShows('diff', /Diff by site/)
+    tmux('send-keys', '-t', 'diff', 'Enter')
+    const group = await screenShows('diff', /New objects of renderPage/)
+    // Nothing echoed, nothing scrolled: the tab bar is on the first line, the status on the last but one.
+    assert.match(lines(group)[0], /^\[Diff\] {2}Summary/)
+    assert.equal(lines(group).length, 24)
+    assert.match(lines(group)[22], /\d+\/[\d,]+$/)
+    assert.equal(lines(group)[23], '')
+    tmux('send-keys', '-t', 'diff', 'Enter')
+    const object = await screenShows('diff', /Retainers of Response @\d+/)
+    assert.match(object, /^path 1: …/m, 'a path too long for 80 columns loses its start, not the object')
+    assert.match(object, /^path 1: .*-> Response @\d+$/m)
+    for (const l of lines(object)) assert.ok(l.length <= 80, l)
+
+    tmux('resize-window', '-t', 'diff', '-x', '200', '-y', '50')
+    const wide = await screenShows('diff', /^path 1: \(GC roots\)|^path 1: [^…]/m)
+    const rows = lines(wide)
+    assert.equal(rows.length, 50, wide)
+    assert.match(rows[0], /^\[Diff\] {2}Summary/)
+    assert.equal(rows.filter((l) => /Retainers of Response/.test(l)).length, 1, `one frame, drawn once:\n${wide}`)
+    assert.match(rows[48], /\d+\/[\d,]+$/)
+    assert.equal(rows[49], '')
+    tmux('send-keys', '-t', 'diff', 'q')
+    await assertRestored('diff', 0)
+  })
+
+  it('a snapshot with CJK class names at 200x50: columns align by display width; Dominators expand; SIGTERM restores the terminal', async () => {
+    const summary = await screenShows('cjk', /\[Summary\][\s\S]*用户会话/)
+    const row = /^.+? +[\d,]+(?= +\d[\d.]* (?:B|KiB|MiB) +\d[\d.]* (?:B|KiB|MiB))/
+    const rows = lines(summary).filter((l) => row.test(l))
+    for (const name of ['用户会话', '缓存条目', 'セッション管理'])
+      assert.ok(
+        rows.some((l) => l.startsWith(name + ' ')),
+        `a row for ${name}`,
+      )
+    // Wide characters take two cells: the Count column ends in the same cell on every row.
+    const cells = (s: string): number =>
+      [...s].reduce((w, ch) => w + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uff00-\uff60]/.test(ch) ? 2 : /[\u0300-\u036f]/.test(ch) ? 0 : 1), 0)
+    const ends = new Set(rows.map((l) => cells((row.exec(l) as RegExpExecArray)[0])))
+    assert.equal(ends.size, 1, summary)
+    tmux('send-keys', '-t', 'cjk', 'Tab')
+    await screenShows('cjk', /\[Dominators\][\s\S]*▸ /)
+    tmux('send-keys', '-t', 'cjk', 'e')
+    await screenShows('cjk', /▾ .*\n {2}[▸ ] \S/)
+    const pid = Number(readFileSync(join(dir, 'cjk.pid'), 'utf8'))
+    process.kill(pid, 'SIGTERM')
+    await assertRestored('cjk', 143)
+  })
+
+  it('a snapshot that cannot be read ends the UI with one error line and exit code 2, the terminal restored', async () => {
+    const screen = await screenShows('bad', /EXITED 2/)
+    assert.match(screen, /^heapscope: .*cut\.heapsnapshot\.gz: corrupt or truncated gzip data.*\nEXITED 2/m)
+    assert.doesNotMatch(screen, /loading/, 'the loading screen was on the alternate screen')
+    await assertRestored('bad', 2)
   })
 })

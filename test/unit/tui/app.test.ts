@@ -1,4 +1,4 @@
-/** The Ink app rendered with ink-testing-library on a real snapshot's screens: keys drive the frames. */
+/** The Ink app rendered with ink-testing-library on real snapshots' screens: keys drive the frames, the test polls for each frame (no fixed sleeps). */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createElement } from 'react'
@@ -6,12 +6,15 @@ import { render } from 'ink-testing-library'
 import { analyzeHeap, CancelledError, HeapscopeError, openSnapshot } from '../../../src/index.js'
 import { App, Root, type Loader } from '../../../src/tui/app.js'
 import { diffLoader, snapshotLoader } from '../../../src/tui/run.js'
-import { diffScreen, HeapContext, summaryScreen, type Screen } from '../../../src/tui/screens.js'
-import { initialState } from '../../../src/tui/state.js'
+import { HeapContext, type Screen } from '../../../src/tui/screen.js'
+import { initialState, startSession, waitingStatus } from '../../../src/tui/state.js'
+import { diffScreen } from '../../../src/tui/views/diff.js'
+import { summaryScreen } from '../../../src/tui/views/summary.js'
 import { fixturePath } from '../../helpers/paths.js'
 
 const ENTER = '\r'
-const DOWN = '\u001B[B'
+const RIGHT = '\u001B[C'
+const LEFT = '\u001B[D'
 
 async function waitFor(frame: () => string | undefined, pattern: RegExp): Promise<string> {
   const deadline = Date.now() + 10_000
@@ -19,43 +22,97 @@ async function waitFor(frame: () => string | undefined, pattern: RegExp): Promis
     const text = frame() ?? ''
     if (pattern.test(text)) return text
     if (Date.now() > deadline) assert.fail(`frame never showed ${pattern}:\n${text}`)
-    await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 10))
   }
 }
 
+/** Columns a terminal gives a string, by the Unicode East Asian Width ranges the fixture's names use (an independent count). */
+function naiveWidth(text: string): number {
+  let w = 0
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number
+    if (c >= 0x300 && c <= 0x36f) continue // combining marks
+    w +=
+      (c >= 0x1100 && c <= 0x115f) ||
+      (c >= 0x2e80 && c <= 0xa4cf) ||
+      (c >= 0xac00 && c <= 0xd7a3) ||
+      (c >= 0xf900 && c <= 0xfaff) ||
+      (c >= 0xff00 && c <= 0xff60)
+        ? 2
+        : 1
+  }
+  return w
+}
+
+const loadOptions = { open: openSnapshot, names: {}, color: false }
+const startLoading = (files: string[]) => startSession(waitingStatus(files), { columns: 100, rows: 30 })
+
 describe('tui app', () => {
-  it('drills from a diff group to a new object and its retainer path', async () => {
+  it('drills from a diff group to a new object, its retainers as a tree and its references', async () => {
     const [before, after] = await Promise.all([
       openSnapshot(fixturePath('example-before.heapsnapshot.gz')),
       openSnapshot(fixturePath('example-after.heapsnapshot.gz')),
     ])
     const h = new HeapContext(after, analyzeHeap(after), {}, 'after')
-    const initial = initialState(
-      [
-        { name: 'Diff', make: () => diffScreen(before, h, undefined) },
-        { name: 'Summary', make: () => summaryScreen(h) },
-      ],
-      20,
-    )
-    const app = render(createElement(App, { initial, color: false, columns: 120, rows: 30 }))
+    const initial = initialState([
+      { name: 'Diff', make: () => diffScreen(before, h, undefined) },
+      { name: 'Summary', make: () => summaryScreen(h) },
+    ])
+    const app = render(createElement(App, { initial, color: false, columns: 100, rows: 30 }))
     try {
       const first = await waitFor(app.lastFrame, /Diff by site/)
-      assert.match(first, /renderPage .*example-/)
+      // Script paths without the directory all the sites share, cut in the middle when too long.
+      assert.match(first, /^renderPage example-server\.cjs:20:20 +29,770 +1\.0 MiB +0 +\+1\.0 MiB +1\.1 MiB +█+/m)
+      assert.match(first, /Net↓/)
       app.stdin.write(ENTER)
-      await waitFor(app.lastFrame, /New objects of renderPage/)
+      const group = await waitFor(app.lastFrame, /New objects of renderPage/)
+      assert.match(group, /^at renderPage \S*fixtures\/programs\/example-server\.cjs:20:20$/m, 'the group header keeps the whole path')
       app.stdin.write(ENTER)
-      const object = await waitFor(app.lastFrame, /References of Response @\d+/)
+      const object = await waitFor(app.lastFrame, /Retainers of Response @\d+/)
       assert.match(object, /path 1: .*responseCache -> Map @\d+ .*-> Response @\d+/)
+      // The retainer of a Map entry: the table array; → opens it, showing who holds the table.
+      assert.match(object, /^▸ \{\d+\} in \(array\) @\d+/m)
+      app.stdin.write(RIGHT)
+      const expanded = await waitFor(app.lastFrame, /^▾ /m)
+      assert.match(expanded, /^▾ \{\d+\} in \(array\) @\d+[^\n]*\n {2}[▸ ] \{table\} in Map @\d+/m)
+      app.stdin.write(LEFT)
+      await waitFor(app.lastFrame, /^▸ \{\d+\} in \(array\)/m)
+      app.stdin.write('r')
+      const refs = await waitFor(app.lastFrame, /References of Response @\d+/)
+      assert.match(refs, /path 1: /, 'the paths stay on top')
       app.stdin.write('\t')
       await waitFor(app.lastFrame, /\[Summary\]/)
       app.stdin.write('/')
       app.stdin.write('Request')
-      const filtered = await waitFor(app.lastFrame, /filter: Request/)
-      assert.match(filtered, /Request\s+1,200/)
+      const filtered = await waitFor(app.lastFrame, /\/Request▏/)
+      assert.match(filtered, /^Request\s+1,200/m)
       app.stdin.write(ENTER)
-      app.stdin.write(DOWN)
       app.stdin.write(ENTER)
       await waitFor(app.lastFrame, /Request: 1,200 instances/)
+    } finally {
+      app.unmount()
+    }
+  })
+
+  it('aligns columns by display width: CJK and Hangul names take two columns a character, a combining accent none', async () => {
+    const s = await openSnapshot(fixturePath('cjk-names.heapsnapshot.gz'))
+    const h = new HeapContext(s, analyzeHeap(s), {}, 'cjk')
+    const initial = initialState([{ name: 'Summary', make: () => summaryScreen(h) }])
+    const app = render(createElement(App, { initial, color: false, columns: 80, rows: 250 }))
+    try {
+      const frame = await waitFor(app.lastFrame, /用户会话/)
+      const row = /^.+? +[\d,]+(?= +\d[\d.]* (?:B|KiB|MiB) +\d[\d.]* (?:B|KiB|MiB))/
+      const rows = frame.split('\n').filter((l) => row.test(l))
+      for (const name of ['用户会话', '缓存条目', '한국어객체', 'Cafe\u0301', 'セッション管理'])
+        assert.ok(
+          rows.some((l) => l.startsWith(name + ' ')),
+          `a row for ${name}`,
+        )
+      assert.ok(rows.length > 20, frame)
+      // The Count column ends at the same screen column on every row.
+      const countEnds = rows.map((l) => naiveWidth((row.exec(l) as RegExpExecArray)[0]))
+      assert.equal(new Set(countEnds).size, 1, `Count ends at ${countEnds.join(', ')}:\n${rows.join('\n')}`)
+      for (const l of frame.split('\n')) assert.ok(naiveWidth(l) <= 79, `wider than 79 columns: ${l}`)
     } finally {
       app.unmount()
     }
@@ -63,47 +120,62 @@ describe('tui app', () => {
 })
 
 describe('tui loading', () => {
-  const options = { open: openSnapshot, names: {}, color: false }
   const file = fixturePath('node-basic.heapsnapshot.gz')
 
   /** The UI loading `file` with `loaderOptions`, and every phase its loader reported. */
   function renderLoading(loaderOptions: Parameters<typeof snapshotLoader>[1]): { app: ReturnType<typeof render>; phases: Set<string> } {
     const phases = new Set<string>()
-    const inner = snapshotLoader(file, loaderOptions, 20)
+    const inner = snapshotLoader(file, loaderOptions)
     const load: Loader = (report, signal) =>
       inner((files) => {
         for (const f of files) phases.add(f.phase)
         report(files)
       }, signal)
-    const app = render(
-      createElement(Root, { load, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError: (err: unknown) => assert.fail(String(err)) }),
-    )
+    const app = render(createElement(Root, { start: startLoading([file]), load, color: false, onLoadError: (err: unknown) => assert.fail(String(err)) }))
     return { app, phases }
   }
-
-  it('shows a progress line per file while loading, then the Summary; the Dominators view expands and collapses', async () => {
-    const { app, phases } = renderLoading(options)
+  it('shows a progress line per file while loading, then the Summary; a key right at the first frame is not lost; the Dominators view expands and collapses', async () => {
+    const { app, phases } = renderLoading(loadOptions)
     try {
       await waitFor(app.lastFrame, /\[Summary\]/)
+      // At once: the browser reads keys from its first frame.
+      app.stdin.write('\t')
       assert.ok(
         app.frames.some((f) => /heapscope: loading/.test(f) && f.includes('node-basic.heapsnapshot.gz')),
         'a loading frame named the file',
       )
       for (const p of ['reading', 'dominators', 'retained sizes', 'summary']) assert.ok(phases.has(p), `phase ${p} was reported`)
-      // The key handlers attach in an effect after the first frame of the loaded UI.
-      await new Promise((r) => setTimeout(r, 50))
-      app.stdin.write('\t')
       const tree = await waitFor(app.lastFrame, /Dominator tree/)
       // The root's children, largest first; the first one has children of its own.
       const firstRow = tree.split('\n').find((l) => l.includes('▸ '))
       assert.ok(firstRow !== undefined, `a collapsed row in:\n${tree}`)
-      const rowsBefore = tree.split('\n').length
       app.stdin.write('e')
       const expanded = await waitFor(app.lastFrame, /▾ /)
       assert.match(expanded, /▾ .*\n {2}[▸ ] \S/, 'children are indented under the expanded row')
-      app.stdin.write('\u001B[D') // ←: collapses the expanded row, does not go back
-      const collapsed = await waitFor(app.lastFrame, /^(?![\s\S]*▾ )[\s\S]*Dominator tree/)
-      assert.equal(collapsed.split('\n').length, rowsBefore)
+      app.stdin.write(LEFT) // ←: collapses the expanded row, does not go back
+      await waitFor(app.lastFrame, /^(?![\s\S]*▾ )[\s\S]*Dominator tree/)
+    } finally {
+      app.unmount()
+    }
+  })
+
+  it('keys typed while loading are played into the browser once it opens', async () => {
+    let release = (): void => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const inner = snapshotLoader(file, loadOptions)
+    const load: Loader = async (report, signal) => {
+      await gate
+      return inner(report, signal)
+    }
+    const app = render(createElement(Root, { start: startLoading([file]), load, color: false, onLoadError: (err: unknown) => assert.fail(String(err)) }))
+    try {
+      await waitFor(app.lastFrame, /heapscope: loading/)
+      app.stdin.write('/')
+      app.stdin.write('Leaf')
+      app.stdin.write(ENTER)
+      release()
+      const summary = await waitFor(app.lastFrame, /filter: Leaf/)
+      assert.match(summary, /^Leaf\s+1,000/m)
     } finally {
       app.unmount()
     }
@@ -119,7 +191,7 @@ describe('tui loading', () => {
       app.unmount()
     }
     const controller = new AbortController()
-    const loading = snapshotLoader(file, { names: {}, color: false }, 20)(() => controller.abort(new CancelledError()), controller.signal)
+    const loading = snapshotLoader(file, { names: {}, color: false })(() => controller.abort(new CancelledError()), controller.signal)
     await assert.rejects(loading, CancelledError)
   })
 
@@ -129,7 +201,7 @@ describe('tui loading', () => {
       () => assert.fail('it opened'),
       (err: unknown) => err as Error,
     )
-    const failure = await snapshotLoader(missing, { names: {}, color: false }, 20)(() => {}, new AbortController().signal).catch((err: unknown) => err as Error)
+    const failure = await snapshotLoader(missing, { names: {}, color: false })(() => {}, new AbortController().signal).catch((err: unknown) => err as Error)
     assert.ok(failure instanceof HeapscopeError)
     assert.equal(failure.message, expected.message)
   })
@@ -137,12 +209,12 @@ describe('tui loading', () => {
   it('Ctrl-C while loading cancels the load with a CancelledError', async () => {
     let failure: unknown
     // Reads in 256-byte chunks, so it is still reading when the key arrives.
-    const slow = { ...options, open: ((file, o) => openSnapshot(file, { ...o, chunkSize: 256 })) as typeof openSnapshot }
-    const inner = diffLoader([fixturePath('example-before.heapsnapshot.gz'), fixturePath('example-after.heapsnapshot.gz')], undefined, slow, 20)
+    const slow = { ...loadOptions, open: ((file, o) => openSnapshot(file, { ...o, chunkSize: 256 })) as typeof openSnapshot }
+    const files = [fixturePath('example-before.heapsnapshot.gz'), fixturePath('example-after.heapsnapshot.gz')]
     const onLoadError = (err: unknown): void => {
       failure = err
     }
-    const app = render(createElement(Root, { load: inner, initialFiles: [], color: false, columns: 120, rows: 30, onLoadError }))
+    const app = render(createElement(Root, { start: startLoading(files), load: diffLoader(files, undefined, slow), color: false, onLoadError }))
     try {
       await waitFor(app.lastFrame, /reading\s+.*example-before/)
       app.stdin.write('\u0003')
@@ -175,7 +247,7 @@ describe('tui big lists', () => {
       text: (i) => `row ${i}`,
       open: () => null,
     }
-    const initial = initialState([{ name: 'Big', make: () => screen }], 20)
+    const initial = initialState([{ name: 'Big', make: () => screen }])
     const app = render(createElement(App, { initial, color: false, columns: 100, rows: 30 }))
     try {
       await waitFor(app.lastFrame, /1\/1,?000,?000/)
@@ -183,7 +255,8 @@ describe('tui big lists', () => {
       await waitFor(app.lastFrame, /row 999999/)
       app.stdin.write('s')
       await waitFor(app.lastFrame, /Size↓/)
-      assert.match(app.lastFrame() ?? '', /row 999\s+999/)
+      app.stdin.write('g')
+      await waitFor(app.lastFrame, /^row 999\s+999/m)
       assert.ok(formatted < 500, `formatted ${formatted} rows for a few frames of ~20`)
       app.stdin.write('/')
       app.stdin.write('row 12345')

@@ -1,0 +1,93 @@
+/**
+ * The Diff view: what grew between snapshots, by allocation site, stack,
+ * class or script (`b` switches); Enter opens a group's new objects.
+ */
+import { diffSnapshots, type DiffGroup, type DiffGrouping, type HeapAnalysis, type Snapshot, type SnapshotDiff } from '../../index.js'
+import { formatBytes, formatCount } from '../../report/format.js'
+import { diffNotes } from '../../report/diff.js'
+import { fromRows, type HeapContext, type Screen } from '../screen.js'
+import { objectsScreen } from './objects.js'
+import { scriptNamer, siteText } from './sites.js'
+
+const GROUPINGS: DiffGrouping[] = ['site', 'stack', 'class', 'script']
+
+/** The diff the Diff view shows (the loading thread makes the first one with it too). */
+export function viewDiff(before: Snapshot, after: Snapshot, analysis: HeapAnalysis, groupBy: DiffGrouping | undefined, final?: Snapshot): SnapshotDiff {
+  return diffSnapshots(before, after, { afterAnalysis: analysis, ...(groupBy === undefined ? {} : { groupBy }), ...(final === undefined ? {} : { final }) })
+}
+
+const signed = (bytes: number): string => (bytes >= 0 ? '+' : '-') + formatBytes(Math.abs(bytes))
+
+/**
+ * The diff of two snapshots by `groupBy` (or `computed`, that diff made
+ * already, by the loading thread); `b` switches the grouping, Enter opens a group.
+ */
+export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGrouping | undefined, final?: Snapshot, computed?: SnapshotDiff): Screen {
+  const d = computed ?? viewDiff(before, after.s, after.a, groupBy, final)
+  const t = d.totals
+  const next = GROUPINGS[(GROUPINGS.indexOf(d.groupBy) + 1) % GROUPINGS.length]
+  const frames = (g: DiffGroup) => g.stack ?? (g.site === undefined ? [] : [g.site])
+  const scripts = scriptNamer(d.groups.flatMap((g) => frames(g).map((f) => f.scriptName)))
+  /** the group's name with its scripts shortened */
+  const name = (g: DiffGroup): string => {
+    if (d.groupBy === 'class' || g.site === undefined) return g.key
+    if (d.groupBy === 'script') return scripts(g.site.scriptName)
+    if (d.groupBy === 'stack')
+      return frames(g)
+        .map((f) => siteText(f, scripts))
+        .join(' <- ')
+    return siteText(g.site, scripts)
+  }
+  // Bars: each group's share of the growth (or, for a group that shrank, of what was freed).
+  const grown = d.groups.reduce((sum, g) => sum + Math.max(0, g.netSize), 0)
+  const shrunk = d.groups.reduce((sum, g) => sum - Math.min(0, g.netSize), 0)
+  return {
+    title: `Diff by ${d.groupBy} (b: by ${next})`,
+    header: [
+      `new ${formatCount(t.newCount)} (${formatBytes(t.newSize)}), freed ${formatCount(t.freedCount)} (${formatBytes(t.freedSize)}), net ${signed(t.netSize)}; matched by ${d.matchedBy}`,
+      ...diffNotes(d),
+    ],
+    columns: [
+      {
+        header: d.groupBy === 'class' ? 'Class' : d.groupBy === 'script' ? 'Script' : 'Allocation ' + d.groupBy,
+        align: 'left',
+        cut: d.groupBy === 'class' ? 'end' : 'middle',
+      },
+      { header: 'New', align: 'right' },
+      { header: 'New size', align: 'right' },
+      { header: 'Freed', align: 'right' },
+      { header: 'Net', align: 'right', signed: true },
+      { header: 'Retained', align: 'right' },
+    ],
+    sort: { column: 4, descending: true },
+    ...fromRows(
+      d.groups.map((g) => {
+        const text = name(g)
+        return {
+          cells: [text, formatCount(g.newCount), formatBytes(g.newSize), formatCount(g.freedCount), signed(g.netSize), formatBytes(g.retainedSize)],
+          sort: [NaN, g.newCount, g.newSize, g.freedCount, g.netSize, g.retainedSize],
+          text,
+        }
+      }),
+    ),
+    share: (row) => {
+      const net = d.groups[row].netSize
+      return net >= 0 ? (grown > 0 ? net / grown : 0) : shrunk > 0 ? net / shrunk : 0
+    },
+    shareOf: 'of growth',
+    open: (row) => {
+      const g = d.groups[row]
+      const stack = frames(g)
+      return objectsScreen(
+        after,
+        `New objects of ${name(g)}`,
+        [
+          `${formatCount(g.newCount)} new (${formatBytes(g.newSize)}), ${formatCount(g.freedCount)} freed (${formatBytes(g.freedSize)}), net ${signed(g.netSize)}`,
+          ...stack.map((f, i) => ({ label: i === 0 ? 'at ' : '  from ', text: siteText(f, (x) => x), cut: 'middle' as const })),
+        ],
+        g.largestNew,
+      )
+    },
+    regroup: () => diffScreen(before, after, next, final),
+  }
+}

@@ -1,0 +1,76 @@
+/** The screens on a real snapshot, checked against independent walks of the raw graph. */
+import assert from 'node:assert/strict'
+import { before, describe, it } from 'node:test'
+import { analyzeHeap, openSnapshot, type Snapshot } from '../../../src/index.js'
+import { HeapContext } from '../../../src/tui/screen.js'
+import { initialState, currentFrame } from '../../../src/tui/state.js'
+import { objectScreen } from '../../../src/tui/views/objects.js'
+import { summaryScreen } from '../../../src/tui/views/summary.js'
+import { dominatorTreeScreen } from '../../../src/tui/views/tree.js'
+import { fixturePath } from '../../helpers/paths.js'
+
+describe('tui views on node-basic', () => {
+  let s: Snapshot
+  let h: HeapContext
+  before(async () => {
+    s = await openSnapshot(fixturePath('node-basic.heapsnapshot.gz'))
+    h = new HeapContext(s, analyzeHeap(s), {}, 'node-basic')
+  })
+
+  it("an object's retainers tree lists every edge into it, nearest the roots first, and a row expands to its object's retainers", () => {
+    // A Leaf: held by its Branch's leaves array.
+    const leaf = Array.from({ length: s.nodeCount }, (_, n) => n).find((n) => s.nodeName(n) === 'Leaf' && s.nodeTypeName(n) === 'object') as number
+    const into = (target: number): string[] => {
+      const out: string[] = []
+      for (let n = 0; n < s.nodeCount; n++) for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) if (s.edgeTarget[e] === target) out.push(`${n}:${e}`)
+      return out.sort()
+    }
+    const screen = objectScreen(h, leaf)
+    assert.match(screen.title, /^Retainers of Leaf @\d+$/)
+    const rows = Array.from({ length: screen.size }, (_, i) => i)
+    const distances = rows.map((i) => screen.sortValue(i, 1))
+    assert.deepEqual(
+      distances,
+      distances.slice().sort((x, y) => x - y),
+      'nearest the roots first',
+    )
+    // Every edge into the leaf is one row (compared by its retainer's label and edge).
+    assert.equal(screen.size, into(leaf).length)
+    assert.ok(screen.size > 0)
+    const expanded = screen.toggle?.(0)
+    assert.ok(expanded !== null && expanded !== undefined)
+    assert.equal(expanded.expanded?.(0), true)
+    const firstRetainer = into(leaf).length
+    assert.ok(expanded.size > firstRetainer, 'the expanded row shows its own retainers below it')
+    assert.match(expanded.text(1), /^ {2}[▸ ] \S+ in /)
+    // Any row opens its object.
+    assert.match(expanded.open(1)?.title ?? '', /^Retainers of /)
+    // r: its references instead, with the same paths on top.
+    const refs = screen.retainers?.()
+    assert.equal(refs?.title.replace('References', 'Retainers'), screen.title)
+    assert.equal(refs?.size, s.firstEdge[leaf + 1] - s.firstEdge[leaf])
+    assert.deepEqual(refs?.header, screen.header)
+  })
+
+  it('a class opens to every instance, largest retained first', () => {
+    const summary = summaryScreen(h)
+    const row = Array.from({ length: summary.size }, (_, i) => i).find((i) => summary.text(i) === 'Leaf') as number
+    const instances = summary.open(row)
+    assert.ok(instances !== null)
+    assert.equal(instances.size, 1000, 'the program made 1000 Leaf objects (fixtures/manifest.json)')
+    const frame = currentFrame(initialState([{ name: 'Leaf', make: () => instances }]))
+    const retained = frame.view.map((r) => instances.sortValue(r, 3))
+    assert.deepEqual(
+      retained,
+      retained.slice().sort((x, y) => y - x),
+    )
+  })
+
+  it('names in a dominator tree are kept long: the terminal width cuts them, not a fixed 40 characters', () => {
+    const long = Array.from({ length: s.nodeCount }, (_, n) => n).find((n) => s.nodeTypeName(n) === 'string' && s.nodeName(n).length >= 120) as number
+    assert.ok(long !== undefined, 'a string of 120 characters or more')
+    const screen = dominatorTreeScreen(h, h.a.dominators.dominator[long], () => objectScreen(h, long))
+    const row = Array.from({ length: screen.size }, (_, i) => i).find((i) => screen.text(i).includes(`@${s.nodeId[long]}`)) as number
+    assert.ok(screen.text(row).length > 120, screen.text(row))
+  })
+})
