@@ -7,22 +7,25 @@ import { KEYMAP, keysOf } from './keymap.js'
 import { pad } from './text.js'
 
 const NOTATION = [
-  'Paths and retainers',
-  '  (root) .global -> Object @3 .cache -> Map @9 {table} -> (array) [12] -> Foo @1234',
-  '  .prop     a property (or a closure context variable) named prop',
-  '  [index]   an array element; ["a key"] a property whose name is not an identifier',
+  'Paths',
+  '  (root) .global -> Object @3 .cache -> Map @9 {table} -> (array) [12] -> Foo @1',
+  "  .prop     a property (or a variable of a closure's context) named prop",
+  '  [index]   an array element; ["a b"]: a property whose name is not a word',
   '  {name}    an internal V8 reference (a map, a table, a context, code)',
   '  [[name]]  a weak reference: it does not keep the object alive',
-  '  @1234     the object id, as DevTools shows it',
-  '  a retainers row `.cache in Map @9` is the edge cache of Map @9 to the row below it',
+  "  @1234     the object's id, as DevTools shows it",
+  '  .cache in Map @9   in the retainers tree: the property cache of Map @9',
+  '                     holds the object the row is under (at the top: this one)',
   '',
   'Columns',
-  '  Distance  edges from the GC roots on the shortest path',
-  '  Shallow   the object alone; Retained: what releasing it would free',
-  "  the bar   the row's share of the whole heap (or of the diff's growth; green: freed)",
+  '  Distance  edges from the GC roots, on the shortest path',
+  '  Shallow   the object alone',
+  '  Retained  what releasing the object would free',
+  "  the bar   the row's share of the heap (of the growth, in a diff: red;",
+  '            green: freed)',
   '',
-  'Mouse: the wheel scrolls, a click selects a row (a second click opens it) or a view;',
-  '  hold Shift to select text with the mouse.',
+  'Mouse: the wheel scrolls; a click selects a row (a second click opens it)',
+  '  or a view; hold Shift to select text.',
 ]
 
 let lines: string[] | null = null
@@ -38,7 +41,7 @@ export function helpLines(): string[] {
       out.push(b.section)
       section = b.section
     }
-    out.push(`  ${pad(keysOf(b), 20)} ${b.description}`)
+    out.push(`  ${pad(keysOf(b), 18)} ${b.description}`)
   }
   lines = [...out, '', ...NOTATION]
   return lines

@@ -72,17 +72,17 @@ export const KEYMAP: readonly KeyBinding[] = [
   { mode: 'browse', section: 'Move', action: 'end', keys: ['end', 'G'], description: 'last row' },
   { mode: 'browse', section: 'Move', action: 'wheelUp', keys: ['wheelup'], description: 'three rows up' },
   { mode: 'browse', section: 'Move', action: 'wheelDown', keys: ['wheeldown'], description: 'three rows down' },
-  { mode: 'browse', section: 'Move', action: 'click', keys: ['click'], description: 'select the row (or the view, on the tab bar)' },
+  { mode: 'browse', section: 'Move', action: 'click', keys: ['click'], description: 'select a row (again: open it) or a view' },
   { mode: 'browse', section: 'Open', action: 'open', keys: ['return', 'enter'], description: 'open the row: class → objects → one object', status: 'open' },
   { mode: 'browse', section: 'Open', action: 'back', keys: ['backspace', 'delete', 'escape'], description: 'back (Esc first clears a filter)', status: 'back' },
   { mode: 'browse', section: 'Open', action: 'toggle', keys: ['right', 'e'], description: 'expand or collapse a tree row', status: 'expand', needs: 'tree' },
-  { mode: 'browse', section: 'Open', action: 'collapse', keys: ['left'], description: 'collapse the tree row, or go to its parent row; back elsewhere' },
+  { mode: 'browse', section: 'Open', action: 'collapse', keys: ['left'], description: 'collapse the tree row (or go to its parent row)' },
   {
     mode: 'browse',
     section: 'Open',
     action: 'retainers',
     keys: ['r'],
-    description: 'an object: its retainers tree ⇄ its references; a set of objects: the objects ⇄ their retainer clusters',
+    description: 'retainers ⇄ references; objects ⇄ their retainer clusters',
     status: 'retainers',
     needs: 'retainers',
   },
@@ -261,9 +261,14 @@ const PINNED: ActionName[] = ['help', 'quit']
  * the table's order: `Enter open · ⌫ back · …`, only the keys the screen
  * offers, and `? help · q quit` always.
  */
-export function statusHints(mode: Mode, width: number, offers: (c: Capability) => boolean = () => true): string {
+export function statusHints(
+  mode: Mode,
+  width: number,
+  offers: (c: Capability) => boolean = () => true,
+  label: (action: ActionName) => string | undefined = () => undefined,
+): string {
   const hints = KEYMAP.filter((b) => b.mode === mode && b.status !== undefined && (b.needs === undefined || offers(b.needs)))
-  const text = (b: KeyBinding): string => `${keyName(b.keys[0])} ${b.status}`
+  const text = (b: KeyBinding): string => `${keyName(b.keys[0])} ${label(b.action) ?? b.status}`
   const pinned = hints.filter((b) => PINNED.includes(b.action)).map(text)
   const shown: string[] = []
   const length = (parts: string[]): number => parts.join(' · ').length

@@ -68,8 +68,10 @@ export interface Screen {
   sort?: Sort
   /** the row's share of the whole, for its bar: 0..1, negative for a decrease (a diff's freed bytes) */
   share?(row: number): number
-  /** what the bar is a share of ('of heap', 'of growth') */
+  /** what the bar is a share of, its column's heading: 'heap', 'growth' (drawn as growth: red), 'subtree' */
   shareOf?: string
+  /** what `r` shows here, for the status line ('references', 'retainers', 'clusters') */
+  retainersLabel?: string
   /** the screen a row opens, or null */
   open(row: number): Screen | null
   /** the screen behind `d` (an object's dominator tree), if any */

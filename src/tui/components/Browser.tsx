@@ -83,7 +83,7 @@ export function Browser({ state, theme }: { state: State; theme: Theme }) {
       out.push({ text: (i === 0 ? '' : '  ') + text, color })
     })
     if (bar > 0 && share !== null)
-      out.push({ text: '  ' + barText(share, bar), color: share < 0 ? theme.freed : screen.shareOf === 'of growth' ? theme.grew : theme.bar })
+      out.push({ text: '  ' + barText(share, bar), color: share < 0 ? theme.freed : screen.shareOf === 'growth' ? theme.grew : theme.bar })
     return out
   }
   const headingText = (headings: string[]): string =>
@@ -108,7 +108,10 @@ export function Browser({ state, theme }: { state: State; theme: Theme }) {
   const position = `${formatCount(frame.view.length === 0 ? 0 : frame.selected + 1)}/${formatCount(frame.view.length)}`
   const mode = modeOf(state)
   const room = Math.max(0, width - displayWidth(position) - 3)
-  const status = cutEnd(state.message !== '' ? state.message : statusHints(mode, room, offers(screen)), room)
+  const status = cutEnd(
+    state.message !== '' ? state.message : statusHints(mode, room, offers(screen), (action) => (action === 'retainers' ? screen.retainersLabel : undefined)),
+    room,
+  )
   const gap = Math.max(1, width - 1 - displayWidth(status) - displayWidth(position))
 
   const lines: ReactNode[] = []

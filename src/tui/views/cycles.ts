@@ -33,7 +33,7 @@ export function cyclesScreen(h: HeapContext): Screen {
       }),
     ),
     share: (row) => (total > 0 ? report.cycles[row].retainedSize / total : 0),
-    shareOf: 'of heap',
+    shareOf: 'heap',
     open: (row) => {
       const c = report.cycles[row]
       return objectsScreen(h, `Members of cycle ${row + 1}`, [formatCyclePath(h.s, c.path, h.names)], c.members)

@@ -27,7 +27,7 @@ export function detachedScreen(h: HeapContext): Screen {
       }),
     ),
     share: (row) => (total > 0 ? report.trees[row].retainedSize / total : 0),
-    shareOf: 'of heap',
+    shareOf: 'heap',
     open: (row) => objectScreen(h, report.trees[row].root),
   }
 }

@@ -74,7 +74,7 @@ export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGr
       const net = d.groups[row].netSize
       return net >= 0 ? (grown > 0 ? net / grown : 0) : shrunk > 0 ? net / shrunk : 0
     },
-    shareOf: 'of growth',
+    shareOf: 'growth',
     open: (row) => {
       const g = d.groups[row]
       const stack = frames(g)

@@ -31,7 +31,7 @@ function objectRows(
     sortValue: (i, c) => objectSortValue(h, nodeOf(i), c),
     text,
     share: (i) => (total > 0 ? h.a.retainedSize[nodeOf(i)] / total : 0),
-    shareOf: 'of heap',
+    shareOf: 'heap',
   }
 }
 
@@ -95,5 +95,6 @@ function referencesScreen(h: HeapContext, n: number, header: HeaderLine[], retai
     open: (row) => objectScreen(h, s.edgeTarget[first + row]),
     dominated: () => dominatorTreeScreen(h, n, (m) => objectScreen(h, m)),
     retainers,
+    retainersLabel: 'retainers',
   }
 }

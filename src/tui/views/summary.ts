@@ -41,7 +41,7 @@ export function summaryScreen(h: HeapContext): Screen {
       })),
     ),
     share: (row) => (total > 0 ? (classes[row].retainedSize ?? 0) / total : 0),
-    shareOf: 'of heap',
+    shareOf: 'heap',
     open: (row) => {
       const c = index.get(classes[row].name)
       if (c === undefined) return null

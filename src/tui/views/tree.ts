@@ -32,8 +32,9 @@ export interface TreeSpec {
   open(row: TreeRow): Screen | null
   /** the screen's `d` */
   dominated?(): Screen | null
-  /** the screen's `r` */
+  /** the screen's `r`, and what it shows */
   retainers?(): Screen | null
+  retainersLabel?: string
 }
 
 export const OBJECT_COLUMNS: Column[] = [
@@ -71,7 +72,7 @@ export function treeScreen(h: HeapContext, spec: TreeSpec, rows: TreeRow[]): Scr
     shareOf: spec.shareOf,
     open: (row) => spec.open(rows[row]),
     ...(spec.dominated === undefined ? {} : { dominated: spec.dominated }),
-    ...(spec.retainers === undefined ? {} : { retainers: spec.retainers }),
+    ...(spec.retainers === undefined ? {} : { retainers: spec.retainers, retainersLabel: spec.retainersLabel }),
     toggle: (row) => {
       const r = rows[row]
       if (!spec.hasChildren(r)) return null
@@ -114,7 +115,7 @@ export function dominatorTreeScreen(h: HeapContext, root: number, open: (n: numb
       hasChildren: (r) => firstChild[r.node] < firstChild[r.node + 1],
       label: (r) => nodeLabel(h.s, r.node, h.names),
       share: (r) => (whole > 0 ? h.a.retainedSize[r.node] / whole : 0),
-      shareOf: isRoot ? 'of heap' : 'of its retained',
+      shareOf: isRoot ? 'heap' : 'subtree',
       open: (r) => open(r.node),
     },
     dominatedRows(h, root, 0),
@@ -155,10 +156,11 @@ export function retainerTreeScreen(
       hasChildren: (r) => r.node !== h.s.rootOrdinal && firstRetainer[r.node] < firstRetainer[r.node + 1],
       label: (r) => `${edgeLabel(h.s, r.edge)} in ${nodeLabel(h.s, r.node, h.names)}`,
       share: (r) => (total > 0 ? h.a.retainedSize[r.node] / total : 0),
-      shareOf: 'of heap',
+      shareOf: 'heap',
       open: (r) => more.open(r.node),
       dominated: more.dominated,
       retainers: more.references,
+      retainersLabel: 'references',
     },
     retainerRows(h, n, 0),
   )
