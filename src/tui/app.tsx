@@ -36,10 +36,12 @@ export interface RootProps {
   color: boolean
   /** called with the load's error (a CancelledError after q or Ctrl-C); the UI then exits */
   onLoadError?: (err: unknown) => void
+  /** Ctrl-Z: gives the terminal back and stops the process; resolves when it continues */
+  suspend?: () => Promise<void>
 }
 
 /** Loading, then browsing; a load error or a cancel ends the UI. */
-export function Root({ start, load, color, onLoadError }: RootProps) {
+export function Root({ start, load, color, onLoadError, suspend }: RootProps) {
   const [session, dispatch] = useReducer(reduceSession, start)
   const [failed, setFailed] = useState(false)
   const [controller] = useState(() => new AbortController())
@@ -69,6 +71,14 @@ export function Root({ start, load, color, onLoadError }: RootProps) {
   useEffect(() => {
     if (session.cancelled) controller.abort(new CancelledError('cancelled while loading'))
   }, [session.cancelled, controller])
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each Ctrl-Z (a new suspend function would not suspend again)
+  useEffect(() => {
+    if (session.suspends === 0 || suspend === undefined) return
+    void suspend().then(() => {
+      dispatch({ type: 'resize', columns: stdout.columns, rows: stdout.rows })
+      dispatch({ type: 'resumed', message: `continued at ${new Date().toLocaleTimeString()}` })
+    })
+  }, [session.suspends])
   const quit = session.browser?.quit === true
   useEffect(() => {
     if (quit || failed) exit()
@@ -93,7 +103,7 @@ export function Root({ start, load, color, onLoadError }: RootProps) {
 
 /** The browser alone, on a state built already (tests, and callers that load by themselves). */
 export function App({ initial, color, columns, rows }: { initial: State; color: boolean; columns: number; rows: number }) {
-  const start: Session = { loading: null, typeAhead: [], cancelled: false, browser: { ...initial, columns, rows }, columns, rows }
+  const start: Session = { loading: null, typeAhead: [], cancelled: false, browser: { ...initial, columns, rows }, columns, rows, suspends: 0 }
   return <Root start={start} color={color} />
 }
 
@@ -123,7 +133,9 @@ export async function runTui(options: TuiOptions): Promise<void> {
   const screen = enterFullScreen({ stdout, stdin, onSignal: () => unmount() })
   try {
     const start = startSession(waitingStatus(options.files), { columns: stdout.columns ?? 100, rows: stdout.rows ?? 30 })
-    const app = render(<Root start={start} load={options.load} color={options.color} onLoadError={onLoadError} />, { exitOnCtrlC: false })
+    const app = render(<Root start={start} load={options.load} color={options.color} onLoadError={onLoadError} suspend={screen.suspend} />, {
+      exitOnCtrlC: false,
+    })
     unmount = () => app.unmount()
     await app.waitUntilExit()
   } finally {

@@ -37,6 +37,7 @@ export type ActionName =
   | 'sortPrevious'
   | 'help'
   | 'quit'
+  | 'suspend'
   | 'accept'
   | 'cancel'
   | 'erase'
@@ -122,6 +123,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { mode: 'browse', section: 'Find and sort', action: 'sortPrevious', keys: ['<', ','], description: 'sort by the previous column', needs: 'sort' },
   { mode: 'browse', section: 'Other', action: 'help', keys: ['?'], description: 'this help', status: 'help' },
   { mode: 'browse', section: 'Other', action: 'quit', keys: ['q', 'ctrl+c'], description: 'quit', status: 'quit' },
+  { mode: 'browse', section: 'Other', action: 'suspend', keys: ['ctrl+z'], description: 'suspend: back to the shell (fg brings it back)' },
   { mode: 'filter', section: 'Typing a filter', action: 'accept', keys: ['return', 'enter', 'tab'], description: 'keep the filter', status: 'keep' },
   { mode: 'filter', section: 'Typing a filter', action: 'cancel', keys: ['escape'], description: 'cancel the filter: all rows again', status: 'cancel' },
   { mode: 'filter', section: 'Typing a filter', action: 'erase', keys: ['backspace', 'delete'], description: 'erase a character' },
@@ -134,6 +136,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { mode: 'help', section: 'In this help', action: 'closeHelp', keys: ['?', 'escape', 'q', 'return'], description: 'close the help', status: 'close' },
   { mode: 'help', section: 'In this help', action: 'quit', keys: ['ctrl+c'], description: 'quit' },
   { mode: 'loading', section: 'While loading', action: 'quit', keys: ['q', 'ctrl+c'], description: 'cancel and quit', status: 'cancel' },
+  { mode: 'loading', section: 'While loading', action: 'suspend', keys: ['ctrl+z'], description: 'suspend (the load goes on)' },
 ]
 
 /** The subset of Ink's key flags we read. */

@@ -406,8 +406,9 @@ export function reduce(state: State, action: Action): State {
   }
   if (state.help !== null) return browseHelp(state, press)
   const name = actionFor('browse', press.input, press.key)
-  if (name === null) return state.message === '' ? state : { ...state, message: '' }
-  return act(state, name, press)
+  // A message lasts until the next key.
+  const fresh = state.message === '' ? state : { ...state, message: '' }
+  return name === null ? fresh : act(fresh, name, press)
 }
 
 /** One file's line on the loading screen. */
@@ -437,15 +438,22 @@ export interface Session {
   browser: State | null
   columns: number
   rows: number
+  /** how many times Ctrl-Z asked to suspend (the UI suspends on each change) */
+  suspends: number
 }
 
-export type SessionAction = Action | { type: 'progress'; files: LoadStatus[] } | { type: 'loaded'; state: State }
+export type SessionAction =
+  | Action
+  | { type: 'progress'; files: LoadStatus[] }
+  | { type: 'loaded'; state: State }
+  /** continued after a suspend: the browser shows `message` (its frame must change to be drawn again on the cleared screen) */
+  | { type: 'resumed'; message: string }
 
 /** Type-ahead beyond this many keys is dropped: a user leaning on a key while a big snapshot loads. */
 const MAX_TYPE_AHEAD = 64
 
 export function startSession(files: LoadStatus[], size: { columns: number; rows: number }): Session {
-  return { loading: files, typeAhead: [], cancelled: false, browser: null, columns: size.columns, rows: size.rows }
+  return { loading: files, typeAhead: [], cancelled: false, browser: null, columns: size.columns, rows: size.rows, suspends: 0 }
 }
 
 export function reduceSession(session: Session, action: SessionAction): Session {
@@ -461,7 +469,11 @@ export function reduceSession(session: Session, action: SessionAction): Session 
       const browser = session.browser === null ? null : reduce(session.browser, action)
       return { ...session, columns: action.columns, rows: action.rows, browser }
     }
+    case 'resumed':
+      return session.browser === null ? session : { ...session, browser: { ...session.browser, message: action.message } }
     case 'key': {
+      const mode = session.browser === null ? 'loading' : modeOf(session.browser)
+      if (actionFor(mode, action.input, action.key) === 'suspend') return { ...session, suspends: session.suspends + 1 }
       if (session.browser !== null) return { ...session, browser: reduce(session.browser, action) }
       if (session.cancelled) return session
       if (actionFor('loading', action.input, action.key) === 'quit') return { ...session, cancelled: true }

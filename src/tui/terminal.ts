@@ -9,6 +9,11 @@
  * A resize clears the screen, so the next frame is drawn on a clean one: Ink
  * draws a frame by moving up over the previous one, which a terminal that
  * reflowed or cut its lines no longer matches.
+ *
+ * Ctrl-C and Ctrl-Z reach the UI as keys (raw mode): the UI quits on one,
+ * and on the other `suspend()` gives the terminal back as on leaving, stops
+ * the process as the shell's job control expects (SIGTSTP), and takes the
+ * terminal again when `fg` continues it (SIGCONT).
  */
 
 /** xterm's private modes: 1049 alternate screen (saving the cursor), 1000 mouse button events, 1006 their SGR encoding, 25 the cursor. */
@@ -28,11 +33,19 @@ export interface FullScreenOptions {
   mouse?: boolean
   /** called first on a signal, to unmount the UI (it draws its last frame and lets go of stdin) */
   onSignal?: () => void
+  /** sends a signal to this process (tests replace it) */
+  kill?: (signal: NodeJS.Signals) => void
 }
 
 export interface FullScreen {
   /** Leaves the alternate screen and restores the terminal; safe to call more than once. */
   restore(): void
+  /**
+   * Gives the terminal back and stops the process (Ctrl-Z); resolves when it
+   * is continued, the alternate screen entered again and cleared (the UI
+   * must draw its whole frame again).
+   */
+  suspend(): Promise<void>
 }
 
 /**
@@ -47,6 +60,7 @@ export interface FullScreen {
 export function enterFullScreen(options: FullScreenOptions): FullScreen {
   const { stdout, stdin } = options
   const mouse = options.mouse ?? true
+  const kill = options.kill ?? ((signal: NodeJS.Signals) => process.kill(process.pid, signal))
   let active = true
   let size = { columns: stdout.columns, rows: stdout.rows }
 
@@ -55,6 +69,21 @@ export function enterFullScreen(options: FullScreenOptions): FullScreen {
     size = { columns: stdout.columns, rows: stdout.rows }
     stdout.write(CLEAR)
   }
+  const setRaw = (raw: boolean): void => {
+    try {
+      if (stdin.isTTY && stdin.isRaw !== raw) stdin.setRawMode(raw)
+    } catch {
+      // stdin already closed: nothing to restore
+    }
+  }
+  /** The terminal as the shell had it. */
+  const release = (): void => {
+    setRaw(false)
+    stdout.write((mouse ? MOUSE_OFF : '') + LEAVE + SHOW_CURSOR)
+  }
+  const take = (): void => {
+    stdout.write(ENTER + (mouse ? MOUSE_ON : ''))
+  }
   const restore = (): void => {
     if (!active) return
     active = false
@@ -62,29 +91,37 @@ export function enterFullScreen(options: FullScreenOptions): FullScreen {
     for (const signal of SIGNALS) process.off(signal, onSignal)
     process.off('exit', restore)
     process.off('uncaughtExceptionMonitor', restore)
-    try {
-      if (stdin.isTTY && stdin.isRaw) stdin.setRawMode(false)
-    } catch {
-      // stdin already closed: nothing to restore
-    }
-    stdout.write((mouse ? MOUSE_OFF : '') + LEAVE + SHOW_CURSOR)
+    release()
   }
+  const suspend = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (!active) return resolve()
+      release()
+      process.once('SIGCONT', () => {
+        // The size may have changed while stopped; Ink's cursor is wherever the shell left it.
+        size = { columns: stdout.columns, rows: stdout.rows }
+        take()
+        setRaw(true)
+        resolve()
+      })
+      kill('SIGTSTP')
+    })
   const onSignal = (signal: NodeJS.Signals): void => {
     try {
       options.onSignal?.()
     } finally {
       restore()
       // Our listener is gone: the signal's default action ends the process.
-      process.kill(process.pid, signal)
+      kill(signal)
     }
   }
 
-  stdout.write(ENTER + (mouse ? MOUSE_ON : ''))
+  take()
   // Registered before Ink's own listener: the screen is clear before Ink draws the resized frame.
   stdout.on('resize', onResize)
   for (const signal of SIGNALS) process.on(signal, onSignal)
   // Any other way out: exit() anywhere, an uncaught exception (before Node prints it, so it shows on the main screen).
   process.on('exit', restore)
   process.on('uncaughtExceptionMonitor', restore)
-  return { restore }
+  return { restore, suspend }
 }

@@ -273,6 +273,17 @@ describe('tui session', () => {
     assert.equal(currentFrame(s.browser as State).screen.title, 'one')
   })
 
+  it('Ctrl-Z asks to suspend, while loading and while browsing; once continued, the status line says so', () => {
+    let s = reduceSession(startSession(waitingStatus(['a.gz']), { columns: 80, rows: 20 }), press('ctrl+z'))
+    assert.equal(s.suspends, 1)
+    assert.deepEqual(s.typeAhead, [], 'not a key for the browser')
+    s = reduceSession(s, { type: 'loaded', state: initialState(tabs) })
+    s = reduceSession(s, press('ctrl+z'))
+    assert.equal(s.suspends, 2)
+    s = reduceSession(s, { type: 'resumed', message: 'continued at 12:00:00' })
+    assert.equal(s.browser?.message, 'continued at 12:00:00')
+  })
+
   it('q or Ctrl-C while loading cancels; later keys are not kept', () => {
     for (const k of ['q', 'ctrl+c']) {
       let s = reduceSession(startSession(waitingStatus(['a.gz']), { columns: 80, rows: 20 }), press(k))

@@ -39,6 +39,27 @@ describe('tui terminal', () => {
     assert.equal(stdout.listenerCount('resize'), 0)
   })
 
+  it('suspends on Ctrl-Z: gives the terminal back, stops the process, and takes the terminal again when continued', async () => {
+    const stdout = new FakeStdout()
+    const stdin = new FakeStdin()
+    const sent: string[] = []
+    const kill = (signal: NodeJS.Signals): void => {
+      sent.push(signal)
+      // The shell's fg.
+      if (signal === 'SIGTSTP') setImmediate(() => process.emit('SIGCONT', 'SIGCONT'))
+    }
+    const screen = enterFullScreen({ stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, kill })
+    try {
+      stdout.written = ''
+      await screen.suspend()
+      assert.deepEqual(sent, ['SIGTSTP'])
+      assert.equal(stdout.written, '\u001b[?1006l\u001b[?1000l\u001b[?1049l\u001b[?25h\u001b[?1049h\u001b[H\u001b[2J\u001b[?1000h\u001b[?1006h')
+      assert.equal(stdin.isRaw, true, 'raw mode again')
+    } finally {
+      screen.restore()
+    }
+  })
+
   it('clears the screen when the size changes (Ink then draws on a clean screen), not on a resize event of the same size', () => {
     const stdout = new FakeStdout()
     const screen = enterFullScreen({ stdout: stdout as unknown as NodeJS.WriteStream, stdin: new FakeStdin() as unknown as NodeJS.ReadStream, mouse: false })
