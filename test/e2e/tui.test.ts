@@ -37,7 +37,7 @@ function start(name: string, columns: number, rows: number, args: string[]): voi
 }
 
 async function screenShows(name: string, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + 60_000
   for (;;) {
     const screen = tmux('capture-pane', '-p', '-t', name)
     if (pattern.test(screen)) return screen

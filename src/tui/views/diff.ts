@@ -51,7 +51,7 @@ export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGr
       {
         header: d.groupBy === 'class' ? 'Class' : d.groupBy === 'script' ? 'Script' : 'Allocation ' + d.groupBy,
         align: 'left',
-        cut: d.groupBy === 'class' ? 'end' : 'middle',
+        cut: d.groupBy === 'site' || d.groupBy === 'script' ? 'middle' : 'end',
       },
       { header: 'New', align: 'right' },
       { header: 'New size', align: 'right' },
