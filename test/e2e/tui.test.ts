@@ -15,11 +15,11 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { cliPath, fixturePath, repoRoot } from '../helpers/paths.js'
 
-const SOCKET = `heapscope-e2e-${process.pid}`
 let dir = ''
 
+/** tmux on a server of this test's own, its socket in the test's temporary folder. */
 function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' })
+  return execFileSync('tmux', ['-S', join(dir, 'tmux'), '-f', '/dev/null', ...args], { encoding: 'utf8' })
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
