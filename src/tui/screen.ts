@@ -10,6 +10,7 @@ import {
   buildDominatorTree,
   buildRetainers,
   computeClassNames,
+  RetainerShapes,
   type ClassNames,
   type DominatorTree,
   type HeapAnalysis,
@@ -125,6 +126,7 @@ export class HeapContext {
   private retainersCache: Retainers | null = null
   private treeCache: DominatorTree | null = null
   private classCache: ClassNames | null = null
+  private shapesCache: RetainerShapes | null = null
 
   /** how names are shown: `--redact`, and long enough to fill a wide terminal's column (the list cuts them to what fits) */
   readonly names: NodeNameOptions
@@ -155,5 +157,11 @@ export class HeapContext {
   get classes(): ClassNames {
     this.classCache ??= computeClassNames(this.s)
     return this.classCache
+  }
+
+  /** The retainer-path shapes of the heap's objects, hashed as clusters ask for them and kept for the next set. */
+  get shapes(): RetainerShapes {
+    this.shapesCache ??= new RetainerShapes(this.s, this.a, this.classes)
+    return this.shapesCache
   }
 }

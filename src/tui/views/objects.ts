@@ -35,8 +35,17 @@ function objectRows(
   }
 }
 
-/** A list of objects, largest retained first; Enter opens one. `retainers`: the screen behind `r` (their retainer clusters), if any. */
-export function objectsScreen(h: HeapContext, title: string, header: HeaderLine[], ordinals: ArrayLike<number>, retainers?: () => Screen | null): Screen {
+/**
+ * A list of objects, largest retained first; Enter opens one. `other`: the
+ * screen behind `r` (their retainer clusters) and its name, if any.
+ */
+export function objectsScreen(
+  h: HeapContext,
+  title: string,
+  header: HeaderLine[],
+  ordinals: ArrayLike<number>,
+  other?: { screen: () => Screen | null; label: string },
+): Screen {
   return {
     title,
     header,
@@ -49,7 +58,7 @@ export function objectsScreen(h: HeapContext, title: string, header: HeaderLine[
       (i) => nodeLabel(h.s, ordinals[i], h.names),
     ),
     open: (row) => objectScreen(h, ordinals[row]),
-    ...(retainers === undefined ? {} : { retainers }),
+    ...(other === undefined ? {} : { retainers: other.screen, retainersLabel: other.label }),
   }
 }
 

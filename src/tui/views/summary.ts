@@ -5,7 +5,7 @@
 import { computeSnapshotSummary } from '../../index.js'
 import { countOf, formatBytes, formatCount } from '../../report/format.js'
 import { fromRows, type HeapContext, type Screen } from '../screen.js'
-import { objectsScreen } from './objects.js'
+import { objectsWithClusters } from './clusters.js'
 
 /** The instances of class c (DevTools' Summary counts only objects with a size). */
 export function instancesOf(h: HeapContext, c: number): number[] {
@@ -47,8 +47,9 @@ export function summaryScreen(h: HeapContext): Screen {
       if (c === undefined) return null
       const instances = instancesOf(h, c)
       const cls = classes[row]
-      return objectsScreen(
+      return objectsWithClusters(
         h,
+        cls.name,
         `${cls.name}: ${countOf(instances.length, 'instance')}`,
         [`shallow ${formatBytes(cls.selfSize)}, retained ${formatBytes(cls.retainedSize ?? 0)} (each byte once)`],
         instances,

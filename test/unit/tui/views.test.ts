@@ -6,6 +6,7 @@ import { HeapContext } from '../../../src/tui/screen.js'
 import { initialState, currentFrame } from '../../../src/tui/state.js'
 import { objectScreen } from '../../../src/tui/views/objects.js'
 import { summaryScreen } from '../../../src/tui/views/summary.js'
+import type { Screen } from '../../../src/tui/screen.js'
 import { dominatorTreeScreen } from '../../../src/tui/views/tree.js'
 import { fixturePath } from '../../helpers/paths.js'
 
@@ -72,5 +73,29 @@ describe('tui views on node-basic', () => {
     const screen = dominatorTreeScreen(h, h.a.dominators.dominator[long], () => objectScreen(h, long))
     const row = Array.from({ length: screen.size }, (_, i) => i).find((i) => screen.text(i).includes(`@${s.nodeId[long]}`)) as number
     assert.ok(screen.text(row).length > 120, screen.text(row))
+  })
+})
+
+describe('tui views on patterns-after', () => {
+  it("a class's r shows its retainer clusters: the 600 CacheEntry objects of a Map and the 400 of an array (as the program planted them), each opening to its objects", async () => {
+    const s = await openSnapshot(fixturePath('patterns-after.heapsnapshot.gz'))
+    const h = new HeapContext(s, analyzeHeap(s), {}, 'patterns-after')
+    const summary = summaryScreen(h)
+    const row = Array.from({ length: summary.size }, (_, i) => i).find((i) => summary.text(i) === 'CacheEntry') as number
+    const instances = summary.open(row) as Screen
+    assert.equal(instances.size, 1000)
+    assert.equal(instances.retainersLabel, 'clusters')
+    const clusters = instances.retainers?.() as Screen
+    assert.match(clusters.title, /^CacheEntry: 1,000 objects by how they are held$/)
+    const counts = Array.from({ length: clusters.size }, (_, i) => clusters.sortValue(i, 1)).sort((x, y) => y - x)
+    assert.deepEqual(counts, [600, 400])
+    for (let i = 0; i < clusters.size; i++) {
+      const members = clusters.open(i) as Screen
+      assert.equal(members.size, clusters.sortValue(i, 1))
+      for (let m = 0; m < members.size; m++) assert.match(members.text(m), /^CacheEntry @\d+$/)
+    }
+    assert.match(clusters.text(0) + clusters.text(1), /Map/)
+    // r again: the objects.
+    assert.equal(clusters.retainers?.()?.size, 1000)
   })
 })
