@@ -36,14 +36,24 @@
  * The retained size of a group's new objects comes from `after`'s dominator
  * tree, each byte once (outermost new members of the group only). The walk is
  * a merge of the two id-sorted orders: linear, typed arrays, no Map per node.
+ *
+ * With the analysis of `after`, each group also says what its new objects
+ * are and why they are alive: a breakdown by class, ranked by retained size;
+ * its retainer clusters (clusters.ts: the new objects by the shape of their
+ * shortest retainer path, every reachable one in one); and its largest new
+ * objects by retained size, V8's internals (code, feedback, maps, shared
+ * function infos: node types code, hidden and object shape) left out unless
+ * asked for, since they outgrow the leaked objects without being what
+ * leaked. Retained sizes of groups, classes and clusters count each byte
+ * once, in one sweep of the dominator tree's preorder.
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 import { UsageError } from '../snapshot/errors.js'
-import { sumOutermostRetained } from './aggregates.js'
-import { buildDominatorTree } from './dominator-tree.js'
+import { findRetainerClustersByGroup, RetainerShapes, type RetainerCluster } from './clusters.js'
 import type { HeapAnalysis } from './heap-analysis.js'
+import { ABSENT, PairTable } from './pair-table.js'
 import type { AllocationSite } from './sites.js'
-import { computeClassNames } from './class-names.js'
+import { computeClassNames, type ClassNames } from './class-names.js'
 import { Grouper, GroupKeys, TRACE_GROUPINGS, type GroupInfo, type Grouping, type PositionMapper } from './grouping.js'
 import type { SourceLocation } from './locations.js'
 import { computeShallowSizes } from './retained-size.js'
@@ -58,10 +68,30 @@ export interface DiffOptions {
   afterAnalysis?: HeapAnalysis
   /** a third snapshot: only new objects still alive in it count (leak candidates) */
   final?: Snapshot
-  /** largest new objects to keep per group (default 5) */
+  /** largest new objects to keep per group (default 5; 0 = all) */
   largestPerGroup?: number
   /** positions in transpiled code to the original source (source maps) */
   mapPosition?: PositionMapper
+  /** keep V8's internals (code, feedback, maps, shared function infos) among the largest new objects (default false) */
+  internals?: boolean
+  /** order of the groups: net growth (default) or the retained size of their new objects */
+  sortBy?: DiffSort
+  /** group the new objects by retainer path (default true; needs afterAnalysis) */
+  clusters?: boolean
+}
+
+/** How `diff` ranks its groups. */
+export type DiffSort = 'net' | 'retained'
+
+/** New objects of one class inside a group. */
+export interface DiffClass {
+  /** DevTools' class name */
+  name: string
+  count: number
+  /** DevTools' shallow sizes, bytes (as the group's newSize) */
+  size: number
+  /** retained in `after`, each byte once */
+  retainedSize: number
 }
 
 export interface DiffGroup {
@@ -82,8 +112,12 @@ export interface DiffGroup {
   netSize: number
   /** retained size in `after` of the group's new objects, each byte once (0 when matched by aggregate) */
   retainedSize: number
-  /** ordinals in `after` of the largest new objects, by retained size */
+  /** ordinals in `after` of the largest new objects, by retained size (V8's internals left out unless asked) */
   largestNew: number[]
+  /** the new objects by class, largest retained first (with afterAnalysis) */
+  classes: DiffClass[]
+  /** the new objects by shortest retainer path, largest retained first: every new object something holds, in one (with afterAnalysis) */
+  retainerClusters: RetainerCluster[]
   /** matched by aggregate only: the group's count and size in each snapshot */
   countBefore?: number
   countAfter?: number
@@ -112,17 +146,26 @@ export interface SnapshotDiff {
   /** three-snapshot mode: new objects are those still alive in the final snapshot */
   leakCandidates: boolean
   totals: DiffTotals
-  /** sorted by net growth, largest first */
+  /** sorted by net growth (or by retained size, with sortBy 'retained'), largest first */
   groups: DiffGroup[]
+  /** the group (index in `groups`) of each new object of `after`, -1 for the others; null when matched by aggregate */
+  newGroupOf: Int32Array | null
 }
 
 /** Below this share of shared ids agreeing on type and name, the snapshots are from different processes. */
 export const MIN_AGREEMENT = 0.8
 
-const OPTION_KEYS = new Set(['groupBy', 'afterAnalysis', 'final', 'largestPerGroup', 'mapPosition'])
+const OPTION_KEYS = new Set(['groupBy', 'afterAnalysis', 'final', 'largestPerGroup', 'mapPosition', 'internals', 'sortBy', 'clusters'])
+
+/** V8's own structures (node types code, hidden and object shape): compiled code, feedback, maps, shared function infos. */
+export function isV8Internal(s: Snapshot, n: number): boolean {
+  const t = s.nodeType[n]
+  const types = s.nodeTypes
+  return t === types.code || t === types.hidden || t === types.objectShape
+}
 
 function emptyGroup(): DiffGroup {
-  return { key: '', newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0, retainedSize: 0, largestNew: [] }
+  return { key: '', newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0, retainedSize: 0, largestNew: [], classes: [], retainerClusters: [] }
 }
 
 /** The group's description (read at the end: a class key may gain its location when a second class of the name turns up). */
@@ -276,22 +319,12 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
 
   const analysis = options.afterAnalysis
   if (analysis !== undefined && matchedBy === 'id') {
-    const tree = buildDominatorTree(after, analysis.dominators, analysis.retainedSize)
-    const retained = sumOutermostRetained(after, tree, groupOfNew, keys.groups.length, analysis.retainedSize)
     group(keys.groups.length - 1)
-    for (let g = 0; g < diffGroups.length; g++) diffGroups[g].retainedSize = retained[g]
-    // The largest new objects of each group, by retained size.
-    const r = analysis.retainedSize
-    for (let n = 0; n < after.nodeCount; n++) {
-      const g = groupOfNew[n]
-      if (g < 0) continue
-      const list = group(g).largestNew
-      if (list.length === keepPerGroup && r[list[list.length - 1]] >= r[n]) continue
-      let k = list.length
-      while (k > 0 && r[list[k - 1]] < r[n]) k--
-      list.splice(k, 0, n)
-      if (list.length > keepPerGroup) list.pop()
-    }
+    describeNewObjects(after, analysis, diffGroups, groupOfNew, classesAfter, shallowAfter, {
+      keep: keepPerGroup,
+      internals: options.internals ?? false,
+      clusters: options.clusters ?? true,
+    })
   }
 
   const totals: DiffTotals = { newCount: 0, newSize: 0, freedCount: 0, freedSize: 0, netSize: 0 }
@@ -303,10 +336,25 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
     totals.freedSize += group.freedSize
   }
   totals.netSize = totals.newSize - totals.freedSize
-  const groups = diffGroups
-    .map((g, k) => describeGroup(g, keys.groups[k]))
-    .filter((g) => g.newCount > 0 || g.freedCount > 0)
-    .sort((x, y) => y.netSize - x.netSize || y.newCount - x.newCount || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
+  const byRetained = options.sortBy === 'retained'
+  const order = diffGroups
+    .map((g, index) => ({ g: describeGroup(g, keys.groups[index]), index }))
+    .filter(({ g }) => g.newCount > 0 || g.freedCount > 0)
+    .sort(
+      ({ g: x }, { g: y }) =>
+        (byRetained ? y.retainedSize - x.retainedSize : 0) || y.netSize - x.netSize || y.newCount - x.newCount || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
+    )
+  const groups = order.map(({ g }) => g)
+  let newGroupOf: Int32Array | null = null
+  if (matchedBy === 'id') {
+    // Renumber the new objects' groups to their place in `groups`.
+    const place = new Int32Array(diffGroups.length).fill(-1)
+    order.forEach(({ index }, k) => {
+      place[index] = k
+    })
+    newGroupOf = groupOfNew
+    for (let n = 0; n < after.nodeCount; n++) if (newGroupOf[n] >= 0) newGroupOf[n] = place[newGroupOf[n]]
+  }
   return {
     matchedBy,
     allocationTraces: traces,
@@ -317,5 +365,85 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, options: DiffOp
     leakCandidates: final !== undefined && matchedBy === 'id',
     totals,
     groups,
+    newGroupOf,
   }
+}
+
+/**
+ * Each group's retained size, class breakdown, retainer clusters and largest
+ * new objects, from the analysis of `after` (groupOf[n]: n's group, -1 for
+ * objects that are not new).
+ */
+function describeNewObjects(
+  after: Snapshot,
+  a: HeapAnalysis,
+  groups: DiffGroup[],
+  groupOf: Int32Array,
+  classNames: ClassNames,
+  shallow: Uint32Array,
+  options: { keep: number; internals: boolean; clusters: boolean },
+): void {
+  const shapes = new RetainerShapes(after, a, classNames)
+  const { end, nodeAt } = shapes.dominatorIntervals()
+  const r = a.retainedSize
+  const ids = after.nodeId
+  // (group, class) -> its row in `classes`.
+  const rows = new PairTable()
+  const classes: { group: number; stats: DiffClass }[] = []
+  const classOpen: number[] = []
+  const groupOpen = new Float64Array(groups.length)
+  const candidates: number[][] = groups.map(() => [])
+  // Walking the dominator tree in preorder: a member counts unless another of its group (or class) encloses it.
+  for (let p = 0; p < after.nodeCount; p++) {
+    const n = nodeAt[p]
+    const g = groupOf[n]
+    if (g < 0) continue
+    const group = groups[g]
+    if (p >= groupOpen[g]) {
+      group.retainedSize += r[n]
+      groupOpen[g] = end[n]
+    }
+    const c = classNames.classIndex[n]
+    let row = rows.get(g, c)
+    if (row === ABSENT) {
+      row = classes.length
+      classes.push({ group: g, stats: { name: classNames.names[c], count: 0, size: 0, retainedSize: 0 } })
+      classOpen.push(0)
+      rows.set(g, c, row)
+    }
+    const stats = classes[row].stats
+    stats.count++
+    stats.size += shallow[n]
+    if (p >= classOpen[row]) {
+      stats.retainedSize += r[n]
+      classOpen[row] = end[n]
+    }
+    if (options.internals || !isV8Internal(after, n)) candidates[g].push(n)
+  }
+  for (const { group, stats } of classes) groups[group].classes.push(stats)
+  const byRetained = (x: number, y: number): number => r[y] - r[x] || ids[x] - ids[y]
+  groups.forEach((group, g) => {
+    group.classes.sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+    group.largestNew = largest(candidates[g], options.keep, byRetained)
+  })
+  if (options.clusters) {
+    const clusters = findRetainerClustersByGroup(after, a, groupOf, groups.length, { shapes })
+    groups.forEach((group, g) => {
+      group.retainerClusters = clusters[g]
+    })
+  }
+}
+
+/** The `keep` first of `items` in `order` (0 = all, sorted): a partial selection when it is small. */
+function largest(items: number[], keep: number, order: (x: number, y: number) => number): number[] {
+  if (keep === 0 || items.length <= keep) return items.sort(order)
+  const best: number[] = []
+  for (const n of items) {
+    if (best.length === keep && order(n, best[keep - 1]) >= 0) continue
+    let k = best.length
+    while (k > 0 && order(n, best[k - 1]) < 0) k--
+    best.splice(k, 0, n)
+    if (best.length > keep) best.pop()
+  }
+  return best
 }

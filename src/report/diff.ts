@@ -1,13 +1,15 @@
 /**
  * Diff reports: text (a header that says how objects were matched, a group
- * table, the largest new objects of the top groups with the path that keeps
- * each alive), Markdown for a pull-request comment, and JSON.
+ * table, then for the top groups their new objects by class, the retainer
+ * paths that hold them (clusters) and their largest new objects with the
+ * path that keeps each alive), Markdown for a pull-request comment, and JSON.
  * Pure: strings and plain data, no I/O.
  */
-import type { Snapshot, SnapshotDiff, RetainerPath } from '../index.js'
+import type { HeapAnalysis, Snapshot, SnapshotDiff, RetainerPath } from '../index.js'
 import { countOf, formatBytes, formatCount, displayString } from './format.js'
 import { JSON_SCHEMA_VERSION } from './json.js'
 import { escapeMarkdown, renderMarkdownTable } from './markdown.js'
+import { clusterJson, objectCount, renderClustersText } from './clusters.js'
 import { formatRetainerPath, nodeLabel } from './objects.js'
 import { renderTable, type Cell, type Column } from './table.js'
 
@@ -19,6 +21,10 @@ export interface DiffReportOptions {
   maxWidth?: number
   /** the growth gate, bytes, when --fail-on-growth was given */
   failOnGrowth?: number
+  /** groups described in detail in the text (classes, clusters, objects; default 3; 0 = all shown) */
+  detailed?: number
+  /** new objects listed per detailed group in the text (default 3; 0 = all the diff kept) */
+  objects?: number
 }
 
 /** Shown when the snapshots carry no allocation traces. */
@@ -140,15 +146,24 @@ export function renderDiffText(d: SnapshotDiff, after: Snapshot, paths: Map<numb
   if (rows.length === 0) return out + 'No group grew.\n'
   out += renderTable(columns, rows, o.maxWidth === undefined ? {} : { maxWidth: o.maxWidth })
   const names = { redact: o.redact }
-  const detailed = shownGroups(d, o)
-    .filter((g) => g.largestNew.length > 0)
-    .slice(0, 3)
+  const groups = shownGroups(d, o)
+  const detailed = o.detailed === 0 ? groups : groups.slice(0, o.detailed ?? 3)
+  const objects = o.objects ?? 3
   for (const g of detailed) {
-    out += `\nLargest new objects of ${displayString(g.key, 100)}:\n`
-    for (const n of g.largestNew.slice(0, 3)) {
-      out += `  ${nodeLabel(after, n, names)}\n`
+    if (g.classes.length === 0 && g.largestNew.length === 0) continue
+    out += `\n${displayString(g.key, 100)}: ${objectCount(g.newCount, 'new object')}, ${formatBytes(g.retainedSize)} retained\n`
+    if (g.classes.length > 0) {
+      const classes = g.classes.slice(0, 5).map((c) => `${c.name} x${formatCount(c.count)} (${formatBytes(c.retainedSize)})`)
+      const more = g.classes.length - 5
+      out += `  by class: ${classes.join(', ')}${more > 0 ? ` and ${formatCount(more)} more ${more === 1 ? 'class' : 'classes'}` : ''}\n`
+    }
+    if (g.retainerClusters.length > 0) out += `  held by:\n${renderClustersText(g.retainerClusters, 3, '    ')}`
+    const listed = objects === 0 ? g.largestNew : g.largestNew.slice(0, objects)
+    if (listed.length > 0) out += '  largest new objects:\n'
+    for (const n of listed) {
+      out += `    ${nodeLabel(after, n, names)}\n`
       const path = paths.get(n)
-      out += path === undefined ? '    held only weakly\n' : `    ${formatRetainerPath(after, path, names)}\n`
+      out += path === undefined ? '      held only weakly\n' : `      ${formatRetainerPath(after, path, names)}\n`
     }
   }
   if (o.failOnGrowth !== undefined)
@@ -173,8 +188,8 @@ export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): strin
   return out
 }
 
-/** The `diff --json` document (schemaVersion 1). */
-export function diffJson(d: SnapshotDiff, after: Snapshot, paths: Map<number, RetainerPath>, o: DiffReportOptions) {
+/** The `diff --json` document (schemaVersion 1); `analysis`: of `after`, for the listed objects' sizes. */
+export function diffJson(d: SnapshotDiff, after: Snapshot, paths: Map<number, RetainerPath>, o: DiffReportOptions, analysis: HeapAnalysis | null = null) {
   return {
     schemaVersion: JSON_SCHEMA_VERSION as typeof JSON_SCHEMA_VERSION,
     command: 'diff',
@@ -201,9 +216,14 @@ export function diffJson(d: SnapshotDiff, after: Snapshot, paths: Map<number, Re
       freedSize: g.freedSize,
       netSize: g.netSize,
       retainedSize: g.retainedSize,
+      reachableNewCount: g.retainerClusters.reduce((sum, c) => sum + c.count, 0),
+      classes: g.classes,
+      retainerClusters: g.retainerClusters.map(clusterJson),
       largestNew: g.largestNew.map((n) => ({
         id: after.nodeId[n],
         name: nodeLabel(after, n, { redact: o.redact }),
+        selfSize: analysis === null ? after.v8SelfSize[n] : analysis.shallowSize[n],
+        retainedSize: analysis === null ? null : analysis.retainedSize[n],
         retainerPath: paths.has(n) ? formatRetainerPath(after, paths.get(n) as RetainerPath, { redact: o.redact }) : null,
       })),
     })),

@@ -1,23 +1,25 @@
 /**
  * `heapscope diff <before> <after> [<final>]`: what grew, grouped by
  * allocation site, stack, class or script; with --fail-on-growth, a CI gate
- * (exit code 1 when the net growth is over the limit).
+ * (exit code 1 when the net growth is over the limit). Each group's new
+ * objects by class, by retainer path (clusters) and one by one, each with
+ * the path that keeps it alive.
  */
 import type { Argv, CommandModule } from 'yargs'
 import {
-  buildRetainers,
   createSourceMapper,
   diffSnapshots,
-  findRetainerPaths,
+  shortestRetainerPath,
   UsageError,
   type DiffGrouping,
+  type HeapAnalysis,
   type RetainerPath,
   type SnapshotDiff,
 } from '../../index.js'
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
 import { opensTui, colorEnabled, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
-import { checkInput, jsonOption, markdownOption, redactOption, sourceMapsOption, topOption } from '../options.js'
+import { checkInput, jsonOption, markdownOption, redactOption, sourceMapsOption, topOption, wholeNumber } from '../options.js'
 import { formatBytes, formatCount } from '../../report/format.js'
 import { writeJson, writeText } from '../output.js'
 import { createProgress } from '../progress.js'
@@ -51,6 +53,23 @@ function builder(y: Argv<GlobalArgs>) {
       describe: 'exit with code 1 when the net growth is over this size (e.g. 5MB)',
       requiresArg: true,
       coerce: parseSize,
+    })
+    .option('sort', {
+      choices: ['net', 'retained'] as const,
+      default: 'net' as const,
+      describe: 'rank groups by net growth or by what their new objects retain',
+    })
+    .option('objects', {
+      type: 'number',
+      string: true,
+      describe: 'new objects to list per group, largest retained first (0 = all; default 3, 5 in --json); with it every group shown is detailed',
+      requiresArg: true,
+      coerce: wholeNumber({ option: '--objects', unit: 'objects', zero: 'all' }),
+    })
+    .option('internals', {
+      type: 'boolean',
+      default: false,
+      describe: "list V8's internals (code, feedback, maps, shared function infos) among the new objects",
     })
     .option('json', jsonOption)
     .option('markdown', markdownOption)
@@ -94,12 +113,17 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       const mapPosition = createSourceMapper({ dirs: (args['source-maps'] ?? []).map(String) })
       const progress = createProgress(ctx.stderr, args.after, ctx.now)
       let diff: SnapshotDiff
+      let analysis: HeapAnalysis | null = null
       try {
         const afterAnalysis = await ctx.analyze(after, { onPhase: (p) => progress.phase(p) })
         progress.phase('diff')
+        analysis = afterAnalysis
         diff = diffSnapshots(before, after, {
           afterAnalysis,
           mapPosition,
+          sortBy: args.sort,
+          internals: args.internals,
+          largestPerGroup: args.objects ?? (args.json === true ? 5 : 3),
           ...(args.by === undefined ? {} : { groupBy: args.by }),
           ...(final === undefined ? {} : { final }),
         })
@@ -109,18 +133,21 @@ export function diffCommand(ctx: CliContext): CommandModule<GlobalArgs, DiffArgs
       const options: DiffReportOptions = { files, top: args.top, minGrowth: args['min-growth'] ?? -Infinity, redact: args.redact }
       if (args['fail-on-growth'] !== undefined) options.failOnGrowth = args['fail-on-growth']
       if (ctx.stdout.isTTY === true && ctx.stdout.columns !== undefined) options.maxWidth = ctx.stdout.columns
-      // The retainer path of each largest new object shown.
+      if (args.objects !== undefined) {
+        options.objects = args.objects
+        options.detailed = 0
+      }
+      // The retainer path of every new object listed: a walk up the analysis's shortest-path tree each.
       const paths = new Map<number, RetainerPath>()
-      if (args.markdown !== true) {
-        const retainers = buildRetainers(after)
-        for (const g of shownGroups(diff, options).slice(0, args.json === true ? undefined : 3)) {
-          for (const n of g.largestNew.slice(0, 3)) {
-            const [path] = findRetainerPaths(after, retainers, n)
-            if (path !== undefined) paths.set(n, path)
+      if (args.markdown !== true && analysis !== null) {
+        for (const g of shownGroups(diff, options)) {
+          for (const n of g.largestNew) {
+            const path = shortestRetainerPath(after, analysis, n)
+            if (path !== null) paths.set(n, path)
           }
         }
       }
-      if (args.json === true) await writeJson(ctx, diffJson(diff, after, paths, options))
+      if (args.json === true) await writeJson(ctx, diffJson(diff, after, paths, options, analysis))
       else if (args.markdown === true) await writeText(ctx, renderDiffMarkdown(diff, options))
       else await writeText(ctx, renderDiffText(diff, after, paths, options))
       if (options.failOnGrowth !== undefined && diff.totals.netSize > options.failOnGrowth) {
