@@ -7,6 +7,8 @@
 //          on a helper thread while this one computes the rest of the dominators. `check.phases`
 //          gives the seconds of each step.
 //
+// retainers-class, cycles: parse and analyzeHeapAsync, then the command's own work (see each).
+//
 // A mode is one small function of the files it reads; to add one (cycles, diff), write it here,
 // say in its comment which library calls it times, and add it to `modes`. run.mjs passes the
 // mode's name and the snapshot file(s) after it.
@@ -48,6 +50,38 @@ const modes = {
     const phases = {}
     const s = await timed(phases, 'parse', () => heapscope.openSnapshot(file))
     return { nodeCount: s.nodeCount, edgeCount: s.edgeCount, phases }
+  },
+
+  /**
+   * `retainers <file> --class NAME` for the snapshot's most common class, as the CLI runs it:
+   * openSnapshot, analyzeHeapAsync (distances and their shortest-path tree included), then
+   * computeClassNames, findClassInstances and findRetainerClusters (`clusters` in phases).
+   */
+  async 'retainers-class'(file) {
+    need('openSnapshot', 'analyzeHeapAsync', 'computeClassNames', 'findClassInstances', 'findRetainerClusters')
+    const phases = {}
+    const s = await timed(phases, 'parse', () => heapscope.openSnapshot(file))
+    const a = await timed(phases, 'analyze', () => heapscope.analyzeHeapAsync(s))
+    const classNames = await timed(phases, 'classNames', () => heapscope.computeClassNames(s))
+    const counts = new Uint32Array(classNames.names.length)
+    for (let n = 0; n < s.nodeCount; n++) counts[classNames.classIndex[n]]++
+    let common = 0
+    for (let c = 1; c < counts.length; c++) if (counts[c] > counts[common]) common = c
+    const name = classNames.names[common]
+    const clusters = await timed(phases, 'clusters', () =>
+      heapscope.findRetainerClusters(s, a, heapscope.findClassInstances(s, classNames, name), { classNames }),
+    )
+    return { className: name, instances: counts[common], clusterCount: clusters.length, phases }
+  },
+
+  /** `cycles <file>` as the CLI runs it: openSnapshot, analyzeHeapAsync, then findCycles (top 10, no reverse index). */
+  async cycles(file) {
+    need('openSnapshot', 'analyzeHeapAsync', 'findCycles')
+    const phases = {}
+    const s = await timed(phases, 'parse', () => heapscope.openSnapshot(file))
+    const a = await timed(phases, 'analyze', () => heapscope.analyzeHeapAsync(s))
+    const report = await timed(phases, 'cycles', () => heapscope.findCycles(s, a, null, { top: 10 }))
+    return { componentCount: report.componentCount, groupCount: report.groupCount, phases }
   },
 
   async analyze(file) {

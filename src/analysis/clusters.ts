@@ -589,22 +589,49 @@ export function findRetainerClustersByGroup(
   }
   const byGroup: RetainerCluster[][] = Array.from({ length: groupCount }, () => [])
   for (let c = 0; c < clusterCount; c++) {
-    const shape = clusterShape.data[c]
-    const steps = shapes.steps(shape)
-    byGroup[clusterGroup.data[c]].push({
-      count: counts[c],
-      selfSize: selfSizes[c],
-      retainedSize: retained[c],
-      path: formatClusterSteps(steps),
-      steps,
-      exampleIds: examples[c].map((n) => ids[n]),
-      examples: examples[c],
-    })
+    const exampleIds = examples[c].map((n) => ids[n])
+    byGroup[clusterGroup.data[c]].push(lazyCluster(shapes, clusterShape.data[c], counts[c], selfSizes[c], retained[c], exampleIds, examples[c]))
   }
-  for (const list of byGroup) {
-    list.sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count || (x.path < y.path ? -1 : x.path > y.path ? 1 : 0))
-  }
+  // Ties (many clusters of one object) by the first example's id: the same order whatever was hashed before.
+  for (const list of byGroup) list.sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count || x.exampleIds[0] - y.exampleIds[0])
   return byGroup
+}
+
+/**
+ * A cluster whose `steps` and `path` are made when first read: a set can
+ * have 100,000 path shapes, of which a report shows twenty. They are
+ * enumerable, so JSON.stringify and spreads see them as plain fields.
+ */
+function lazyCluster(
+  shapes: RetainerShapes,
+  shape: number,
+  count: number,
+  selfSize: number,
+  retainedSize: number,
+  exampleIds: number[],
+  examples: number[],
+): RetainerCluster {
+  let steps: ClusterStep[] | null = null
+  let path: string | null = null
+  const cluster = { count, selfSize, retainedSize } as RetainerCluster
+  Object.defineProperty(cluster, 'path', {
+    enumerable: true,
+    get: () => {
+      steps ??= shapes.steps(shape)
+      path ??= formatClusterSteps(steps)
+      return path
+    },
+  })
+  Object.defineProperty(cluster, 'steps', {
+    enumerable: true,
+    get: () => {
+      steps ??= shapes.steps(shape)
+      return steps
+    },
+  })
+  cluster.exampleIds = exampleIds
+  cluster.examples = examples
+  return cluster
 }
 
 /**

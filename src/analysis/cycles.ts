@@ -46,7 +46,7 @@ import type { Snapshot } from '../snapshot/snapshot.js'
 import { computeClassNames, type ClassNames } from './class-names.js'
 import { computeDominatorIntervals, PathLabels } from './clusters.js'
 import { edgeSource } from './distances.js'
-import { hasBit, type EdgeBits } from './essential-edges.js'
+import type { EdgeBits } from './essential-edges.js'
 import type { HeapAnalysis } from './heap-analysis.js'
 import type { Retainers } from './retainers.js'
 
@@ -150,7 +150,7 @@ export interface CycleReport {
  * number of components. Iterative: heap depth reaches millions.
  *
  * @example
- *   const { component, count } = componentsOverEdges(s, computeCycleEdges(s), nodeUsed)
+ *   const { component, count } = componentsOverEdges(s, computeCycleEdges(s).edges, nodeUsed)
  */
 export function componentsOverEdges(s: Snapshot, edges: EdgeBits, nodeUsed: Uint8Array): { component: Int32Array; count: number } {
   const nodeCount = s.nodeCount
@@ -242,8 +242,11 @@ export function stronglyConnectedComponents(
   return componentsOverEdges(s, edges, nodeUsed)
 }
 
-/** The edges that count as references for cycles (see the header): a bit per edge. */
-export function computeCycleEdges(s: Snapshot, options: Pick<CycleOptions, 'edgeTypes' | 'closures' | 'ignoreNames'> = {}): EdgeBits {
+/** The edges that count as references for cycles (see the header): a bit per edge; and the nodes with a counted edge to themselves. */
+export function computeCycleEdges(
+  s: Snapshot,
+  options: Pick<CycleOptions, 'edgeTypes' | 'closures' | 'ignoreNames'> = {},
+): { edges: EdgeBits; selfReference: Uint8Array } {
   const nodeCount = s.nodeCount
   const { firstEdge, edgeTarget, edgeType, edgeNameOrIndex, nodeType, strings } = s
   const types = s.nodeTypes
@@ -308,6 +311,7 @@ export function computeCycleEdges(s: Snapshot, options: Pick<CycleOptions, 'edge
     return numeric[i] === 1
   }
   const edges: EdgeBits = new Uint32Array((s.edgeCount + 31) >>> 5)
+  const selfReference = new Uint8Array(nodeCount)
   for (let n = 0; n < nodeCount; n++) {
     const from = nodeType[n]
     if (from === synthetic) continue
@@ -322,10 +326,12 @@ export function computeCycleEdges(s: Snapshot, options: Pick<CycleOptions, 'edge
         else if (name === tableName) counts = table[edgeTarget[e]] === 1 && from === types.object
         else counts = table.length > 0 && table[n] === 1 && isNumber(name)
       } else continue
-      if (counts && nodeType[edgeTarget[e]] !== synthetic) edges[e >>> 5] |= 1 << (e & 31)
+      if (!counts || nodeType[edgeTarget[e]] === synthetic) continue
+      edges[e >>> 5] |= 1 << (e & 31)
+      if (edgeTarget[e] === n) selfReference[n] = 1
     }
   }
-  return edges
+  return { edges, selfReference }
 }
 
 /**
@@ -344,7 +350,7 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
   const top = options.top ?? 20
   const minRetained = options.minRetainedSize ?? 0
   const nodeCount = s.nodeCount
-  const edges = computeCycleEdges(s, options)
+  const { edges, selfReference } = computeCycleEdges(s, options)
   const nodeUsed = new Uint8Array(nodeCount)
   const synthetic = s.nodeTypes.synthetic
   for (let n = 0; n < nodeCount; n++) nodeUsed[n] = s.nodeType[n] === synthetic ? 0 : 1
@@ -356,12 +362,7 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
   const member = new Uint32Array(firstMember[count])
   const cursor = firstMember.slice(0, count)
   for (let n = 0; n < nodeCount; n++) if (component[n] >= 0) member[cursor[component[n]]++] = n
-  const isCycle = (c: number): boolean => {
-    if (firstMember[c + 1] - firstMember[c] > 1) return true
-    const n = member[firstMember[c]]
-    for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) if (s.edgeTarget[e] === n && hasBit(edges, e)) return true
-    return false
-  }
+  const isCycle = (c: number): boolean => firstMember[c + 1] - firstMember[c] > 1 || selfReference[member[firstMember[c]]] === 1
   // Each cycle's loop and signature, and its group.
   const classNames = options.classNames ?? computeClassNames(s)
   const labels = new PathLabels(s, classNames)
