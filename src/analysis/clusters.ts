@@ -569,19 +569,27 @@ export function findRetainerClustersByGroup(
   const { end, nodeAt } = shapes.dominatorIntervals()
   const retained = new Float64Array(clusterCount)
   const openUntil = new Uint32Array(clusterCount)
-  const examples: number[][] = Array.from({ length: clusterCount }, () => [])
+  // The members that retain the most: exampleCount slots per cluster, largest first (ties: smaller id).
+  const slots = Math.max(1, exampleCount)
+  const example = new Int32Array(clusterCount * slots)
+  const exampleFill = new Uint8Array(clusterCount)
   const r = a.retainedSize
   const ids = s.nodeId
+  const before = (x: number, y: number): boolean => r[x] > r[y] || (r[x] === r[y] && ids[x] < ids[y])
   for (let p = 0; p < nodeCount; p++) {
     const n = nodeAt[p]
     const c = clusterOf[n]
     if (c < 0) continue
-    const list = examples[c]
-    if (list.length < exampleCount || r[n] > r[list[list.length - 1]]) {
-      let k = list.length
-      while (k > 0 && (r[list[k - 1]] < r[n] || (r[list[k - 1]] === r[n] && ids[list[k - 1]] > ids[n]))) k--
-      list.splice(k, 0, n)
-      if (list.length > exampleCount) list.pop()
+    const base = c * slots
+    const fill = exampleFill[c]
+    if (exampleCount > 0 && (fill < slots || before(n, example[base + fill - 1]))) {
+      let k = fill < slots ? fill : slots - 1
+      while (k > 0 && before(n, example[base + k - 1])) {
+        example[base + k] = example[base + k - 1]
+        k--
+      }
+      example[base + k] = n
+      if (fill < slots) exampleFill[c] = fill + 1
     }
     if (p < openUntil[c]) continue
     retained[c] += r[n]
@@ -589,8 +597,8 @@ export function findRetainerClustersByGroup(
   }
   const byGroup: RetainerCluster[][] = Array.from({ length: groupCount }, () => [])
   for (let c = 0; c < clusterCount; c++) {
-    const exampleIds = examples[c].map((n) => ids[n])
-    byGroup[clusterGroup.data[c]].push(lazyCluster(shapes, clusterShape.data[c], counts[c], selfSizes[c], retained[c], exampleIds, examples[c]))
+    const members = Array.from(example.subarray(c * slots, c * slots + exampleFill[c]))
+    byGroup[clusterGroup.data[c]].push(new LazyCluster(shapes, clusterShape.data[c], counts[c], selfSizes[c], retained[c], members, s))
   }
   // Ties (many clusters of one object) by the first example's id: the same order whatever was hashed before.
   for (const list of byGroup) list.sort((x, y) => y.retainedSize - x.retainedSize || y.count - x.count || x.exampleIds[0] - y.exampleIds[0])
@@ -599,39 +607,40 @@ export function findRetainerClustersByGroup(
 
 /**
  * A cluster whose `steps` and `path` are made when first read: a set can
- * have 100,000 path shapes, of which a report shows twenty. They are
- * enumerable, so JSON.stringify and spreads see them as plain fields.
+ * have 100,000 path shapes, of which a report shows twenty. `toJSON` gives
+ * the plain fields, so JSON.stringify sees it as plain data.
  */
-function lazyCluster(
-  shapes: RetainerShapes,
-  shape: number,
-  count: number,
-  selfSize: number,
-  retainedSize: number,
-  exampleIds: number[],
-  examples: number[],
-): RetainerCluster {
-  let steps: ClusterStep[] | null = null
-  let path: string | null = null
-  const cluster = { count, selfSize, retainedSize } as RetainerCluster
-  Object.defineProperty(cluster, 'path', {
-    enumerable: true,
-    get: () => {
-      steps ??= shapes.steps(shape)
-      path ??= formatClusterSteps(steps)
-      return path
-    },
-  })
-  Object.defineProperty(cluster, 'steps', {
-    enumerable: true,
-    get: () => {
-      steps ??= shapes.steps(shape)
-      return steps
-    },
-  })
-  cluster.exampleIds = exampleIds
-  cluster.examples = examples
-  return cluster
+class LazyCluster implements RetainerCluster {
+  readonly exampleIds: number[]
+  private stepList: ClusterStep[] | null = null
+  private pathText: string | null = null
+
+  constructor(
+    private readonly shapes: RetainerShapes,
+    private readonly shape: number,
+    readonly count: number,
+    readonly selfSize: number,
+    readonly retainedSize: number,
+    readonly examples: number[],
+    s: Snapshot,
+  ) {
+    this.exampleIds = examples.map((n) => s.nodeId[n])
+  }
+
+  get steps(): ClusterStep[] {
+    this.stepList ??= this.shapes.steps(this.shape)
+    return this.stepList
+  }
+
+  get path(): string {
+    this.pathText ??= formatClusterSteps(this.steps)
+    return this.pathText
+  }
+
+  toJSON(): RetainerCluster {
+    const { count, selfSize, retainedSize, path, steps, exampleIds, examples } = this
+    return { count, selfSize, retainedSize, path, steps, exampleIds, examples }
+  }
 }
 
 /**

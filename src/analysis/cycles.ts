@@ -474,15 +474,20 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
 
 /** Class counts of some nodes, most common first. */
 function classCounts(nodes: ArrayLike<number>, classNames: ClassNames): { name: string; count: number }[] {
-  const counts = new Map<number, number>()
+  // A count per class, reused from call to call (reset after use): no Map per component.
+  const { classIndex, names } = classNames
+  if (scratch === null || scratch.length < names.length) scratch = new Uint32Array(names.length)
+  const counts = scratch
+  const seen: number[] = []
   for (let i = 0; i < nodes.length; i++) {
-    const k = classNames.classIndex[nodes[i]]
-    counts.set(k, (counts.get(k) ?? 0) + 1)
+    const k = classIndex[nodes[i]]
+    if (counts[k]++ === 0) seen.push(k)
   }
-  return [...counts]
-    .map(([k, count]) => ({ name: classNames.names[k], count }))
-    .sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
+  const out = seen.map((k) => ({ name: names[k], count: counts[k] }))
+  for (const k of seen) counts[k] = 0
+  return out.sort((x, y) => y.count - x.count || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))
 }
+let scratch: Uint32Array | null = null
 
 /**
  * References from outside each chosen component into its members (not
