@@ -98,7 +98,8 @@ function parseArgs(argv) {
   }
   options.tools = options.tools.flatMap((t) => (t === 'floor' ? ['floor-read', 'floor-commas'] : [t]))
   for (const t of options.tools) if (!TOOLS[t]) throw new Error(`unknown tool ${t}; known: ${Object.keys(TOOLS).join(', ')}, floor`)
-  if (![...MODES, ...HEAPSCOPE_MODES, 'all'].includes(options.mode)) throw new Error(`--mode must be parse, analyze, all or one of ${HEAPSCOPE_MODES.join(', ')}`)
+  if (![...MODES, ...HEAPSCOPE_MODES, 'all'].includes(options.mode))
+    throw new Error(`--mode must be parse, analyze, all or one of ${HEAPSCOPE_MODES.join(', ')}`)
   if (!(options.runs >= 1)) throw new Error('--runs must be at least 1')
   return options
 }
