@@ -185,6 +185,16 @@ export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): strin
   for (const note of diffNotes(d)) out += `> ${escapeMarkdown(note)}\n\n`
   const { columns, rows } = groupCells(d, o)
   out += rows.length === 0 ? 'No group grew.\n' : renderMarkdownTable(columns, rows)
+  // Why the top groups' new objects are alive: each group's largest retainer cluster.
+  const held = shownGroups(d, o)
+    .slice(0, o.detailed === 0 ? undefined : (o.detailed ?? 3))
+    .filter((g) => g.retainerClusters.length > 0)
+  if (held.length > 0) out += '\nWhat holds the new objects (the retainer path of the most, per group):\n\n'
+  for (const g of held) {
+    const c = g.retainerClusters[0]
+    const more = g.retainerClusters.length > 1 ? ` (and ${objectCount(g.retainerClusters.length - 1, 'other path')})` : ''
+    out += `- ${escapeMarkdown(displayString(g.key, 100))}: ${objectCount(c.count)}, ${formatBytes(c.retainedSize)} retained: \`${c.path.replace(/`/g, "'")}\`${more}\n`
+  }
   return out
 }
 
