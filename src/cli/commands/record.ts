@@ -3,7 +3,9 @@
  * allocation tracking from its first line, takes snapshots on Enter, every
  * `--every`, or on SIGUSR2 to heapscope, and when the recording ends (`--count`
  * reached, `q`, Ctrl-D, Ctrl-C or the program's own end) stops the program
- * and prints the diff of the first and the last snapshot. The files stay.
+ * and prints what grew: `growth` over the series (three snapshots or more),
+ * else the diff of the first and the last.
+ * The files stay.
  *
  * What starts the program and collects a snapshot is a RecordTarget from the
  * library (src/capture/record-target.ts): this command only decides when,
@@ -28,6 +30,7 @@ import { createProgress, type ProgressReporter } from '../progress.js'
 import { parseCount, parseDuration, SnapshotTriggers } from '../snapshot-triggers.js'
 import { snapshotProgress } from './capture.js'
 import { diffCommand } from './diff.js'
+import { growthCommand } from './growth.js'
 
 /** The signal that makes a running `record` take a snapshot (`kill -USR2 <heapscope's pid>`). */
 const SNAPSHOT_SIGNAL = 'SIGUSR2'
@@ -46,7 +49,7 @@ function builder(y: Argv<GlobalArgs>) {
       .option('diff', {
         type: 'boolean',
         default: true,
-        describe: 'print the diff of the first and last snapshots at the end (--no-diff: only keep the files)',
+        describe: 'print what grew at the end: growth over 3+ snapshots, else the diff of the first and last (--no-diff: only keep the files)',
       })
       .option('name', { type: 'string', describe: 'what the files are named after (default: the script)', requiresArg: true })
       .option('timeout', {
@@ -70,16 +73,16 @@ function builder(y: Argv<GlobalArgs>) {
 
 export type RecordArgs = ReturnType<typeof builder> extends Argv<infer A> ? A : never
 
-/** Runs the diff command on two files, as `heapscope diff a b --no-tui` would. */
-async function printDiff(ctx: CliContext, before: string, after: string, color: boolean): Promise<void> {
-  await yargs(['diff', before, after, '--no-tui'])
+/** Runs one of heapscope's commands as `heapscope <argv>` would. */
+async function runCommand<A>(ctx: CliContext, command: (ctx: CliContext) => CommandModule<GlobalArgs, A>, argv: string[], color: boolean): Promise<void> {
+  await yargs(argv)
     .option('debug', { type: 'boolean', default: false })
     .option('color', { type: 'boolean', default: color })
-    .command(diffCommand(ctx))
+    .command(command(ctx))
     .strict()
     .exitProcess(false)
     .fail((message: string | null, err: Error | undefined) => {
-      throw err ?? new UsageError(message ?? 'diff failed')
+      throw err ?? new UsageError(message ?? `${argv[0]} failed`)
     })
     .parseAsync()
 }
@@ -185,10 +188,17 @@ export function recordCommand(ctx: CliContext): CommandModule<GlobalArgs, Record
         return
       }
       if (!args.diff) return
-      const first = files[0].file
-      const last = files[files.length - 1].file
-      say(`what grew between the first and the last snapshot: heapscope diff ${first} ${last}`)
-      await printDiff(ctx, first, last, args.color)
+      // What grew, told by the command that says it best: growth over a series of
+      // three or more, else the diff of the first and the last (its text report).
+      const names = files.map((f) => f.file)
+      if (names.length >= 3) {
+        say(`what grew: heapscope growth ${names.join(' ')}`)
+        await runCommand(ctx, growthCommand, ['growth', ...names], args.color)
+      } else {
+        const [first, last] = [names[0], names[names.length - 1]]
+        say(`what grew: heapscope diff ${first} ${last}`)
+        await runCommand(ctx, diffCommand, ['diff', first, last, '--no-tui'], args.color)
+      }
     },
   }
 }
