@@ -41,6 +41,13 @@ export interface GrowthOptions {
   groupBy?: Grouping
   /** positions in transpiled code to the original source (source maps) */
   mapPosition?: PositionMapper
+  /**
+   * Also note the group of every object of the last snapshot added
+   * (`SnapshotGrowth.groupOfLast`), for a caller that lists a group's
+   * objects (the terminal UI): one Int32Array of the last snapshot's node
+   * count, replaced at each `add`.
+   */
+  members?: boolean
 }
 
 /** One group over the series. Arrays have one entry per snapshot (`newPerInterval`: one per interval). */
@@ -88,6 +95,11 @@ export interface SnapshotGrowth {
   groups: GrowthGroup[]
   /** by growth in entries, largest first */
   collections: GrowingCollection[]
+  /**
+   * With the `members` option: the group of each node of the last snapshot,
+   * as an index into `groups` (-1: in none, e.g. of shallow size 0).
+   */
+  groupOfLast?: Int32Array
   totals: {
     /** live objects (of non-zero shallow size) in each snapshot */
     counts: number[]
@@ -102,7 +114,7 @@ const PROCESS_SAMPLE = 16384
 /** Objects used as dictionaries count from this many entries in the last snapshot. */
 const MIN_DICTIONARY_ENTRIES = 8
 
-const OPTION_KEYS = new Set(['groupBy', 'mapPosition'])
+const OPTION_KEYS = new Set(['groupBy', 'mapPosition', 'members'])
 
 /** FNV-1a of node n's type and name: equal for the same object in two snapshots of one process. */
 function identityHash(s: Snapshot, n: number): number {
@@ -179,6 +191,9 @@ export class GrowthSeries {
   private requested: Grouping | null
   private traces = true
   private readonly mapPosition: PositionMapper | undefined
+  /** with the members option: the group (GroupKeys' number) of each node of the last snapshot added, -1 for none */
+  private lastGroupOf: Int32Array | null = null
+  private readonly members: boolean
   /** the previous snapshot's ids, sorted */
   private previousIds: Uint32Array | null = null
   private previousFile = ''
@@ -195,6 +210,7 @@ export class GrowthSeries {
     this.requested = options.groupBy ?? null
     this.groupBy = null
     this.mapPosition = options.mapPosition
+    this.members = options.members === true
   }
 
   /** Takes what the series needs from the next snapshot; keeps no reference to it. */
@@ -217,6 +233,8 @@ export class GrowthSeries {
     const order = s.ordinalsById()
     const ids = s.nodeId
     const previous = this.previousIds
+    this.lastGroupOf = null
+    const groupOf = this.members ? new Int32Array(s.nodeCount).fill(-1) : null
     let p = 0
     for (let i = 0; i < order.length; i++) {
       const n = order[i]
@@ -228,6 +246,7 @@ export class GrowthSeries {
         fresh.push(0)
       }
       counts[g]++
+      if (groupOf !== null) groupOf[n] = g
       sizes[g] += shallow[n]
       if (previous !== null) {
         const id = ids[n]
@@ -239,6 +258,7 @@ export class GrowthSeries {
     this.sizes.push(sizes)
     if (k > 0) this.newPer.push(fresh)
     this.followCollections(s)
+    this.lastGroupOf = groupOf
     // What the next snapshot is compared with.
     const sortedIds = new Uint32Array(order.length)
     for (let i = 0; i < order.length; i++) sortedIds[i] = ids[order[i]]
@@ -339,6 +359,8 @@ export class GrowthSeries {
       monotonicGrowth: 0,
     }
     const groups: GrowthGroup[] = []
+    /** GroupKeys' number of each group, to renumber groupOfLast */
+    const numberOf = new Map<GrowthGroup, number>()
     for (let g = 0; g < groupCount; g++) {
       const counts = this.counts.map((c) => c[g] ?? 0)
       const sizes = this.sizes.map((c) => c[g] ?? 0)
@@ -348,7 +370,9 @@ export class GrowthSeries {
       for (let k = 1; k < count; k++) if (counts[k] <= counts[k - 1]) monotonic = false
       const growth = sizes[count - 1] - sizes[0]
       if (monotonic) totals.monotonicGrowth += growth
-      groups.push({ ...this.keys.groups[g], counts, sizes, newPerInterval, monotonic, growth })
+      const group: GrowthGroup = { ...this.keys.groups[g], counts, sizes, newPerInterval, monotonic, growth }
+      groups.push(group)
+      numberOf.set(group, g)
     }
     groups.sort((x, y) => Number(y.monotonic) - Number(x.monotonic) || y.growth - x.growth || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))
 
@@ -371,6 +395,16 @@ export class GrowthSeries {
       for (const c of collections) c.retainerPath = findRetainerPaths(last, retainers, c.ordinal)[0] ?? null
     }
     const groupBy = this.groupBy as Grouping
+    let groupOfLast: Int32Array | undefined
+    if (this.lastGroupOf !== null) {
+      const renumber = new Int32Array(groupCount).fill(-1)
+      groups.forEach((group, i) => {
+        renumber[numberOf.get(group) as number] = i
+      })
+      groupOfLast = this.lastGroupOf
+      for (let n = 0; n < groupOfLast.length; n++) if (groupOfLast[n] >= 0) groupOfLast[n] = renumber[groupOfLast[n]]
+      this.lastGroupOf = null
+    }
     return {
       snapshotCount: count,
       groupBy,
@@ -378,6 +412,7 @@ export class GrowthSeries {
       allocationTraces: this.traces,
       groups,
       collections,
+      ...(groupOfLast === undefined ? {} : { groupOfLast }),
       totals,
     }
   }

@@ -11,8 +11,12 @@ import {
   analyzeHeapAsync,
   buildDominatorTree,
   computeClassNames,
+  createSourceMapper,
+  GrowthSeries,
   openSnapshot,
   type DiffGrouping,
+  type Grouping,
+  type SnapshotGrowth,
   type HeapAnalysis,
   type Snapshot,
   type SnapshotDiff,
@@ -24,6 +28,11 @@ export interface LoadRequest {
   analyze: number
   /** also diff files[0] against files[analyze] (and files[2], the final one, if any), by this grouping */
   diff?: { groupBy: DiffGrouping | undefined }
+  /**
+   * A growth series instead (files[analyze] is the last): each snapshot but
+   * the last is dropped once the series has taken what it needs from it.
+   */
+  growth?: { groupBy: Grouping | undefined; sourceMaps: string[] }
 }
 
 /** How far loading has got: a file's phase, or the bytes read of it. */
@@ -36,6 +45,8 @@ export interface Loaded {
   indexes: HeapIndexes
   /** the diff asked for (LoadRequest.diff) */
   diff: SnapshotDiff | null
+  /** the growth series asked for (LoadRequest.growth), with the group of each object of the last snapshot */
+  growth: SnapshotGrowth | null
 }
 
 /** Reads the files one after the other (the peak is about the models, not the reads) and analyses one. */
@@ -46,14 +57,27 @@ export async function loadSnapshots(
   signal?: AbortSignal,
 ): Promise<Loaded> {
   const snapshots: Snapshot[] = []
+  const series =
+    request.growth === undefined
+      ? null
+      : new GrowthSeries({
+          members: true,
+          mapPosition: createSourceMapper({ dirs: request.growth.sourceMaps }),
+          ...(request.growth.groupBy === undefined ? {} : { groupBy: request.growth.groupBy }),
+        })
   for (let i = 0; i < request.files.length; i++) {
     report({ type: 'phase', file: i, phase: 'reading' })
-    snapshots.push(
-      await open(request.files[i], { signal, onProgress: (p) => report({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) }),
-    )
+    const s = await open(request.files[i], { signal, onProgress: (p) => report({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) })
+    if (series !== null) {
+      // A series keeps one model at a time: the earlier ones are reduced to what it needs.
+      report({ type: 'phase', file: i, phase: 'growth' })
+      series.add(s)
+      snapshots.length = 0
+    }
+    snapshots.push(s)
     report({ type: 'phase', file: i, phase: 'read' })
   }
-  const analysed = snapshots[request.analyze]
+  const analysed = series === null ? snapshots[request.analyze] : snapshots[0]
   const analysis = await analyzeHeapAsync(analysed, { signal, onPhase: (phase) => report({ type: 'phase', file: request.analyze, phase }) })
   // What the first screens need too, while the UI's thread is still free to draw.
   report({ type: 'phase', file: request.analyze, phase: 'classes' })
@@ -63,5 +87,10 @@ export async function loadSnapshots(
     report({ type: 'phase', file: request.analyze, phase: 'diff' })
     diff = viewDiff(snapshots[0], analysed, analysis, request.diff.groupBy, snapshots[2])
   }
-  return { snapshots, analysis, indexes, diff }
+  let growth: SnapshotGrowth | null = null
+  if (series !== null) {
+    report({ type: 'phase', file: request.analyze, phase: 'growth' })
+    growth = series.finish(analysed, { maxCollections: 200 })
+  }
+  return { snapshots, analysis, indexes, diff, growth }
 }

@@ -6,7 +6,17 @@
  */
 // First: before Ink loads (see interactive.ts).
 import './interactive.js'
-import { HeapscopeError, Snapshot, type DiffGrouping, type HeapscopeErrorCode, type openSnapshot, type ProgressInfo, type SnapshotDiff } from '../index.js'
+import {
+  HeapscopeError,
+  Snapshot,
+  type DiffGrouping,
+  type Grouping,
+  type HeapscopeErrorCode,
+  type openSnapshot,
+  type ProgressInfo,
+  type SnapshotDiff,
+  type SnapshotGrowth,
+} from '../index.js'
 import { startThread, ThreadError } from '../threads/worker.js'
 import { loadSnapshots, type Loaded, type LoadProgress, type LoadRequest } from './load.js'
 import type { LoadReply } from './load-worker.js'
@@ -18,6 +28,7 @@ import { cyclesScreen } from './views/cycles.js'
 import { detachedScreen } from './views/detached.js'
 import { diffScreen } from './views/diff.js'
 import { dominatorsScreen } from './views/dominators.js'
+import { collectionsScreen, growthScreen } from './views/growth.js'
 import { summaryScreen } from './views/summary.js'
 
 export interface TuiRunOptions {
@@ -88,7 +99,7 @@ function loadInWorker(request: LoadRequest, board: LoadBoard, signal: AbortSigna
     const thread = startThread<LoadRequest, LoadReply>(new URL('./load-worker.js', import.meta.url), {
       onReply: (m) => {
         if (m.type !== 'done') return show(board, m)
-        settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff }))
+        settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff, growth: m.growth }))
       },
       // The library's errors keep their class (the CLI's exit code depends on it).
       onFailure: (e) =>
@@ -119,17 +130,19 @@ function loader(
   request: LoadRequest,
   lastPhase: string,
   options: TuiRunOptions,
-  tabsFor: (snapshots: Snapshot[], h: HeapContext, diff: SnapshotDiff | null) => TabSpec[],
+  tabsFor: (snapshots: Snapshot[], h: HeapContext, diff: SnapshotDiff | null, growth: SnapshotGrowth | null) => TabSpec[],
 ): Loader {
   return async (report, signal) => {
     const { files, analyze } = request
     const board = new LoadBoard(files, report)
-    const { snapshots, analysis, indexes, diff } = await load(request, board, options, signal)
+    const { snapshots, analysis, indexes, diff, growth } = await load(request, board, options, signal)
     board.phase(analyze, lastPhase)
     await tick()
     signal.throwIfAborted()
-    const h = new HeapContext(snapshots[analyze], analysis, options.names, files[analyze], indexes)
-    return initialState(tabsFor(snapshots, h, diff))
+    // A growth series keeps only its last snapshot.
+    const analysed = growth === null ? snapshots[analyze] : snapshots[snapshots.length - 1]
+    const h = new HeapContext(analysed, analysis, options.names, files[analyze], indexes)
+    return initialState(tabsFor(snapshots, h, diff, growth))
   }
 }
 
@@ -147,6 +160,18 @@ export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, o
   ])
 }
 
+/**
+ * Loads a growth series for the UI (one model at a time; the last is
+ * analysed): Growth first, Collections, then the last snapshot's Summary,
+ * Dominators, Cycles, Detached.
+ */
+export function growthLoader(files: string[], groupBy: Grouping | undefined, sourceMaps: string[], options: TuiRunOptions): Loader {
+  return loader({ files, analyze: files.length - 1, growth: { groupBy, sourceMaps } }, 'growth', options, (_, h, __, growth) => {
+    const g = growth as SnapshotGrowth
+    return [{ name: 'Growth', make: () => growthScreen(h, g, files) }, { name: 'Collections', make: () => collectionsScreen(h, g) }, ...heapTabs(h)]
+  })
+}
+
 /** Explores one snapshot in the terminal until the user quits. */
 export async function runSnapshotTui(file: string, options: TuiRunOptions): Promise<void> {
   await runTui({ files: [file], color: options.color, load: snapshotLoader(file, options) })
@@ -155,4 +180,9 @@ export async function runSnapshotTui(file: string, options: TuiRunOptions): Prom
 /** Diffs before/after (and final) in the terminal until the user quits. */
 export async function runDiffTui(files: string[], groupBy: DiffGrouping | undefined, options: TuiRunOptions): Promise<void> {
   await runTui({ files, color: options.color, load: diffLoader(files, groupBy, options) })
+}
+
+/** Follows a series of snapshots of one process in the terminal until the user quits. */
+export async function runGrowthTui(files: string[], groupBy: Grouping | undefined, sourceMaps: string[], options: TuiRunOptions): Promise<void> {
+  await runTui({ files, color: options.color, load: growthLoader(files, groupBy, sourceMaps, options) })
 }

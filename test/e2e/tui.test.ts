@@ -64,6 +64,7 @@ describe('heapscope in a terminal', () => {
     const cut = join(dir, 'cut.heapsnapshot.gz')
     writeFileSync(cut, readFileSync(fixturePath('node-basic.heapsnapshot.gz')).subarray(0, 20_000))
     start('bad', 160, 20, [cut])
+    start('growth', 80, 24, ['growth', ...[1, 2, 3].map((k) => fixturePath(`growth-plain-${k}.heapsnapshot.gz`))])
   })
   after(() => {
     try {
@@ -122,6 +123,16 @@ describe('heapscope in a terminal', () => {
     const pid = Number(readFileSync(join(dir, 'cjk.pid'), 'utf8'))
     process.kill(pid, 'SIGTERM')
     await assertRestored('cjk', 143)
+  })
+
+  it('growth of three snapshots at 80x24: each group with a sparkline of its counts; a group opens to its objects; q restores the terminal', async () => {
+    const screen = await screenShows('growth', /Growth over 3 snapshots by class/)
+    // The program adds 200 Session objects per interval: 200, 400, 600, grown every time (↑).
+    assert.match(screen, /^Session .* ▁▅█ ↑ +600 +\+400 /m)
+    tmux('send-keys', '-t', 'growth', '/', 'Session', 'Enter', 'Enter')
+    await screenShows('growth', /^600 objects of Session /m)
+    tmux('send-keys', '-t', 'growth', 'q')
+    await assertRestored('growth', 0)
   })
 
   it('a snapshot that cannot be read ends the UI with one error line and exit code 2, the terminal restored', async () => {

@@ -7,7 +7,7 @@
 import type { Argv, CommandModule } from 'yargs'
 import { createSourceMapper, GrowthSeries, UsageError, type Grouping, type Snapshot } from '../../index.js'
 import { growthJson, renderGrowthMarkdown, renderGrowthText, type GrowthReportOptions } from '../../report/growth.js'
-import type { CliContext, GlobalArgs } from '../context.js'
+import { colorEnabled, opensTui, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
 import { checkInput, jsonOption, markdownOption, redactOption, sourceMapsOption, topOption } from '../options.js'
 import { writeJson, writeText } from '../output.js'
@@ -34,6 +34,7 @@ function builder(y: Argv<GlobalArgs>) {
     .option('markdown', markdownOption)
     .option('redact', redactOption)
     .option('source-maps', sourceMapsOption)
+    .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui: the text report)' })
     .conflicts('json', 'markdown')
     .example('$0 growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot', 'what grew in every interval, by allocation site')
     .example('$0 growth s*.heapsnapshot.gz --by constructor --json', 'without allocation traces: by where the constructors are defined')
@@ -51,6 +52,14 @@ export function growthCommand(ctx: CliContext): CommandModule<GlobalArgs, Growth
       if (files.length < 3) throw new UsageError(`growth needs three or more snapshots of one process (got ${files.length}); for two, use diff`)
       if (files.filter((f) => f === '-').length > 1) throw new UsageError('only one snapshot can come from stdin (-)')
       for (const f of files) checkInput(f, ctx)
+      if (args.tui && opensTui(ctx, files) && args.json !== true && args.markdown !== true && args['fail-on-growth'] === undefined) {
+        const { runGrowthTui } = await import('../../tui/run.js')
+        await runGrowthTui(files, args.by, (args['source-maps'] ?? []).map(String), {
+          names: { redact: args.redact },
+          color: colorEnabled(ctx.stdout, ctx.env, args.color),
+        })
+        return
+      }
       const mapPosition = createSourceMapper({ dirs: (args['source-maps'] ?? []).map(String) })
       const series = new GrowthSeries({ mapPosition, ...(args.by === undefined ? {} : { groupBy: args.by }) })
       // One snapshot at a time: each is dropped when the series has what it needs (the last is kept for paths).

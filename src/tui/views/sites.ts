@@ -54,6 +54,9 @@ export function scriptNamer(scripts: Iterable<string>, cwd: string = process.cwd
 
 /** `fn script:line:column` with the script as `scriptName` shows it. */
 export function siteText(site: AllocationSite, scriptName: (script: string) => string): string {
+  // A source map's original position, when one was found (growth maps them).
+  const o = site.original
+  if (o !== undefined) return `${site.functionName} ${scriptName(o.source)}:${o.line}:${o.column}`.trim()
   if (site.scriptName === '') return site.functionName
   const where = site.line > 0 ? `:${site.line}${site.column > 0 ? `:${site.column}` : ''}` : ''
   return `${site.functionName} ${scriptName(site.scriptName)}${where}`.trim()

@@ -1,7 +1,9 @@
 /** The screens on a real snapshot, checked against independent walks of the raw graph. */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { analyzeHeap, openSnapshot, type Snapshot } from '../../../src/index.js'
+import { analyzeHeap, openSnapshot, type Snapshot, type SnapshotGrowth } from '../../../src/index.js'
+import { loadSnapshots } from '../../../src/tui/load.js'
+import { collectionsScreen, growthScreen } from '../../../src/tui/views/growth.js'
 import { HeapContext } from '../../../src/tui/screen.js'
 import { initialState, currentFrame } from '../../../src/tui/state.js'
 import { objectScreen } from '../../../src/tui/views/objects.js'
@@ -97,5 +99,47 @@ describe('tui views on patterns-after', () => {
     assert.match(clusters.text(0) + clusters.text(1), /Map/)
     // r again: the objects.
     assert.equal(clusters.retainers?.()?.size, 1000)
+  })
+})
+
+describe('tui growth view on growth-plain-{1,2,3}', () => {
+  it('a group row shows its counts across the snapshots as a sparkline and opens to its objects in the last snapshot; Collections show the Map that grew', async () => {
+    const files = [1, 2, 3].map((k) => fixturePath(`growth-plain-${k}.heapsnapshot.gz`))
+    // The UI's own loading (on this thread): one model at a time, the last analysed.
+    const loaded = await loadSnapshots({ files, analyze: 2, growth: { groupBy: undefined, sourceMaps: [] } }, () => {})
+    assert.equal(loaded.snapshots.length, 1, 'only the last model is kept')
+    const s = loaded.snapshots[0]
+    const growth = loaded.growth as SnapshotGrowth
+    const h = new HeapContext(s, loaded.analysis, {}, files[2])
+    const screen = growthScreen(h, growth, files)
+    assert.equal(screen.title, 'Growth over 3 snapshots by class')
+    const row = Array.from({ length: screen.size }, (_, i) => i).find(
+      (i) => growth.groups[i].className === 'Session' && growth.groups[i].location !== undefined,
+    )
+    assert.ok(row !== undefined)
+    // The program added 200 Session objects per interval (fixtures/programs/growth-app).
+    assert.deepEqual(screen.cells(row).slice(1, 4), ['▁▅█ ↑', '600', '+400'])
+    // Its objects: every Session instance of the last snapshot (an object named Session with a history
+    // property; its prototype has none), found here by a walk of the raw nodes and edges.
+    const objects = screen.open(row) as Screen
+    const sessions: number[] = []
+    const hasHistory = (n: number): boolean => {
+      for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) if (s.edgeTypeName(e) === 'property' && s.edgeName(e) === 'history') return true
+      return false
+    }
+    for (let n = 0; n < s.nodeCount; n++) if (s.nodeName(n) === 'Session' && s.nodeTypeName(n) === 'object' && hasHistory(n)) sessions.push(n)
+    assert.equal(sessions.length, 600)
+    assert.equal(objects.size, 600)
+    assert.deepEqual(Array.from({ length: objects.size }, (_, i) => objects.text(i)).sort(), sessions.map((n) => `Session @${s.nodeId[n]}`).sort())
+    // r: their retainer clusters, the 600 held by the sessions Map.
+    const clusters = objects.retainers?.() as Screen
+    assert.equal(clusters.size, 1)
+    assert.match(clusters.text(0), /\.sessions -> Map \{table\}/)
+    assert.equal(clusters.sortValue(0, 1), 600)
+    // Collections: the Map with 200, 400, 600 entries, opening to the Map.
+    const collections = collectionsScreen(h, growth)
+    const map = Array.from({ length: collections.size }, (_, i) => i).find((i) => /\.sessions -> Map @\d+$/.test(collections.text(i))) as number
+    assert.deepEqual(collections.cells(map).slice(1, 5), ['Map', '▁▅█', '600', '+400'])
+    assert.match(collections.open(map)?.title ?? '', /^Retainers of Map @\d+$/)
   })
 })
