@@ -193,7 +193,7 @@ export function recordCommand(ctx: CliContext): CommandModule<GlobalArgs, Record
       const names = files.map((f) => f.file)
       if (names.length >= 3) {
         say(`what grew: heapscope growth ${names.join(' ')}`)
-        await runCommand(ctx, growthCommand, ['growth', ...names], args.color)
+        await runCommand(ctx, growthCommand, ['growth', ...names, '--no-tui'], args.color)
       } else {
         const [first, last] = [names[0], names[names.length - 1]]
         say(`what grew: heapscope diff ${first} ${last}`)
