@@ -1,10 +1,10 @@
-/** Reading a plain file in chunks, for the parser (open.ts) and its edge-range helper (edge-range.ts). */
+/** Reading a plain file in chunks, for the parser (open.ts) and its helper thread (rest.ts). */
 import type { FileHandle } from 'node:fs/promises'
 
 /**
  * A file's bytes in chunks, read into two buffers in turn: the next chunk is
- * read while the scanner works on this one, and a chunk's buffer is reused
- * once the one after it has been asked for (the scanner is done with it by
+ * read while the parser works on this one, and a chunk's buffer is reused
+ * once the one after it has been asked for (the parser is done with it by
  * then). Fresh buffers per chunk would leave a file's worth of garbage to
  * the GC, and in the process's peak memory. Reading starts at byte `start`.
  */
@@ -22,7 +22,7 @@ export async function* readChunks(handle: FileHandle, chunkSize: number, start =
       position += bytesRead
       k ^= 1
       pending = handle.read(buffers[k], 0, chunkSize, position)
-      // Awaited above on the next turn; if the scanner stops before that, a failing read must
+      // Awaited above on the next turn; if the parser stops before that, a failing read must
       // not become an unhandled rejection.
       pending.catch(() => undefined)
       yield chunk

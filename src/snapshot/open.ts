@@ -1,7 +1,7 @@
 /**
  * Opening a snapshot: a file path (plain or gzip, told apart by the gzip
  * magic bytes, never by the name) or '-' for stdin, streamed in chunks into
- * the scanner. The input is only ever opened for reading.
+ * the parser (parse.ts). The input is only ever opened for reading.
  */
 import { promises as fsp } from 'node:fs'
 import { Readable } from 'node:stream'
@@ -9,7 +9,8 @@ import { createGunzip } from 'node:zlib'
 import { readChunks } from './chunks.js'
 import { GzipError, HeapscopeError, InputError } from './errors.js'
 import { REST_HELPER_MIN_BYTES, RestHelper } from './rest.js'
-import { MAX_GZIP_RATIO, SnapshotScanner, type ScanSource } from './scan.js'
+import type { ScanSource } from './cursor.js'
+import { MAX_GZIP_RATIO, parseSnapshot } from './parse.js'
 import type { Snapshot } from './snapshot.js'
 
 /** How far reading has got. `totalBytes` is null when the size is unknown (stdin). */
@@ -158,7 +159,7 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
   checkOptions(options)
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK
   if (path === '-') {
-    return new SnapshotScanner('<stdin>', makeSource('<stdin>', process.stdin, null, options)).parse()
+    return parseSnapshot('<stdin>', makeSource('<stdin>', process.stdin, null, options))
   }
   let size: number
   try {
@@ -205,9 +206,7 @@ export async function openSnapshot(path: string, options: OpenOptions = {}): Pro
         },
       }
     }
-    const source = makeSource(path, readChunks(handle, chunkSize), size, sourceOptions)
-    if (helper !== null) source.rest = helper
-    return await new SnapshotScanner(path, source).parse()
+    return await parseSnapshot(path, makeSource(path, readChunks(handle, chunkSize), size, sourceOptions), helper ?? undefined)
   } finally {
     helper?.stop()
     await handle.close()
@@ -221,7 +220,7 @@ async function isGzip(handle: fsp.FileHandle): Promise<boolean> {
   try {
     ;({ bytesRead } = await handle.read(head, 0, 2, 0))
   } catch {
-    return false // the scanner's own read reports it
+    return false // the parser's own read reports it
   }
   return hasGzipMagic(head.subarray(0, bytesRead))
 }
@@ -247,5 +246,5 @@ export async function parseSnapshotChunks(
       : (async function* () {
           yield* chunks as Iterable<Uint8Array>
         })()
-  return new SnapshotScanner(file, makeSource(file, iterable, size, options)).parse()
+  return parseSnapshot(file, makeSource(file, iterable, size, options))
 }

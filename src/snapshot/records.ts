@@ -3,8 +3,9 @@
  * whole records of the nodes and edges arrays in V8's own form, parsed into
  * columns in the module's memory and copied to the model's typed arrays with
  * one `set()` per column; and the literals of the strings array, whose
- * bounds it finds. The JS byte loops in scan.ts handle everything else: what
- * is split across chunks, other whitespace, decoding escapes, and every error.
+ * bounds it finds. The JS byte loops (numbers.ts, strings-reader.ts) handle
+ * everything else: what is split across chunks, other whitespace, decoding
+ * escapes, and every error.
  */
 import { readFileSync } from 'node:fs'
 
@@ -20,7 +21,8 @@ export const enum RecordOp {
 }
 
 const TABLE = 0
-const MAX_FIELDS = 64
+/** Records of more fields than this have no fast path (the field table's room): the byte loop reads them. */
+export const MAX_FIELDS = 64
 /** where the chunk goes: after the field table */
 const IN = MAX_FIELDS * 8
 const PAGE = 65536
@@ -117,6 +119,8 @@ export class RecordParser {
   private readonly bases: number[] = []
   /** chunk index of the ',' after the last record parse() stored */
   lastComma = -1
+  /** the chunk load() copied in, by the reader's chunk id (see ByteCursor.chunkId) */
+  private loadedId = -1
 
   constructor(
     private readonly fast: FastPath,
@@ -136,8 +140,18 @@ export class RecordParser {
     return this.ops[f] === RecordOp.Type || this.ops[f] === RecordOp.U8 ? 1 : 4
   }
 
+  /** parse() on chunk `chunkId`, loading it first unless it is the one loaded. */
+  parseChunk(chunk: Uint8Array, chunkId: number, from: number, end: number, max: number): number {
+    if (this.loadedId !== chunkId) {
+      this.load(chunk)
+      this.loadedId = chunkId
+    }
+    return this.parse(from, end, max)
+  }
+
   /** Copies a chunk into the module's memory, with room for its records' columns. */
   load(chunk: Uint8Array): void {
+    this.loadedId = -1
     const fields = this.ops.length
     // Each field of a record takes two bytes at least (a digit and a ',').
     this.perChunk = Math.floor(chunk.length / (2 * fields)) + 1

@@ -1,7 +1,7 @@
 /**
  * The parser's helper thread (rest.ts): reads the rest of one file, from
  * part-way through its edges array, and sends it back. The columns and
- * string bytes it fills are SharedArrayBuffers (the scanner allocates them
+ * string bytes it fills are SharedArrayBuffers (the parser allocates them
  * so): sent, they are shared, not copied; the rest is transferred.
  */
 import { serveThread } from '../threads/worker.js'

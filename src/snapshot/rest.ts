@@ -1,18 +1,25 @@
 /**
  * The rest of a big plain file, from part-way through the edges array to
- * the end, read on a helper thread (rest-thread.ts) while the scanner reads
- * the start: the scanner's side is in scan.ts (readRecords, takeRest).
+ * the end, read on a helper thread (rest-thread.ts) while the parser reads
+ * the start (split.ts says how the two meet; the parser's side is
+ * record-arrays.ts). The helper composes the parser's readers: the edge
+ * records from a record's start, then the sections after them.
  *
  * openSnapshot starts the thread when it opens a big plain file, so that it
- * is ready by the time the scanner reaches the edges. If the thread cannot
+ * is ready by the time the parser reaches the edges. If the thread cannot
  * run or dies (not the input's fault), the same rest is read on this
  * thread instead: slower, never wrong.
  */
 import { promises as fsp } from 'node:fs'
 import { deferred, startThread, type Thread } from '../threads/worker.js'
 import { readChunks } from './chunks.js'
+import { EdgeColumns } from './columns.js'
+import { ByteCursor } from './cursor.js'
+import { SnapshotFormatError } from './errors.js'
 import type { Layout } from './layout.js'
-import { SnapshotScanner, type PendingRest, type Rest, type RestParser } from './scan.js'
+import { listData, NumberScan, NumState, scanNumbers } from './numbers.js'
+import { type After, afterMember, expectEnd, lazyFastPath, readDataSection, readMembers } from './parse.js'
+import { type DataSections, type PendingRest, type Rest, type RestParser, recordStart, SPLIT_WINDOW } from './split.js'
 
 /**
  * Plain files from this size on get a helper thread: a 36 MB file parsed no faster with it (the
@@ -34,7 +41,7 @@ export type RestReply = { type: 'start'; start: number | null } | { type: 'read'
 
 /**
  * Reads `job.file` from a record's start after byte `job.from` to its end
- * (SnapshotScanner.readRest); `onRead` gets the bytes read so far.
+ * (readRest); `onRead` gets the bytes read so far.
  */
 export async function readRestOfFile(job: RestJob, onStart: (start: number | null) => void, onRead?: (bytes: number) => void): Promise<Rest> {
   const handle = await fsp.open(job.file, 'r')
@@ -53,7 +60,7 @@ export async function readRestOfFile(job: RestJob, onStart: (start: number | nul
       sizeExact: true,
     }
     try {
-      return await new SnapshotScanner(job.file, source).readRest(job.layout, job.from, job.seen, onStart)
+      return await readRest(new ByteCursor(job.file, source, job.from), job.layout, job.seen, onStart)
     } finally {
       await chunks.return(undefined)
     }
@@ -62,7 +69,79 @@ export async function readRestOfFile(job: RestJob, onStart: (start: number | nul
   }
 }
 
-/** The helper thread for one file: a RestParser for its scanner. */
+const FALLBACK: Rest = { fallback: true }
+
+/**
+ * The helper's side: the cursor starts part-way through the edges array.
+ * Finds a record's start there (recordStart), reports it through `onStart`
+ * (or null), and reads from there to the end of the file: edge records to
+ * the edges array's ']', then the sections after it. An error, or a section
+ * the helper does not read (the nodes, after the edges), hands the rest back
+ * (`fallback`): the parser reads on from the split and reports it as on one
+ * thread.
+ */
+export async function readRest(c: ByteCursor, layout: Layout, seen: string[], onStart: (start: number | null) => void): Promise<Rest> {
+  const at = (await c.fill()) ? recordStart(c.buf.subarray(0, SPLIT_WINDOW), layout) : -1
+  if (at < 0) {
+    onStart(null)
+    return FALLBACK
+  }
+  const start = c.base + at
+  onStart(start)
+  c.pos = at
+  const fast = lazyFastPath()
+  const columns = new EdgeColumns(c, layout, layout.edgeCount)
+  // At a record's first value, after its ',': as the parser stops there.
+  const scan = new NumberScan('edges', NumState.ExpectValue)
+  columns.begin(fast())
+  try {
+    for (;;) {
+      if (!(await c.fill())) return FALLBACK // the parser reports the end of file
+      if (scanNumbers(c, scan, columns)) break
+    }
+    columns.end()
+    const count = scan.records
+    const edges = {
+      end: c.offset - 1,
+      count,
+      field: scan.field,
+      edgeType: columns.edgeType.subarray(0, count),
+      edgeNameOrIndex: columns.edgeNameOrIndex.subarray(0, count),
+      edgeTarget: columns.edgeTarget.subarray(0, count),
+      maxName: columns.maxName,
+    }
+    const sections: DataSections = { strings: null, traceFunctionInfos: null, samples: null, locations: null, traceTree: null }
+    const read = new Set([...seen, 'edges'])
+    let after: After = 'next'
+    if (await afterMember(c, 'edges')) await expectEnd(c)
+    else {
+      after = await readMembers(c, read, async (key) => {
+        if (key === 'nodes' || key === 'snapshot') return 'hand back'
+        await readDataSection(c, key, layout, sections, fast)
+        return 'next'
+      })
+    }
+    if (after === 'hand back') return FALLBACK
+    return {
+      start,
+      edges,
+      sections: {
+        ...sections,
+        // Plain data: it crosses threads.
+        traceFunctionInfos: listData(sections.traceFunctionInfos),
+        samples: listData(sections.samples),
+        locations: listData(sections.locations),
+        seen: [...read],
+      },
+    }
+  } catch (e) {
+    // Not the helper's to report: the parser reads on from the split and finds it.
+    if (e instanceof SnapshotFormatError) return FALLBACK
+    throw e
+  }
+}
+
+/** The helper thread for one file: a RestParser for the parser. */
 export class RestHelper implements RestParser {
   private readonly thread: Thread<RestJob> | null
   /** the thread failed to start, or failed before it answered */
@@ -83,7 +162,7 @@ export class RestHelper implements RestParser {
     /** aborts the wait for the thread's rest (openSnapshot's signal) */
     private readonly signal?: AbortSignal,
   ) {
-    // Started now, so that it is ready by the time the scanner asks; null: no thread (a resource
+    // Started now, so that it is ready by the time the parser asks; null: no thread (a resource
     // limit), begin() reads here.
     this.thread = startThread<RestJob, RestReply>(new URL('./rest-thread.js', import.meta.url), {
       onReply: (reply) => this.onReply?.(reply),
@@ -99,11 +178,11 @@ export class RestHelper implements RestParser {
     if (this.begun) throw new Error('internal: RestHelper.begin called twice')
     this.begun = true
     const job: RestJob = { file: this.file, size: this.size, layout, from, seen, chunkSize: this.chunkSize }
-    // The result is awaited only if the scanner takes the split.
+    // The result is awaited only if the parser takes the split.
     const start = deferred<number | null>()
     const rest = deferred<Rest>()
     const pending = { start: start.promise, result: rest.promise }
-    // Aborted: the scanner stops waiting (its next read sees the signal too).
+    // Aborted: the parser stops waiting (its next read sees the signal too).
     const abort = (): void => {
       start.resolve(null)
       rest.reject(this.signal?.reason)

@@ -1,5 +1,5 @@
 /**
- * A big plain file is read on two threads: the scanner reads up to a point
+ * A big plain file is read on two threads: the parser reads up to a point
  * part-way through the edges array and a helper thread reads from there to
  * the end (rest.ts). Whatever the file, the result must be what one thread
  * gives: the same model, or the same first error. Checked on real V8
@@ -18,7 +18,9 @@ import { gunzipSync } from 'node:zlib'
 import { HeapscopeError, openSnapshot, type Snapshot } from '../../../src/index.js'
 import { readChunks } from '../../../src/snapshot/chunks.js'
 import { RestHelper } from '../../../src/snapshot/rest.js'
-import { SnapshotScanner, type ScanSource } from '../../../src/snapshot/scan.js'
+import type { ScanSource } from '../../../src/snapshot/cursor.js'
+import { parseSnapshot } from '../../../src/snapshot/parse.js'
+import type { RestParser } from '../../../src/snapshot/split.js'
 import { breakWorkers } from '../../helpers/broken-worker.js'
 import { fixturePath } from '../../helpers/paths.js'
 
@@ -64,15 +66,15 @@ async function outcome(parse: Promise<Snapshot>): Promise<string> {
 
 /**
  * Parses `path` as openSnapshot does, with the helper thread (forced on,
- * whatever the size) or without; `taken` says whether the scanner took the
+ * whatever the size) or without; `taken` says whether the parser took the
  * helper's rest of the file (for a file that parses: on a broken one, the
- * scanner reads on from the split itself).
+ * parser reads on from the split itself).
  */
 async function parse(path: string, helper: boolean, waitMs = 0): Promise<{ outcome: string; taken: boolean }> {
   const size = (await fsp.stat(path)).size
   const handle = await fsp.open(path, 'r')
   const rest = helper ? new RestHelper(path, size, CHUNK, 0) : null
-  // Time for a thread that fails to start to say so before the scanner asks it for anything.
+  // Time for a thread that fails to start to say so before the parser asks it for anything.
   if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs))
   let taken = false
   try {
@@ -85,14 +87,15 @@ async function parse(path: string, helper: boolean, waitMs = 0): Promise<{ outco
       sizeBound: size,
       sizeExact: true,
     }
+    let helperParser: RestParser | undefined
     if (rest !== null) {
-      source.rest = {
+      helperParser = {
         minBytes: 0,
         begin: (layout, from, seen) => {
           const pending = rest.begin(layout, from, seen)
           return {
             start: pending.start,
-            // Asked for when the scanner reaches the split at a record's end; on a file that parses,
+            // Asked for when the parser reaches the split at a record's end; on a file that parses,
             // a rest read whole is taken.
             get result() {
               return pending.result.then((r) => {
@@ -104,7 +107,7 @@ async function parse(path: string, helper: boolean, waitMs = 0): Promise<{ outco
         },
       }
     }
-    return { outcome: await outcome(new SnapshotScanner(path, source).parse()), taken }
+    return { outcome: await outcome(parseSnapshot(path, source, helperParser)), taken }
   } finally {
     rest?.stop()
     await handle.close()
@@ -147,7 +150,7 @@ describe('reading a plain file on two threads', () => {
 
     it(`${name}: the same model, the helper's half taken`, async () => {
       const taken = await assertSameEitherWay(plain, name)
-      assert.ok(taken, "the scanner took the helper thread's rest of the file")
+      assert.ok(taken, "the parser took the helper thread's rest of the file")
       // And through openSnapshot, which decides for itself.
       assert.equal(await outcome(openSnapshot(plain, { helperThread: true })), await outcome(openSnapshot(plain, { helperThread: false })))
     })
@@ -230,7 +233,7 @@ describe('reading a plain file on two threads', () => {
     // Edges of zeros fit every alignment of the fields: no place to start.
     const zeros = { ...raw, edges: (raw.edges as number[]).map(() => 0) }
     assert.equal(await assertSameEitherWay(writePlain(JSON.stringify(zeros)), 'edges of zeros'), false)
-    // A section the helper hands back to the scanner.
+    // A section the helper hands back to the parser.
     const keys = Object.keys(raw)
     const edgesFirst = ['snapshot', 'edges', 'nodes', ...keys.filter((k) => !['snapshot', 'edges', 'nodes'].includes(k))]
     assert.equal(await assertSameEitherWay(writePlain(v8Style(raw, edgesFirst)), 'nodes after edges'), false)
