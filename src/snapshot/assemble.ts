@@ -61,6 +61,10 @@ export function assemble(file: string, s: Sections): Snapshot {
     firstEdge[n + 1] = sum
   }
   if (sum !== edgeCount) fail(`node edge_count fields that add up to edge_count ${edgeCount}`, `a sum of ${sum}`)
+  if (!l.hasSelfSize) {
+    // DevTools opens these (its own test snapshots have no self_size) and reads a neighbouring field.
+    warnings.push('the nodes have no self_size field (meta.node_fields): every size is 0')
+  }
   if (nodes.oversized > 0) {
     warnings.push(
       `${nodes.oversized} node${nodes.oversized === 1 ? ' has a self size' : 's have self sizes'} of 4 GiB or more (the largest ${nodes.largestOversized} bytes); counted as ${MAX_U32} bytes`,
@@ -100,7 +104,7 @@ export function assemble(file: string, s: Sections): Snapshot {
     extraNativeBytes: l.extraNativeBytes,
     traceFunctionInfos,
     traceTree: s.traceTree,
-    locations: s.locations === null ? null : makeLocations(s.locations, l, fail),
+    locations: s.locations === null ? null : makeLocations(s.locations, l, warnings, fail),
     samples: s.samples === null ? null : makeSamples(s.samples, l, fail),
     warnings,
   })
@@ -161,34 +165,57 @@ function makeTraceFunctionInfos(
   return infos
 }
 
-function makeLocations(values: NumberListData, l: Layout, fail: Fail): Locations {
+/**
+ * Locations by node ordinal. A location whose object_index is no node's
+ * offset (not a multiple of the node field count, or past the nodes) names
+ * no object: DevTools, which looks locations up by node offset, never finds
+ * it. It is left out, with a warning.
+ */
+function makeLocations(values: NumberListData, l: Layout, warnings: string[], fail: Fail): Locations {
   const fields = l.locationFields.length > 0 ? l.locationFields : ['object_index', 'script_id', 'line', 'column']
   const width = fields.length
-  const count = recordCount(values, width, 'locations', fail)
+  const records = recordCount(values, width, 'locations', fail)
   const fObject = fields.indexOf('object_index')
   const fScript = fields.indexOf('script_id')
   const fLine = fields.indexOf('line')
   const fColumn = fields.indexOf('column')
-  const loc: Locations = {
-    count,
-    node: new Uint32Array(count),
-    scriptId: new Float64Array(count),
-    line: new Float64Array(count),
-    column: new Float64Array(count),
+  const loc: Omit<Locations, 'count'> = {
+    node: new Uint32Array(records),
+    scriptId: new Float64Array(records),
+    line: new Float64Array(records),
+    column: new Float64Array(records),
   }
   const nodeFieldCount = l.nodeFieldCount
   const nodeLimit = l.nodeCount * nodeFieldCount
   const data = values.data
-  for (let i = 0, at = 0; i < count; i++, at += width) {
+  let kept = 0
+  let firstLeftOut = -1
+  for (let i = 0, at = 0; i < records; i++, at += width) {
     const object = fObject >= 0 ? data[at + fObject] : 0
     const ordinal = object / nodeFieldCount
-    if (object >= nodeLimit || Math.floor(ordinal) !== ordinal) fail('location object_index values that are node offsets', String(object))
-    loc.node[i] = ordinal
-    if (fScript >= 0) loc.scriptId[i] = data[at + fScript]
-    if (fLine >= 0) loc.line[i] = data[at + fLine]
-    if (fColumn >= 0) loc.column[i] = data[at + fColumn]
+    if (object >= nodeLimit || Math.floor(ordinal) !== ordinal) {
+      if (firstLeftOut < 0) firstLeftOut = object
+      continue
+    }
+    loc.node[kept] = ordinal
+    if (fScript >= 0) loc.scriptId[kept] = data[at + fScript]
+    if (fLine >= 0) loc.line[kept] = data[at + fLine]
+    if (fColumn >= 0) loc.column[kept] = data[at + fColumn]
+    kept++
   }
-  return loc
+  if (kept < records) {
+    const left = records - kept
+    warnings.push(
+      `${left} of the ${records} locations ${left === 1 ? 'names' : 'name'} no node (object_index ${firstLeftOut}${left > 1 ? ', ...' : ''} is not a multiple of ${nodeFieldCount} below ${nodeLimit}); left out`,
+    )
+  }
+  return {
+    count: kept,
+    node: loc.node.subarray(0, kept),
+    scriptId: loc.scriptId.subarray(0, kept),
+    line: loc.line.subarray(0, kept),
+    column: loc.column.subarray(0, kept),
+  }
 }
 
 function makeSamples(values: NumberListData, l: Layout, fail: Fail): Samples {

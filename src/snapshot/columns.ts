@@ -77,7 +77,25 @@ abstract class RecordColumns implements NumberSink {
       this.c.pos = end
       this.c.fail(`${this.claimed} ${this.section} (${this.section === 'nodes' ? 'node_count' : 'edge_count'})`, `more values in the ${this.section} array`)
     }
-    this.allocate(Math.min(this.claimed, Math.max(record + 1, this.capacity * 2)))
+    this.reserve(Math.min(this.claimed, Math.max(record + 1, this.capacity * 2)))
+  }
+
+  /**
+   * Allocates the columns for `capacity` records. A header may claim more
+   * than this machine's memory holds (a sparse file of a terabyte): that is
+   * said as the input's error, not an internal one.
+   */
+  protected reserve(capacity: number): void {
+    try {
+      this.allocate(capacity)
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e
+      const { section } = this
+      this.c.fail(
+        `${section === 'nodes' ? 'a node_count' : 'an edge_count'} whose columns fit in memory`,
+        `${this.claimed} ${section}, whose columns could not be allocated (${e.message})`,
+      )
+    }
   }
 
   /** Throws the format error for `value`, which ends at chunk index `end`. */
@@ -140,7 +158,7 @@ export class NodeColumns extends RecordColumns {
     this.typeCount = layout.nodeTypeNames.length
     this.nodeTraceNodeId = layout.hasTraceNodeId ? new Uint32Array(0) : null
     this.nodeDetachedness = layout.hasDetachedness ? new Uint8Array(0) : null
-    this.allocate(capacity)
+    this.reserve(capacity)
   }
 
   protected allocate(capacity: number): void {
@@ -244,7 +262,7 @@ export class EdgeColumns extends RecordColumns {
     this.nodeLimit = layout.nodeCount * layout.nodeFieldCount
     this.elementType = elementType
     this.hiddenType = hiddenType
-    this.allocate(capacity)
+    this.reserve(capacity)
   }
 
   protected allocate(capacity: number): void {

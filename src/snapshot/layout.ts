@@ -36,6 +36,8 @@ export interface Layout {
   edgeTypeNames: string[]
   hasTraceNodeId: boolean
   hasDetachedness: boolean
+  /** false for a snapshot without `self_size` (DevTools' own test snapshots): every size is 0 */
+  hasSelfSize: boolean
   traceFunctionInfoFields: string[]
   traceNodeFields: string[]
   sampleFields: string[]
@@ -56,6 +58,9 @@ function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
 }
 
+/** The most nodes or edges a snapshot may have: the columns index them with 32 bits. */
+const MAX_RECORDS = 2 ** 32 - 1
+
 /**
  * Reads the `snapshot` header object. `headerOffset` is where it started in
  * the file, for messages.
@@ -64,7 +69,9 @@ export function readLayout(file: string, header: unknown, headerOffset: number):
   const bad = (expected: string, found: string): never => {
     throw new SnapshotFormatError(file, headerOffset, expected, found)
   }
-  if (typeof header !== 'object' || header === null) return bad('the "snapshot" header object', typeof header)
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    return bad('the "snapshot" header object', header === null ? 'null' : Array.isArray(header) ? 'an array' : typeof header)
+  }
   const h = header as Record<string, unknown>
   const meta = h.meta
   if (typeof meta !== 'object' || meta === null) return bad('"snapshot.meta"', 'none (not a V8 heap snapshot)')
@@ -98,7 +105,8 @@ export function readLayout(file: string, header: unknown, headerOffset: number):
                     ? NodeField.Detachedness
                     : NodeField.Ignore
   })
-  for (const required of ['type', 'name', 'id', 'self_size', 'edge_count']) {
+  // Without self_size the sizes are 0 (assemble.ts says so); without the others there is no graph.
+  for (const required of ['type', 'name', 'id', 'edge_count']) {
     if (!nodeFields.includes(required)) bad(`"${required}" in meta.node_fields`, JSON.stringify(nodeFields))
   }
   const edgeKinds = new Uint8Array(edgeFields.length)
@@ -111,6 +119,12 @@ export function readLayout(file: string, header: unknown, headerOffset: number):
   }
   if (!isCount(h.node_count)) return bad('"snapshot.node_count" as a whole number', JSON.stringify(h.node_count) ?? 'nothing')
   if (!isCount(h.edge_count)) return bad('"snapshot.edge_count" as a whole number', JSON.stringify(h.edge_count) ?? 'nothing')
+  if (h.node_count > MAX_RECORDS || h.edge_count > MAX_RECORDS) {
+    return bad(
+      `node_count and edge_count below 2^32 (${MAX_RECORDS + 1}: heapscope indexes nodes and edges with 32 bits, as V8 writes them)`,
+      `node_count ${h.node_count} and edge_count ${h.edge_count}`,
+    )
+  }
   const rootIndex = h.root_index === undefined ? 0 : h.root_index
   if (!isCount(rootIndex) || rootIndex % nodeFields.length !== 0) return bad('"snapshot.root_index" as a node offset', JSON.stringify(rootIndex))
   if (h.node_count === 0) return bad('at least one node (the root)', 'node_count 0')
@@ -127,6 +141,7 @@ export function readLayout(file: string, header: unknown, headerOffset: number):
     edgeTypeNames: edgeTypes,
     hasTraceNodeId: nodeFields.includes('trace_node_id'),
     hasDetachedness: nodeFields.includes('detachedness'),
+    hasSelfSize: nodeFields.includes('self_size'),
     traceFunctionInfoFields: list(m.trace_function_info_fields),
     traceNodeFields: list(m.trace_node_fields),
     sampleFields: list(m.sample_fields),

@@ -96,12 +96,13 @@ export function scanNumbers(c: ByteCursor, scan: NumberScan, sink: NumberSink): 
         if (state === NumState.ExpectCommaOrEnd) fail(c, scan, i, "',' between numbers")
         value = 0
         state = NumState.InNumber
-      }
+      } else if (value === 0) fail(c, scan, i, 'a number without a leading zero') // "0" so far, from the last chunk
       // Consume the whole run of digits here: most bytes are digits.
       value = value * 10 + (b - ZERO)
       while (++i < len) {
         b = buf[i]
         if (b < ZERO || b > NINE) break
+        if (value === 0) fail(c, scan, i, 'a number without a leading zero') // JSON: "0" is a number, "09" is not
         value = value * 10 + (b - ZERO)
       }
       if (i === len) break // the number may go on in the next chunk

@@ -89,7 +89,7 @@ export async function parseSnapshot(file: string, source: ScanSource, helper?: R
     const l = s.layout
     if (l === null) {
       if (KNOWN_SECTIONS.includes(key)) c.fail('the "snapshot" header before the data sections', `"${key}" first`, keyOffset)
-      await skipValue(c, key)
+      await skipUnknown(c, key, keyOffset)
       return 'next'
     }
     if (key === 'nodes') {
@@ -112,7 +112,7 @@ export async function parseSnapshot(file: string, source: ScanSource, helper?: R
       for (const key of seen) s.seen.add(key)
       return 'rest read'
     }
-    await readDataSection(c, key, l, s, fast)
+    await readDataSection(c, key, keyOffset, l, s, fast)
     return 'next'
   })
   return assemble(file, s)
@@ -165,7 +165,7 @@ export async function expectEnd(c: ByteCursor): Promise<void> {
 }
 
 /** The sections after the records, read alike on both threads; unknown ones are checked and skipped. */
-export async function readDataSection(c: ByteCursor, key: string, l: Layout, s: DataSections, fast: () => FastPath): Promise<void> {
+export async function readDataSection(c: ByteCursor, key: string, keyOffset: number, l: Layout, s: DataSections, fast: () => FastPath): Promise<void> {
   switch (key) {
     case 'strings':
       s.strings = await readStrings(c, fast())
@@ -183,8 +183,19 @@ export async function readDataSection(c: ByteCursor, key: string, l: Layout, s: 
       s.traceTree = await readTraceTree(c, l)
       return
     default:
-      await skipValue(c, key)
+      await skipUnknown(c, key, keyOffset)
   }
+}
+
+/**
+ * Skips a section heapscope does not read (after checking its syntax). A
+ * name one byte away from a known one is that section, damaged: skipped, it
+ * would silently disappear from the model.
+ */
+async function skipUnknown(c: ByteCursor, key: string, keyOffset: number): Promise<void> {
+  const damaged = KNOWN_SECTIONS.find((known) => known.length === key.length && [...known].filter((ch, i) => ch !== key[i]).length === 1)
+  if (damaged !== undefined) c.fail('a section heapscope knows, or one whose name is not one byte off one', `"${key}" (a damaged "${damaged}"?)`, keyOffset)
+  await skipValue(c, key)
 }
 
 /** The `snapshot` header, parsed and checked (layout.ts). */

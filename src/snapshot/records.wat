@@ -11,8 +11,8 @@
 ;; newline(s) (or \r) only after a record's last field, from `pos` (the first digit of a
 ;; record) while a record starts before `end`, and stores each field into its
 ;; column. It stops, without storing the record it is in, at anything else: a
-;; byte out of place, a value of 2^32 or more, a type id or edge target out of
-;; range, `max` records. The JS byte loop takes over there, and reports errors.
+;; byte out of place, a number with a leading zero, a value of 2^32 or more, a
+;; type id or edge target out of range, `max` records. The JS byte loop takes over there, and reports errors.
 ;;
 ;; Memory, laid out by JS (src/snapshot/records.ts):
 ;;   [0, 512)        field table: field f's op at 8f, its column's address at 8f + 4
@@ -57,6 +57,11 @@
           (local.set $v (i64.extend_i32_u (local.get $d)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (block $number_end
+            ;; a leading 0 is the whole number: "09" is no JSON number (the byte loop reports it)
+            (if (i32.eqz (local.get $d))
+              (then
+                (br_if $done (i32.le_u (i32.sub (i32.load8_u (local.get $j)) (i32.const 48)) (i32.const 9)))
+                (br $number_end)))
             (loop $digits
               (local.set $d (i32.sub (i32.load8_u (local.get $j)) (i32.const 48)))
               (br_if $number_end (i32.gt_u (local.get $d) (i32.const 9)))

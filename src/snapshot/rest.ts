@@ -115,9 +115,9 @@ export async function readRest(c: ByteCursor, layout: Layout, seen: string[], on
     let after: After = 'next'
     if (await afterMember(c, 'edges')) await expectEnd(c)
     else {
-      after = await readMembers(c, read, async (key) => {
+      after = await readMembers(c, read, async (key, keyOffset) => {
         if (key === 'nodes' || key === 'snapshot') return 'hand back'
-        await readDataSection(c, key, layout, sections, fast)
+        await readDataSection(c, key, keyOffset, layout, sections, fast)
         return 'next'
       })
     }
