@@ -29,6 +29,21 @@ export class HeapscopeError extends Error {
   }
 }
 
+/** Paths longer than this are shortened in messages, so that what went wrong still shows. */
+const MAX_NAME_IN_MESSAGE = 240
+
+/**
+ * `file` as a message shows it: whole up to MAX_NAME_IN_MESSAGE characters,
+ * else its start and end around '…' (a path of thousands of characters
+ * filled the CLI's one-line cap, and the reason never showed). The error's
+ * `file` keeps the whole path.
+ */
+export function nameInMessage(file: string): string {
+  if (file.length <= MAX_NAME_IN_MESSAGE) return file
+  const head = Math.floor(MAX_NAME_IN_MESSAGE / 3)
+  return `${file.slice(0, head)}…${file.slice(file.length - (MAX_NAME_IN_MESSAGE - head - 1))}`
+}
+
 /**
  * The input cannot be read at all (missing, a directory, permission denied).
  *
@@ -40,7 +55,7 @@ export class InputError extends HeapscopeError {
     readonly file: string,
     reason: string,
   ) {
-    super('E_INPUT', `${file}: ${reason}`)
+    super('E_INPUT', `${nameInMessage(file)}: ${reason}`)
     this.name = 'InputError'
   }
 }
@@ -62,7 +77,7 @@ export class SnapshotFormatError extends HeapscopeError {
     readonly expected: string,
     readonly found: string,
   ) {
-    super('E_FORMAT', byteOffset >= 0 ? `${file}: expected ${expected} at byte ${byteOffset}, found ${found}` : `${file}: expected ${expected}, found ${found}`)
+    super('E_FORMAT', `${nameInMessage(file)}: expected ${expected}${byteOffset >= 0 ? ` at byte ${byteOffset}` : ''}, found ${found}`)
     this.name = 'SnapshotFormatError'
   }
 }
@@ -81,7 +96,7 @@ export class GzipError extends HeapscopeError {
     readonly file: string,
     reason: string,
   ) {
-    super('E_GZIP', `${file}: corrupt or truncated gzip data (${reason})`)
+    super('E_GZIP', `${nameInMessage(file)}: corrupt or truncated gzip data (${reason})`)
     this.name = 'GzipError'
   }
 }
@@ -92,7 +107,7 @@ export class NodeNotFoundError extends HeapscopeError {
     readonly file: string,
     readonly id: number,
   ) {
-    super('E_NOT_FOUND', `${file}: no object with id @${id} in this snapshot`)
+    super('E_NOT_FOUND', `${nameInMessage(file)}: no object with id @${id} in this snapshot`)
     this.name = 'NodeNotFoundError'
   }
 }

@@ -11,13 +11,13 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { gzipSync } from 'node:zlib'
 import { main } from '../../src/cli/main.js'
-import { fixturePath, repoRoot } from '../helpers/paths.js'
+import { cliPath, fixturePath, repoRoot } from '../helpers/paths.js'
 import { readPlain, readRaw, runCli } from './cli-helpers.js'
 
 let dir = ''
@@ -230,6 +230,43 @@ describe(`bad input (derived from the smallest fixture)`, () => {
     const { code, maxRssKiB } = JSON.parse(r.stdout)
     assert.equal(code, 2)
     assert.ok(maxRssKiB < 512 * 1024, `peak RSS ${maxRssKiB} KiB`)
+  })
+
+  it('a header claiming 2^32 + 10 or 6e9 nodes in a sparse terabyte file: the limit, not an internal error', async () => {
+    const raw = readRaw(fixturePath(fixtureName))
+    for (const count of [2 ** 32 + 10, 6e9]) {
+      const path = write(`sparse-${count}.heapsnapshot`, JSON.stringify({ snapshot: { ...raw.snapshot, node_count: count }, nodes: [] }).slice(0, -3))
+      // Zeros up to a terabyte, which take no disk (the file's size lets the header's counts pass).
+      truncateSync(path, 2 ** 40)
+      const before = statSync(path)
+      const r = await runMain(['summary', path, '--json'])
+      assert.equal(r.code, 2, r.stderr)
+      assert.match(
+        r.stderr,
+        new RegExp(`^heapscope: ${path}: expected node_count and edge_count below 2\\^32 .*found node_count ${count} and edge_count \\d+\n$`),
+      )
+      assert.deepEqual([statSync(path).size, statSync(path).mtimeMs], [before.size, before.mtimeMs], 'the input is unchanged')
+    }
+  })
+
+  it('a path of thousands of characters: the message still says what is wrong', async () => {
+    const path = join(dir, ...Array.from({ length: 14 }, (_, k) => `${k}${'d'.repeat(200)}`), 'missing.heapsnapshot')
+    assert.ok(path.length > 2800)
+    const r = await runMain(['summary', path, '--json'])
+    assert.equal(r.code, 2)
+    assert.match(r.stderr, /^heapscope: .{1,240}: no such file\n$/)
+    assert.ok(r.stderr.includes(`${'d'.repeat(100)}/missing.heapsnapshot: no such file`), r.stderr)
+  })
+
+  it('a directory on stdin is said to be one (it read as "the input is empty")', () => {
+    const fd = openSync(dir, 'r')
+    try {
+      const r = spawnSync(process.execPath, [cliPath, 'summary', '-'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 60_000 })
+      assert.equal(r.status, 2)
+      assert.equal(r.stderr, 'heapscope: <stdin>: is a directory, not a heap snapshot file\n')
+    } finally {
+      closeSync(fd)
+    }
   })
 
   it('bad input on stdin names <stdin>', async () => {
