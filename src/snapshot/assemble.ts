@@ -28,9 +28,9 @@ export function emptySections(): Sections {
     nodes: null,
     edges: null,
     strings: null,
-    traceFunctionInfos: null,
-    samples: null,
-    locations: null,
+    traceFunctionInfoValues: null,
+    sampleValues: null,
+    locationValues: null,
     traceTree: null,
     seen: new Set(),
   }
@@ -83,7 +83,8 @@ export function assemble(file: string, s: Sections): Snapshot {
       fail(`edge names that index the ${stringCount} strings`, `edge ${e} names string ${edgeNameOrIndex[e]}`)
     }
   }
-  const traceFunctionInfos = s.traceFunctionInfos === null ? null : makeTraceFunctionInfos(s.traceFunctionInfos, l, stringCount, s.traceTree, warnings, fail)
+  const traceFunctionInfos =
+    s.traceFunctionInfoValues === null ? null : makeTraceFunctionInfos(s.traceFunctionInfoValues, l, stringCount, s.traceTree, warnings, fail)
   return new Snapshot({
     file,
     meta: l.meta,
@@ -104,8 +105,8 @@ export function assemble(file: string, s: Sections): Snapshot {
     extraNativeBytes: l.extraNativeBytes,
     traceFunctionInfos,
     traceTree: s.traceTree,
-    locations: s.locations === null ? null : makeLocations(s.locations, l, warnings, fail),
-    samples: s.samples === null ? null : makeSamples(s.samples, l, fail),
+    locations: s.locationValues === null ? null : makeLocations(s.locationValues, l, warnings, fail),
+    samples: s.sampleValues === null ? null : makeSamples(s.sampleValues, l, fail),
     warnings,
   })
 }

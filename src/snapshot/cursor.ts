@@ -35,7 +35,7 @@ export function describeByte(c: number | undefined): string {
 }
 
 /** Where the bytes come from: open.ts makes one for a file, stdin or chunks in memory. */
-export interface ScanSource {
+export interface ByteSource {
   /** Next chunk of decompressed bytes, or null at the end. */
   next(): Promise<Uint8Array | null>
   /**
@@ -66,7 +66,7 @@ export class ByteCursor {
 
   constructor(
     readonly file: string,
-    readonly source: ScanSource,
+    readonly source: ByteSource,
     /** the input's offset of its first byte (a helper thread starts part-way through a file) */
     start = 0,
   ) {

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { createGunzip } from 'node:zlib'
 import { readChunks } from './chunks.js'
-import type { ScanSource } from './cursor.js'
+import type { ByteSource } from './cursor.js'
 import { GzipError, HeapscopeError, InputError, UsageError } from './errors.js'
 import { MAX_GZIP_RATIO, parseSnapshot } from './parse.js'
 import { REST_HELPER_MIN_BYTES, RestHelper } from './rest.js'
@@ -135,11 +135,11 @@ class Caller implements Reporting {
 }
 
 /**
- * Turns a stream of raw bytes into a ScanSource: peeks at the first bytes,
+ * Turns a stream of raw bytes into a ByteSource: peeks at the first bytes,
  * and if they are the gzip magic, inflates on the fly. `gzipSize`, for a
  * regular gzip file, is the size its trailer gives.
  */
-function makeSource(file: string, raw: AsyncIterable<Uint8Array>, rawSize: number | null, caller: Reporting, gzipSize: number | null = null): ScanSource {
+function makeSource(file: string, raw: AsyncIterable<Uint8Array>, rawSize: number | null, caller: Reporting, gzipSize: number | null = null): ByteSource {
   let bytesRead = 0
   // Counts raw bytes for progress as they are consumed.
   async function* counted(): AsyncGenerator<Uint8Array> {
@@ -188,7 +188,7 @@ function makeSource(file: string, raw: AsyncIterable<Uint8Array>, rawSize: numbe
     compressed.pipe(inflated)
     return inflated[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>
   }
-  const source: ScanSource = {
+  const source: ByteSource = {
     sizeBound: rawSize,
     sizeExact: rawSize !== null,
     async next(): Promise<Uint8Array | null> {

@@ -21,7 +21,7 @@
  */
 import { assemble, emptySections } from './assemble.js'
 import { EdgeColumns, NodeColumns } from './columns.js'
-import { ByteCursor, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, type ScanSource } from './cursor.js'
+import { ByteCursor, COLON, COMMA, LBRACE, LBRACKET, QUOTE, RBRACE, type ByteSource } from './cursor.js'
 import { SnapshotFormatError } from './errors.js'
 import { captureValue, skipValue } from './json-value.js'
 import { type Layout, readLayout } from './layout.js'
@@ -59,7 +59,7 @@ export type After = 'next' | 'rest read' | 'hand back'
  * @example
  *   const s = await parseSnapshot('app.heapsnapshot', source)
  */
-export async function parseSnapshot(file: string, source: ScanSource, helper?: RestParser): Promise<Snapshot> {
+export async function parseSnapshot(file: string, source: ByteSource, helper?: RestParser): Promise<Snapshot> {
   const c = new ByteCursor(file, source)
   await c.skipByteOrderMark()
   const first = await c.peek()
@@ -171,13 +171,13 @@ export async function readDataSection(c: ByteCursor, key: string, keyOffset: num
       s.strings = await readStrings(c, fast())
       return
     case 'trace_function_infos':
-      s.traceFunctionInfos = await readNumberList(c, key, fast())
+      s.traceFunctionInfoValues = await readNumberList(c, key, fast())
       return
     case 'samples':
-      s.samples = await readNumberList(c, key, fast())
+      s.sampleValues = await readNumberList(c, key, fast())
       return
     case 'locations':
-      s.locations = await readNumberList(c, key, fast())
+      s.locationValues = await readNumberList(c, key, fast())
       return
     case 'trace_tree':
       s.traceTree = await readTraceTree(c, l)

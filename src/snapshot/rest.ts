@@ -110,7 +110,7 @@ export async function readRest(c: ByteCursor, layout: Layout, seen: string[], on
       edgeTarget: columns.edgeTarget.subarray(0, count),
       maxName: columns.maxName,
     }
-    const sections: DataSections = { strings: null, traceFunctionInfos: null, samples: null, locations: null, traceTree: null }
+    const sections: DataSections = { strings: null, traceFunctionInfoValues: null, sampleValues: null, locationValues: null, traceTree: null }
     const read = new Set([...seen, 'edges'])
     let after: After = 'next'
     if (await afterMember(c, 'edges')) await expectEnd(c)
@@ -128,9 +128,9 @@ export async function readRest(c: ByteCursor, layout: Layout, seen: string[], on
       sections: {
         ...sections,
         // Plain data: it crosses threads.
-        traceFunctionInfos: listData(sections.traceFunctionInfos),
-        samples: listData(sections.samples),
-        locations: listData(sections.locations),
+        traceFunctionInfoValues: listData(sections.traceFunctionInfoValues),
+        sampleValues: listData(sections.sampleValues),
+        locationValues: listData(sections.locationValues),
         seen: [...read],
       },
     }

@@ -65,9 +65,10 @@ export type Rest =
 /** The sections after the edges array: what the readers on either thread keep of them. */
 export interface DataSections {
   strings: StringTableParts | null
-  traceFunctionInfos: NumberListData | null
-  samples: NumberListData | null
-  locations: NumberListData | null
+  /** the small sections' values as read (assemble.ts makes them the model's TraceFunctionInfos, Samples, Locations) */
+  traceFunctionInfoValues: NumberListData | null
+  sampleValues: NumberListData | null
+  locationValues: NumberListData | null
   traceTree: TraceTree | null
 }
 

@@ -18,7 +18,7 @@ import { gunzipSync } from 'node:zlib'
 import { HeapscopeError, openSnapshot, type Snapshot } from '../../../src/index.js'
 import { readChunks } from '../../../src/snapshot/chunks.js'
 import { RestHelper } from '../../../src/snapshot/rest.js'
-import type { ScanSource } from '../../../src/snapshot/cursor.js'
+import type { ByteSource } from '../../../src/snapshot/cursor.js'
 import { parseSnapshot } from '../../../src/snapshot/parse.js'
 import type { RestParser } from '../../../src/snapshot/split.js'
 import { breakWorkers } from '../../helpers/broken-worker.js'
@@ -79,7 +79,7 @@ async function parse(path: string, helper: boolean, waitMs = 0): Promise<{ outco
   let taken = false
   try {
     const chunks = readChunks(handle, CHUNK)
-    const source: ScanSource = {
+    const source: ByteSource = {
       next: async () => {
         const r = await chunks.next()
         return r.done === true ? null : r.value
