@@ -40,7 +40,12 @@ export function stringBytesFor(c: ByteCursor, at: number): number {
   const { sizeBound, sizeExact, sizeHint } = c.source
   let bytes = UNKNOWN_STRING_BYTES
   if (sizeExact && sizeBound !== null) bytes = sizeBound - at
-  else if (sizeHint != null && sizeHint > at) bytes = sizeHint - at
+  else if (sizeHint != null) {
+    // The trailer's word, not checked until the end: never more than the compressed size can hold (a
+    // forged trailer on a file of a few bytes would reserve 4 GiB).
+    const end = sizeBound === null ? sizeHint : Math.min(sizeHint, sizeBound)
+    if (end > at) bytes = end - at
+  }
   return Math.max(0, Math.min(MAX_STRING_BYTES, bytes))
 }
 

@@ -88,6 +88,24 @@ describe('files that are not regular files', () => {
   })
 })
 
+/** The shared memory `parse` asks for (the columns, the strings' bytes and their bounds), and how it ended. */
+async function sharedMemoryAskedFor(parse: () => Promise<Snapshot>): Promise<{ asked: number; outcome: string }> {
+  const original = globalThis.SharedArrayBuffer
+  let asked = 0
+  globalThis.SharedArrayBuffer = class extends original {
+    constructor(length?: number) {
+      super(length)
+      asked += length ?? 0
+    }
+  } as SharedArrayBufferConstructor
+  try {
+    const result = await outcome(parse())
+    return { asked, outcome: result.startsWith('error: ') ? result : 'opened' }
+  } finally {
+    globalThis.SharedArrayBuffer = original
+  }
+}
+
 describe('memory', () => {
   it("sizes a gzip's strings from its trailer, as a plain file's from its size (they were grown by doubling)", async () => {
     // One string of 17 MiB, past the 16 MiB a stream of unknown size starts with (V8 cuts its own at 1024 characters; other writers need not).
@@ -95,27 +113,25 @@ describe('memory', () => {
     const text = Buffer.from(`${control.slice(0, strings)},"${'x'.repeat(17 << 20)}"${control.slice(strings)}`, 'latin1')
     const gz = join(dir, 'long-string.heapsnapshot.gz')
     writeFileSync(gz, gzipSync(text, { level: 1 }))
-    // The shared memory each parse asks for: the columns, the strings' bytes and their bounds.
-    const original = globalThis.SharedArrayBuffer
-    let asked = 0
-    globalThis.SharedArrayBuffer = class extends original {
-      constructor(length?: number) {
-        super(length)
-        asked += length ?? 0
-      }
-    } as SharedArrayBufferConstructor
-    const askedFor = async (parse: () => Promise<Snapshot>): Promise<number> => {
-      asked = 0
-      await parse()
-      return asked
-    }
-    try {
-      const plain = await askedFor(() => parseSnapshotChunks([text], 'plain'))
-      const gzip = await askedFor(() => openSnapshot(gz))
-      // Doubling from 16 MiB asked for 16 + 32 MiB where 17 are needed.
-      assert.ok(gzip <= plain + (1 << 20), `${gzip >> 20} MiB asked for the gzip, ${plain >> 20} MiB for the same bytes whose size is known`)
-    } finally {
-      globalThis.SharedArrayBuffer = original
-    }
+    const plain = await sharedMemoryAskedFor(() => parseSnapshotChunks([text], 'plain'))
+    const gzip = await sharedMemoryAskedFor(() => openSnapshot(gz))
+    assert.deepEqual([plain.outcome, gzip.outcome], ['opened', 'opened'])
+    // Doubling from 16 MiB asked for 16 + 32 MiB where 17 are needed.
+    assert.ok(
+      gzip.asked <= plain.asked + (1 << 20),
+      `${gzip.asked >> 20} MiB asked for the gzip, ${plain.asked >> 20} MiB for the same bytes whose size is known`,
+    )
+  })
+
+  it("trusts a gzip trailer's size no further than the compressed size allows", async () => {
+    // The real file with its trailer's ISIZE forged to 4 GiB - 1: zlib refuses it at the end, after the strings were sized.
+    const forged = readFileSync(CONTROL)
+    forged.writeUInt32LE(0xffffffff, forged.length - 4)
+    const path = join(dir, 'forged-trailer.heapsnapshot.gz')
+    writeFileSync(path, forged)
+    const { asked, outcome } = await sharedMemoryAskedFor(() => openSnapshot(path))
+    assert.match(outcome, /forged-trailer\.heapsnapshot\.gz: corrupt or truncated gzip data \(.*length/)
+    // At most 1,100 times the compressed size (the ratio gzip can reach): ~530 MB here, not the 4 GiB claimed.
+    assert.ok(asked <= forged.length * 1100, `${Math.round(asked / 2 ** 20)} MiB asked for a file of ${Math.round(forged.length / 1024)} KiB`)
   })
 })
