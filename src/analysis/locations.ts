@@ -20,6 +20,7 @@
  * with the snapshot): reports ask for one object's location at a time.
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
+import { orderByKey } from '../snapshot/key-order.js'
 
 /** A definition position in a script. */
 export interface SourceLocation {
@@ -76,9 +77,7 @@ export class SourceLocations {
   constructor(private readonly s: Snapshot) {
     const l = s.locations
     const count = l?.count ?? 0
-    const order = new Uint32Array(count)
-    for (let i = 0; i < count; i++) order[i] = i
-    if (l !== null) order.sort((a, b) => l.node[a] - l.node[b])
+    const order = l === null ? new Uint32Array(0) : orderByKey(l.node.subarray(0, count))
     this.entries = order
     this.nodes = new Uint32Array(count)
     for (let i = 0; i < count; i++) this.nodes[i] = (l as NonNullable<typeof l>).node[order[i]]

@@ -12,6 +12,7 @@
  * hot loops of the analyses read these arrays without checks.
  */
 
+import { orderByKey } from './key-order.js'
 import { StringTable, type StringTableParts } from './strings.js'
 
 /** Type ids of node types, resolved from `snapshot.meta.node_types`; -1 when this V8 does not have the type. */
@@ -287,8 +288,8 @@ export class Snapshot {
   }
 
   /**
-   * The ordinal of the node with V8 id `id`, or -1. The first call sorts the
-   * ids once (O(n log n)); each lookup is a binary search. No Map per node:
+   * The ordinal of the node with V8 id `id`, or -1. The first call orders the
+   * ids once (ordinalsById); each lookup is a binary search. No Map per node:
    * V8 Maps stop at 2^24 entries.
    */
   ordinalOfId(id: number): number {
@@ -306,25 +307,10 @@ export class Snapshot {
     return -1
   }
 
-  /** Node ordinals sorted by V8 id (computed once, O(n log n) at worst; V8 writes nodes mostly in id order). */
+  /** Node ordinals sorted by V8 id (computed once, in linear time: key-order.ts). */
   ordinalsById(): Uint32Array {
-    let order = this.idOrder
-    if (order === null) {
-      order = new Uint32Array(this.nodeCount)
-      for (let n = 0; n < order.length; n++) order[n] = n
-      const ids = this.nodeId
-      // V8 writes nodes in id order almost everywhere; sort only if needed.
-      let sorted = true
-      for (let n = 1; n < ids.length; n++) {
-        if (ids[n - 1] > ids[n]) {
-          sorted = false
-          break
-        }
-      }
-      if (!sorted) order.sort((a, b) => ids[a] - ids[b])
-      this.idOrder = order
-    }
-    return order
+    this.idOrder ??= orderByKey(this.nodeId)
+    return this.idOrder
   }
 
   /** The position in `traceTree` of the trace node with id `traceNodeId`, or -1. */
