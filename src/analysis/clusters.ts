@@ -14,9 +14,11 @@
  * to), with what differs between instances elided:
  * - element and hidden indices, and internal edges named by a number (a
  *   Map's table slots), read `[]`;
- * - property names that contain a digit, of an object V8 keeps as a
- *   dictionary or that has DICTIONARY_MIN_KEYS such names
- *   (`cache['req-17']`), read `[*]`: they are keys, not fields;
+ * - property names that look like keys — with a digit, or not an
+ *   identifier (`cache['req-17']`, `require.cache['/app/lib/a.js']`) — of
+ *   an object V8 keeps as a dictionary or that has DICTIONARY_MIN_KEYS such
+ *   names, read `[*]`: they are keys, not fields (symbols stay, and so do
+ *   identifiers, as the global object's variables);
  * - node ids inside edge names (`@123`, WeakMap entries) and the slot
  *   number before `/` in handle names (`4 / V8PerContextData::context_`)
  *   are dropped.
@@ -54,7 +56,7 @@ import { ABSENT, IntColumn, PairTable } from './pair-table.js'
 
 /** The longest block of steps that collapses when it repeats (see the header). */
 export const MAX_LOOP_STEPS = 4
-/** An object with this many property names that contain a digit is a dictionary (its names are keys). */
+/** An object with this many property names that look like keys (see the header) is a dictionary. */
 export const DICTIONARY_MIN_KEYS = 8
 
 /** One step of a cluster's path: the edge taken and the class of the object it leads to. */
@@ -144,8 +146,8 @@ export class RetainerShapes {
   /** normalised edge name id + 3 of a string index; 0 = not seen; 1 = an index (all digits) */
   private readonly nameKey: Int32Array
   private readonly normalisedIds = new Map<string, number>()
-  /** per string index: 0 unknown, 1 has a digit, 2 has none */
-  private readonly nameHasDigit: Uint8Array
+  /** per string index: 0 unknown, 1 looks like a key (see isKeyLike), 2 not */
+  private readonly nameKeyLike: Uint8Array
   /** per node: 0 unknown, 1 dictionary-like (see isDictionary), 2 not */
   private readonly dictionaryState: Uint8Array
   /** string indices of `properties` and `(object properties)` (V8's dictionary-mode property table), or -1 */
@@ -161,7 +163,7 @@ export class RetainerShapes {
     this.classNames = classNames ?? computeClassNames(s)
     this.nodeShape = new Int32Array(s.nodeCount).fill(UNKNOWN)
     this.nameKey = new Int32Array(s.strings.length)
-    this.nameHasDigit = new Uint8Array(s.strings.length)
+    this.nameKeyLike = new Uint8Array(s.strings.length)
     this.dictionaryState = new Uint8Array(s.nodeCount)
     this.propertiesName = s.strings.indexOf('properties')
     this.dictionaryName = s.strings.indexOf('(object properties)')
@@ -309,15 +311,17 @@ export class RetainerShapes {
       this.nameKey[nameIndex] = key
     }
     if (key === 1) return EDGE_INDEX
-    if (t === s.edgeTypes.property && this.hasDigit(nameIndex) && this.isDictionary(edgeSource(s, e))) return EDGE_KEY
+    if (t === s.edgeTypes.property && this.isKeyLike(nameIndex) && this.isDictionary(edgeSource(s, e))) return EDGE_KEY
     return (key * EDGE_TYPE_SLOTS + t) >>> 0
   }
 
-  private hasDigit(nameIndex: number): boolean {
-    let state = this.nameHasDigit[nameIndex]
+  /** A property name with a digit, or that is not an identifier (a symbol is neither). */
+  private isKeyLike(nameIndex: number): boolean {
+    let state = this.nameKeyLike[nameIndex]
     if (state === 0) {
-      state = /\d/.test(this.s.strings.get(nameIndex)) ? 1 : 2
-      this.nameHasDigit[nameIndex] = state
+      const name = this.s.strings.get(nameIndex)
+      state = !name.startsWith('<symbol ') && (/\d/.test(name) || !/^[A-Za-z_$][\w$]*$/.test(name)) ? 1 : 2
+      this.nameKeyLike[nameIndex] = state
     }
     return state === 1
   }
@@ -325,7 +329,7 @@ export class RetainerShapes {
   /**
    * Whether n's property names are keys rather than fields: V8 keeps it in
    * dictionary mode (its `properties` are an `(object properties)` table),
-   * or it has DICTIONARY_MIN_KEYS or more property names with a digit.
+   * or it has DICTIONARY_MIN_KEYS or more property names that look like keys.
    */
   private isDictionary(n: number): boolean {
     let state = this.dictionaryState[n]
@@ -333,11 +337,11 @@ export class RetainerShapes {
       const { s } = this
       const property = s.edgeTypes.property
       const internal = s.edgeTypes.internal
-      let withDigit = 0
+      let keys = 0
       let dictionary = false
       for (let e = s.firstEdge[n], end = s.firstEdge[n + 1]; e < end && !dictionary; e++) {
         const t = s.edgeType[e]
-        if (t === property && this.hasDigit(s.edgeNameOrIndex[e])) dictionary = ++withDigit >= DICTIONARY_MIN_KEYS
+        if (t === property && this.isKeyLike(s.edgeNameOrIndex[e])) dictionary = ++keys >= DICTIONARY_MIN_KEYS
         else if (t === internal && s.edgeNameOrIndex[e] === this.propertiesName && s.nodeNameIndex[s.edgeTarget[e]] === this.dictionaryName) dictionary = true
       }
       state = dictionary ? 1 : 2

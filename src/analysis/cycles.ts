@@ -118,6 +118,12 @@ export interface Cycle {
 export interface CycleGroup {
   /** the loop's shape, `Connection .socket -> Socket .conn -> Connection`, plus the class counts when the component has more objects than the loop */
   signature: string
+  /** the loop's shape alone (the signature without the class counts) */
+  shape: string
+  /** the same, step by step: each object's class and the edge to the next (the last returns to the first) */
+  shapeSteps: { className: string; edge: string }[]
+  /** whether the components have more objects than the loop (their class counts are then part of the signature) */
+  largerThanLoop: boolean
   /** components with this signature */
   count: number
   /** objects in them */
@@ -369,7 +375,14 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
   const finder = new LoopFinder(s, edges, component)
   const groupOf = new Int32Array(count).fill(-1)
   const groupIds = new Map<string, number>()
-  const groups: { signature: string; components: number[]; objectCount: number; classes: { name: string; count: number }[] }[] = []
+  const groups: {
+    signature: string
+    shape: string
+    largerThanLoop: boolean
+    components: number[]
+    objectCount: number
+    classes: { name: string; count: number }[]
+  }[] = []
   const loops = new Map<number, CycleStep[]>()
   const anchorOf = new Uint32Array(count)
   const retainedSize = a.retainedSize
@@ -387,7 +400,8 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
     const loop = canonicalRotation(finder.shortestLoop(anchor), labels)
     const size = firstMember[c + 1] - firstMember[c]
     const classes = size > loop.length ? classCounts(member.subarray(firstMember[c], firstMember[c + 1]), classNames) : null
-    let signature = formatLoopShape(s, loop, labels)
+    const shape = formatLoopShape(s, loop, labels)
+    let signature = shape
     if (classes !== null) signature += ` in {${classes.map((k) => `${k.name} x${k.count}`).join(', ')}}`
     let g = groupIds.get(signature)
     if (g === undefined) {
@@ -395,6 +409,8 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
       groupIds.set(signature, g)
       groups.push({
         signature,
+        shape,
+        largerThanLoop: classes !== null,
         components: [],
         objectCount: 0,
         classes:
@@ -444,6 +460,9 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
     const best = group.components.slice().sort(byRetained)
     return {
       signature: group.signature,
+      shape: group.shape,
+      shapeSteps: (loops.get(best[0]) ?? []).map((step) => ({ className: labels.node(step.from), edge: labels.edge(step.edge) })),
+      largerThanLoop: group.largerThanLoop,
       count: group.components.length,
       objectCount: group.objectCount,
       retainedSize: groupRetained[g],
@@ -626,4 +645,3 @@ export function formatLoopShape(s: Snapshot, loop: CycleStep[], labels: PathLabe
   for (const step of loop) out += ` ${labels.edge(step.edge)} -> ${labels.node(s.edgeTarget[step.edge])}`
   return out
 }
-//# sourceMappingURL=cycles.js.map

@@ -2,8 +2,8 @@
  * Reports for `cycles` and `detached`. Pure: strings and plain data.
  */
 import type { CycleReport, DetachedReport, RetainerPath, Snapshot } from '../index.js'
-import { formatBytes, formatCount } from './format.js'
-import { clusterJson, objectCount } from './clusters.js'
+import { formatBytes, formatCount, truncate } from './format.js'
+import { CLASS_NAME_MAX, clusterJson, objectCount } from './clusters.js'
 import { JSON_SCHEMA_VERSION } from './json.js'
 import { edgeLabel, formatRetainerPath, nodeLabel, retainerPathJson } from './objects.js'
 import type { NodeNameOptions } from './node-name.js'
@@ -16,14 +16,21 @@ export function formatCyclePath(s: Snapshot, path: { from: number; edge: number 
   return out
 }
 
-/** `A x3, B x2, C x1, D x1 and 3 more classes`: the first four, and how many more. */
+/** `A x3, B x2, C x1, D x1 and 3 more classes`: the first four, and how many more; long names cut. */
 export function formatClassList(classes: { name: string; count: number }[], shown = 4): string {
   const list = classes
     .slice(0, shown)
-    .map((k) => `${k.name} x${formatCount(k.count)}`)
+    .map((k) => `${truncate(k.name, CLASS_NAME_MAX)} x${formatCount(k.count)}`)
     .join(', ')
   const more = classes.length - shown
   return more > 0 ? `${list} and ${formatCount(more)} more ${more === 1 ? 'class' : 'classes'}` : list
+}
+
+/** A loop's shape for text, class names cut: `Connection .socket -> Socket .conn -> Connection`. */
+export function formatLoopShapeText(steps: { className: string; edge: string }[]): string {
+  if (steps.length === 0) return '(no loop)'
+  const name = (k: number): string => truncate(steps[k % steps.length].className, CLASS_NAME_MAX)
+  return name(0) + steps.map((step, k) => ` ${step.edge} -> ${name(k + 1)}`).join('')
 }
 
 export function cyclesJson(s: Snapshot, report: CycleReport, file: string, names: NodeNameOptions = {}) {
@@ -68,7 +75,11 @@ export function renderCyclesText(s: Snapshot, report: CycleReport, names: NodeNa
   out += `; the ${report.groups.length === report.groupCount ? '' : `${report.groups.length} `}shapes that retain the most:\n`
   report.groups.forEach((g, i) => {
     const what = g.count === 1 ? '1 cycle' : `${formatCount(g.count)} cycles`
-    out += `\n${i + 1}. ${what} of shape ${g.signature}\n`
+    // The class counts that complete the signature, cut: a component of 5,000 objects has dozens of classes.
+    const each = g.largerThanLoop
+      ? `, in ${g.count === 1 ? 'a group' : 'groups'} of ${objectCount(g.objectCount / g.count)}: ${formatClassList(g.classes)}`
+      : ''
+    out += `\n${i + 1}. ${what} of shape ${formatLoopShapeText(g.shapeSteps)}${each}\n`
     out += `   ${objectCount(g.objectCount)} retaining ${formatBytes(g.retainedSize)}; ${g.count === 1 ? '' : 'e.g. '}${formatCyclePath(s, g.path, names)}\n`
   })
   if (report.cycles.length === 0) return out

@@ -6,10 +6,10 @@
  * Pure: strings and plain data, no I/O.
  */
 import type { HeapAnalysis, Snapshot, SnapshotDiff, RetainerPath } from '../index.js'
-import { countOf, formatBytes, formatCount, displayString } from './format.js'
+import { countOf, formatBytes, formatCount, displayString, truncate } from './format.js'
 import { JSON_SCHEMA_VERSION } from './json.js'
 import { escapeMarkdown, renderMarkdownTable } from './markdown.js'
-import { clusterJson, objectCount, renderClustersText } from './clusters.js'
+import { CLASS_NAME_MAX, clusterJson, formatClusterPathText, objectCount, renderClustersText } from './clusters.js'
 import { formatRetainerPath, nodeLabel } from './objects.js'
 import { renderTable, type Cell, type Column } from './table.js'
 
@@ -153,7 +153,7 @@ export function renderDiffText(d: SnapshotDiff, after: Snapshot, paths: Map<numb
     if (g.classes.length === 0 && g.largestNew.length === 0) continue
     out += `\n${displayString(g.key, 100)}: ${objectCount(g.newCount, 'new object')}, ${formatBytes(g.retainedSize)} retained\n`
     if (g.classes.length > 0) {
-      const classes = g.classes.slice(0, 5).map((c) => `${c.name} x${formatCount(c.count)} (${formatBytes(c.retainedSize)})`)
+      const classes = g.classes.slice(0, 5).map((c) => `${truncate(c.name, CLASS_NAME_MAX)} x${formatCount(c.count)} (${formatBytes(c.retainedSize)})`)
       const more = g.classes.length - 5
       out += `  by class: ${classes.join(', ')}${more > 0 ? ` and ${formatCount(more)} more ${more === 1 ? 'class' : 'classes'}` : ''}\n`
     }
@@ -193,7 +193,7 @@ export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): strin
   for (const g of held) {
     const c = g.retainerClusters[0]
     const more = g.retainerClusters.length > 1 ? ` (and ${objectCount(g.retainerClusters.length - 1, 'other path')})` : ''
-    out += `- ${escapeMarkdown(displayString(g.key, 100))}: ${objectCount(c.count)}, ${formatBytes(c.retainedSize)} retained: \`${c.path.replace(/`/g, "'")}\`${more}\n`
+    out += `- ${escapeMarkdown(displayString(g.key, 100))}: ${objectCount(c.count)}, ${formatBytes(c.retainedSize)} retained: \`${formatClusterPathText(c.steps).replace(/`/g, "'")}\`${more}\n`
   }
   return out
 }

@@ -128,6 +128,38 @@ describe('findRetainerClusters on random graphs', () => {
   })
 })
 
+describe('dictionary keys in cluster paths', () => {
+  /** root -> (GC roots)-like holder `Registry` .cache -> `Cache`, whose properties `names` lead to one `Module` each. */
+  async function clustersOf(names: string[]): Promise<string[]> {
+    const t = new TinySnapshot()
+    const root = t.node('synthetic', '', 0)
+    const registry = t.node('object', 'Registry', 16)
+    const cache = t.node('object', 'Cache', 16)
+    t.edge(root, 'element', 1, registry)
+    t.edge(registry, 'property', 'cache', cache)
+    for (const name of names) t.edge(cache, 'property', name, t.node('object', 'Module', 32))
+    const s = await t.parse()
+    const a = analyzeHeap(s)
+    const modules: number[] = []
+    for (let n = 0; n < s.nodeCount; n++) if (s.nodeName(n) === 'Module') modules.push(n)
+    return findRetainerClusters(s, a, modules).map((c) => `${c.count} ${c.path}`)
+  }
+
+  it('reads the keys of an object with eight or more key-like names as [*]: file paths, names with digits; not identifiers or symbols', async () => {
+    const files = Array.from({ length: 8 }, (_, i) => `/app/lib/${'abcdefgh'[i]}.js`)
+    assert.deepEqual(await clustersOf(files), ['8 Registry .cache -> Cache [*] -> Module'])
+    assert.deepEqual(await clustersOf([...files.slice(0, 4), 'req-1', 'req-2', 'session 7', 'x.y']), ['8 Registry .cache -> Cache [*] -> Module'])
+    // Seven are not enough: each name is its own path.
+    const seven = await clustersOf(files.slice(0, 7))
+    assert.equal(seven.length, 7)
+    assert.ok(seven.includes('1 Registry .cache -> Cache ["/app/lib/a.js"] -> Module'), seven.join('\n'))
+    // Identifiers and symbols are fields, however many: eight paths (and a key among them stays a key only in a dictionary).
+    const fields = [...Array.from({ length: 6 }, (_, i) => `field${'abcdef'[i]}`), '<symbol a>', '<symbol b>']
+    const named = await clustersOf([...fields, ...files.slice(0, 2)])
+    assert.equal(named.length, 10, named.join('\n'))
+  })
+})
+
 describe('retainer clusters of the planted leaks (patterns.cjs, real V8)', () => {
   let s: Snapshot
   let a: HeapAnalysis

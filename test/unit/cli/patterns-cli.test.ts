@@ -14,14 +14,22 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { main } from '../../../src/cli/main.js'
-import { analyzeHeap, NO_DISTANCE, openSnapshot, type HeapAnalysis, type Snapshot } from '../../../src/index.js'
+import { analyzeHeapAsync, findCycles, NO_DISTANCE, openSnapshot, type HeapAnalysis, type Snapshot } from '../../../src/index.js'
+import { formatClusterPathText } from '../../../src/report/clusters.js'
+import { renderCyclesText } from '../../../src/report/cycles.js'
+import { formatBytes, formatCount } from '../../../src/report/format.js'
 import { fixturePath } from '../../helpers/paths.js'
 import { Capture } from './io.js'
 
 const file = (name: string): string => fixturePath(`${name}.heapsnapshot.gz`)
 const snapshots = new Map<string, Promise<Snapshot>>()
+const analyses = new Map<Snapshot, Promise<HeapAnalysis>>()
+const analysisOf = (s: Snapshot): Promise<HeapAnalysis> => {
+  if (!analyses.has(s)) analyses.set(s, analyzeHeapAsync(s))
+  return analyses.get(s) as Promise<HeapAnalysis>
+}
 
-/** Runs the CLI here, each fixture parsed once for the whole file; returns stdout. */
+/** Runs the CLI here, each fixture parsed and analysed once for the whole file; returns stdout. */
 async function run(argv: string[]): Promise<string> {
   const stdout = new Capture()
   const stderr = new Capture()
@@ -39,6 +47,7 @@ async function run(argv: string[]): Promise<string> {
       }
       return s
     },
+    analyze: (s) => analysisOf(s),
   })
   assert.equal(code, 0, stderr.text)
   return stdout.text
@@ -58,13 +67,15 @@ describe('diff: every new object of a group, by class, by retainer path, one by 
   let a: HeapAnalysis
   let doc: any
   let withInternals: any
+  let text: string
   before(async () => {
     doc = JSON.parse(await run(['diff', file('patterns-before'), file('patterns-after'), '--json', '--top', '0', '--objects', '0']))
     withInternals = JSON.parse(
       await run(['diff', file('patterns-before'), file('patterns-after'), '--json', '--top', '0', '--objects', '0', '--internals', '--sort', 'retained']),
     )
+    text = await run(['diff', file('patterns-before'), file('patterns-after')])
     after = await (snapshots.get(file('patterns-after')) as Promise<Snapshot>)
-    a = analyzeHeap(after)
+    a = await analysisOf(after)
   })
 
   it('clusters cover exactly the reachable new objects of each group', () => {
@@ -144,7 +155,78 @@ describe('diff: every new object of a group, by class, by retainer path, one by 
       withInternals.groups.map((g: any) => g.key),
     )
   })
+
+  it('the text says what holds each detailed group: its largest clusters, the path of each on a line of its own', () => {
+    // The group that grew the most (plant(): 3,000 connections, 300 widgets), the first detailed.
+    const site = doc.groups[0]
+    const block = text.slice(text.indexOf(`\n${site.key}: `))
+    assert.ok(block.length < text.length, `the text details ${site.key}:\n${text}`)
+    assert.ok(site.retainerClusters.length > 3)
+    const lines = block.split('\n')
+    const held = lines.indexOf('  held by:')
+    assert.ok(held > 0, block)
+    site.retainerClusters.slice(0, 3).forEach((c: Cluster, i: number) => {
+      const ids = c.exampleIds.slice(0, 3).map((id) => `@${id}`)
+      const objects = `${formatCount(c.count)} ${c.count === 1 ? 'object' : 'objects'}`
+      assert.equal(lines[held + 1 + 2 * i], `    ${objects}, ${formatBytes(c.retainedSize)} retained (self ${formatBytes(c.selfSize)}), e.g. ${ids.join(', ')}`)
+      // Short paths read as the analysis writes them (its own formatter).
+      assert.equal(lines[held + 2 + 2 * i], `      ${c.path}`)
+    })
+    // Every short path of every group, through the text formatter, reads as the JSON's.
+    for (const g of doc.groups) {
+      for (const c of g.retainerClusters as Cluster[]) {
+        if (c.steps.length <= 13 && c.steps.every((step) => step.className.length <= 40)) assert.equal(formatClusterPathText(c.steps as any), c.path)
+      }
+    }
+  })
 })
+
+describe('text views cut long paths and class lists', () => {
+  it('a path of more than 13 steps keeps its first 3 and last 9; a repeated block the cut goes through is not marked', () => {
+    const steps = Array.from({ length: 20 }, (_, i) => ({ edge: i === 0 ? '' : `.e${i}`, edgeType: 'property', className: `C${i}` }))
+    const marked = steps.map((step, i) => (i === 4 || i === 16 ? { ...step, repeat: 2 } : step))
+    const read = (i: number): string => (i === 0 ? 'C0' : `.e${i} -> C${i}`)
+    const head = [0, 1, 2].map(read).join(' ')
+    const tail = [11, 12, 13, 14, 15, 16, 17, 18, 19].map(read)
+    assert.equal(formatClusterPathText(steps), `${head} -> … 8 steps … ${tail.join(' ')}`)
+    // Steps 15-16 repeat (marked at 16): in the tail, marked; steps 3-4 (marked at 4) straddle the cut: not marked.
+    tail[4] = `(${tail[4]}`
+    tail[5] = `${tail[5]})+`
+    assert.equal(formatClusterPathText(marked), `${head} -> … 8 steps … ${tail.join(' ')}`)
+    // 13 steps: nothing to gain from leaving one out.
+    assert.equal(formatClusterPathText(steps.slice(0, 13)), Array.from({ length: 13 }, (_, i) => read(i)).join(' '))
+    const long = [{ edge: '', edgeType: 'property', className: `{${'abcdefgh, '.repeat(8)}z}` }]
+    assert.equal(formatClusterPathText(long), `{${'abcdefgh, '.repeat(3)}abcdefgh…`)
+  })
+
+  it('cycles text: a shape line lists at most four classes and counts the rest, as the report has them', async () => {
+    const s = await openSnapshotOnce(file('patterns-after'))
+    const a = await analysisOf(s)
+    // Every internal edge counts: the runtime glues thousands of objects of many classes into one component.
+    const report = findCycles(s, a, null, { edgeTypes: ['property', 'element', 'context', 'internal'], top: 3 })
+    const big = report.groups.find((g) => g.classes.length > 4)
+    assert.ok(big !== undefined, 'a group with more than four classes')
+    const lines = renderCyclesText(s, report).split('\n')
+    report.groups.forEach((g, i) => {
+      const line = lines.find((l) => l.startsWith(`${i + 1}. `)) as string
+      const listed = (line.match(/ x[\d,]+(,| and|$)/g) ?? []).length
+      assert.equal(listed, g.largerThanLoop ? Math.min(4, g.classes.length) : 0, line)
+      const more = g.classes.length - 4
+      assert.equal(line.endsWith(` and ${formatCount(more)} more ${more === 1 ? 'class' : 'classes'}`), g.largerThanLoop && more > 0, line)
+      assert.ok(line.length < 400, line)
+    })
+  })
+})
+
+/** A fixture's snapshot, parsed once for the file (shared with the CLI runs). */
+function openSnapshotOnce(path: string): Promise<Snapshot> {
+  let s = snapshots.get(path)
+  if (s === undefined) {
+    s = openSnapshot(path)
+    snapshots.set(path, s)
+  }
+  return s
+}
 
 describe('retainers --class, cycles and detached on planted patterns', () => {
   it('retainers --class CacheEntry --json: all 1,000 instances, two clusters', async () => {
