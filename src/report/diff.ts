@@ -189,7 +189,7 @@ export function renderDiffMarkdown(d: SnapshotDiff, o: DiffReportOptions): strin
   const held = shownGroups(d, o)
     .slice(0, o.detailed === 0 ? undefined : (o.detailed ?? 3))
     .filter((g) => g.retainerClusters.length > 0)
-  if (held.length > 0) out += '\nWhat holds the new objects (the retainer path of the most, per group):\n\n'
+  if (held.length > 0) out += '\nWhat holds the new objects (per group, the retainer path of the cluster that retains the most):\n\n'
   for (const g of held) {
     const c = g.retainerClusters[0]
     const more = g.retainerClusters.length > 1 ? ` (and ${objectCount(g.retainerClusters.length - 1, 'other path')})` : ''

@@ -68,12 +68,14 @@ describe('diff: every new object of a group, by class, by retainer path, one by 
   let doc: any
   let withInternals: any
   let text: string
+  let markdown: string
   before(async () => {
     doc = JSON.parse(await run(['diff', file('patterns-before'), file('patterns-after'), '--json', '--top', '0', '--objects', '0']))
     withInternals = JSON.parse(
       await run(['diff', file('patterns-before'), file('patterns-after'), '--json', '--top', '0', '--objects', '0', '--internals', '--sort', 'retained']),
     )
     text = await run(['diff', file('patterns-before'), file('patterns-after')])
+    markdown = await run(['diff', file('patterns-before'), file('patterns-after'), '--markdown'])
     after = await (snapshots.get(file('patterns-after')) as Promise<Snapshot>)
     a = await analysisOf(after)
   })
@@ -172,6 +174,10 @@ describe('diff: every new object of a group, by class, by retainer path, one by 
       // Short paths read as the analysis writes them (its own formatter).
       assert.equal(lines[held + 2 + 2 * i], `      ${c.path}`)
     })
+    // Markdown: the cluster that retains the most, per detailed group.
+    const others = site.retainerClusters.length - 1
+    const line = `- ${site.key}: ${formatCount(site.retainerClusters[0].count)} objects, ${formatBytes(site.retainerClusters[0].retainedSize)} retained: \`${site.retainerClusters[0].path}\` (and ${others} other paths)`
+    assert.ok(markdown.split('\n').includes(line), `${line}\n${markdown}`)
     // Every short path of every group, through the text formatter, reads as the JSON's.
     for (const g of doc.groups) {
       for (const c of g.retainerClusters as Cluster[]) {
