@@ -7,6 +7,12 @@
  * The walk is checked as JSON.parse would check it (a number or a list where
  * each is due, commas between them, no leading zeros): a lenient walk
  * accepted `[1,,,0 0 0[2 6,,0,0[`.
+ *
+ * Its digits are read as numbers.ts's scanNumbers reads them, in a loop of
+ * its own on purpose: here a number or a nested list may be due at each
+ * place, which the flat arrays never allow, and the section is small (one
+ * entry per allocation stack), so it needs neither the fast path nor the
+ * flat loop's hoisted state.
  */
 import { type ByteCursor, COMMA, isWhitespace, LBRACKET, NINE, RBRACKET, ZERO } from './cursor.js'
 import type { Layout } from './layout.js'
