@@ -2,7 +2,7 @@
  * The tokenizer: a cursor over the input's bytes, chunk by chunk. It knows
  * bytes and JSON's smallest pieces (whitespace, one expected byte, a string
  * literal), never the heap snapshot format: the section readers
- * (records.ts, number-list.ts, strings-reader.ts, trace-tree.ts,
+ * (record-arrays.ts, numbers.ts, strings-reader.ts, trace-tree.ts,
  * json-value.ts) read through it, and say what they expected where.
  *
  * A chunk is not kept once the next is asked for: the source may reuse its
