@@ -8,7 +8,15 @@
 import { mkdirSync } from 'node:fs'
 import { basename } from 'node:path'
 import type { Argv, CommandModule } from 'yargs'
-import { CancelledError, HeapProfilerSession, takeSnapshotSeries, UsageError, type SnapshotProgress } from '../../index.js'
+import {
+  CancelledError,
+  HeapProfilerSession,
+  type SeriesOptions,
+  type SnapshotFile,
+  type SnapshotProgress,
+  takeSnapshotSeries,
+  UsageError,
+} from '../../index.js'
 import type { CliContext, GlobalArgs } from '../context.js'
 import { createProgress, type ProgressReporter } from '../progress.js'
 import { parseCount, parseDuration, SnapshotTriggers } from '../snapshot-triggers.js'
@@ -81,6 +89,40 @@ export function snapshotProgress(progress: ProgressReporter): (p: SnapshotProgre
   }
 }
 
+/**
+ * The terminal's side of a snapshot series, the same for capture and record:
+ * `next` waits for the triggers (`busy()` says whether a snapshot is under way,
+ * which Ctrl-C cancels rather than ends), each file gets a progress line on
+ * stderr, and `onSnapshot` hears of each file once it is whole. `done()`
+ * clears a progress line a failure left.
+ */
+export function seriesOnTerminal(ctx: CliContext, triggers: SnapshotTriggers, onSnapshot: (taken: SnapshotFile) => void) {
+  let busy = false
+  let progress: ProgressReporter | undefined
+  let draw: ((p: SnapshotProgress) => void) | undefined
+  const done = (): void => {
+    progress?.done()
+    progress = undefined
+  }
+  const hooks: Pick<SeriesOptions, 'next' | 'onStart' | 'onProgress' | 'onSnapshot'> = {
+    next: async () => {
+      busy = false
+      busy = await triggers.next()
+      return busy
+    },
+    onStart: (file) => {
+      progress = createProgress(ctx.stderr, basename(file), ctx.now)
+      draw = snapshotProgress(progress)
+    },
+    onProgress: (p) => draw?.(p),
+    onSnapshot: (taken) => {
+      done()
+      onSnapshot(taken)
+    },
+  }
+  return { hooks, busy: () => busy, done }
+}
+
 export function captureCommand(ctx: CliContext): CommandModule<GlobalArgs, CaptureArgs> {
   return {
     command: 'capture',
@@ -95,10 +137,10 @@ export function captureCommand(ctx: CliContext): CommandModule<GlobalArgs, Captu
       }
       const abort = new AbortController()
       let triggers: SnapshotTriggers | undefined
-      let busy = false
+      let series: ReturnType<typeof seriesOnTerminal> | undefined
       // Ctrl-C between snapshots ends the series; during one it cancels it (the partial file is removed).
       const onSigint = (): void => {
-        if (busy || triggers === undefined) abort.abort()
+        if (triggers === undefined || series === undefined || series.busy()) abort.abort()
         else triggers.end()
       }
       process.on('SIGINT', onSigint)
@@ -108,8 +150,6 @@ export function captureCommand(ctx: CliContext): CommandModule<GlobalArgs, Captu
         ...(args.host === undefined ? {} : { host: args.host }),
       }
       let session: HeapProfilerSession | undefined
-      let progress: ProgressReporter | undefined
-      let drawProgress: ((p: SnapshotProgress) => void) | undefined
       try {
         if (args.pid !== undefined) {
           session = await HeapProfilerSession.connectToNodeProcess(args.pid, {
@@ -141,33 +181,14 @@ export function captureCommand(ctx: CliContext): CommandModule<GlobalArgs, Captu
           ...(args.count !== undefined ? { count: args.count } : args.every === undefined && args['on-key'] !== true ? { count: 1 } : {}),
           ...(args['on-key'] === true ? { keys: process.stdin } : {}),
         })
-        const activeTriggers = triggers
-        const files = await takeSnapshotSeries(source, {
-          dir: args.out,
-          next: async () => {
-            busy = false
-            const go = await activeTriggers.next()
-            busy = go
-            return go
-          },
-          onStart: (file) => {
-            progress = createProgress(ctx.stderr, basename(file), ctx.now)
-            drawProgress = snapshotProgress(progress)
-          },
-          onProgress: (p) => drawProgress?.(p),
-          onSnapshot: (taken) => {
-            progress?.done()
-            progress = undefined
-            ctx.stdout.write(taken.file + '\n')
-          },
-          signal: abort.signal,
-        })
+        series = seriesOnTerminal(ctx, triggers, (taken) => ctx.stdout.write(`${taken.file}\n`))
+        const files = await takeSnapshotSeries(source, { dir: args.out, ...series.hooks, signal: abort.signal })
         if (files.length >= 2) say(`compare them: heapscope diff ${files[0].file} ${files[files.length - 1].file}`)
       } catch (err) {
         if (abort.signal.aborted) throw new CancelledError('cancelled (Ctrl-C): the snapshot under way was removed, the files already written are kept')
         throw err
       } finally {
-        progress?.done()
+        series?.done()
         triggers?.dispose()
         process.off('SIGINT', onSigint)
         await session?.close()

@@ -13,22 +13,11 @@
  * target, not another command.
  */
 import { mkdirSync } from 'node:fs'
-import { basename } from 'node:path'
 import yargs, { type Argv, type CommandModule } from 'yargs'
-import {
-  CaptureError,
-  describeExit,
-  recordTargetFor,
-  takeSnapshotSeries,
-  UsageError,
-  type ProgramExit,
-  type SnapshotFile,
-  type SnapshotProgress,
-} from '../../index.js'
+import { CaptureError, describeExit, recordTargetFor, takeSnapshotSeries, UsageError, type ProgramExit, type SnapshotFile } from '../../index.js'
 import type { CliContext, GlobalArgs } from '../context.js'
-import { createProgress, type ProgressReporter } from '../progress.js'
 import { parseCount, parseDuration, SnapshotTriggers } from '../snapshot-triggers.js'
-import { snapshotProgress } from './capture.js'
+import { seriesOnTerminal } from './capture.js'
 import { diffCommand } from './diff.js'
 import { growthCommand } from './growth.js'
 
@@ -125,40 +114,22 @@ export function recordCommand(ctx: CliContext): CommandModule<GlobalArgs, Record
         triggers.end()
       })
       const abort = new AbortController()
-      let busy = false
+      const files: SnapshotFile[] = []
+      const series = seriesOnTerminal(ctx, triggers, (taken) => {
+        files.push(taken)
+        say(`wrote ${taken.file}`)
+      })
       // Ctrl-C ends the recording; a snapshot under way is dropped (its partial file removed).
       const onSigint = (): void => {
         triggers.end()
-        if (busy) abort.abort()
+        if (series.busy()) abort.abort()
       }
       process.on('SIGINT', onSigint)
-      const files: SnapshotFile[] = []
-      let progress: ProgressReporter | undefined
-      let drawProgress: ((p: SnapshotProgress) => void) | undefined
       const source = { name: args.name ?? target.name, pid: target.pid, takeSnapshot: target.takeSnapshot.bind(target) }
       try {
-        await takeSnapshotSeries(source, {
-          dir: args.out,
-          next: async () => {
-            busy = false
-            const go = await triggers.next()
-            busy = go
-            return go
-          },
-          onStart: (file) => {
-            progress = createProgress(ctx.stderr, basename(file), ctx.now)
-            drawProgress = snapshotProgress(progress)
-          },
-          onProgress: (p) => drawProgress?.(p),
-          onSnapshot: (taken) => {
-            progress?.done()
-            files.push(taken)
-            say(`wrote ${taken.file}`)
-          },
-          signal: abort.signal,
-        })
+        await takeSnapshotSeries(source, { dir: args.out, ...series.hooks, signal: abort.signal })
       } catch (err) {
-        progress?.done()
+        series.done()
         // A snapshot cut short because the recording ended (Ctrl-C, the program's end) is not a failure of record.
         const ended =
           abort.signal.aborted || exit !== undefined || (await Promise.race([target.exited, new Promise((r) => setTimeout(r, 300, undefined))])) !== undefined
@@ -170,7 +141,7 @@ export function recordCommand(ctx: CliContext): CommandModule<GlobalArgs, Record
         }
         say(`the snapshot under way was dropped: ${err.message}`)
       } finally {
-        progress?.done()
+        series.done()
       }
       triggers.dispose()
       const stoppedHere = exit === undefined
