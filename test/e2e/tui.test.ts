@@ -125,13 +125,13 @@ describe('heapscope in a terminal', () => {
     await assertRestored('cjk', 143)
   })
 
-  it('growth of three snapshots at 80x24: each group with a sparkline of its counts; a group opens to its objects; q restores the terminal', async () => {
+  it('growth of three snapshots at 80x24: each group with a sparkline of its counts; a group opens to its objects; Ctrl-C restores the terminal', async () => {
     const screen = await screenShows('growth', /Growth over 3 snapshots by class/)
     // The program adds 200 Session objects per interval: 200, 400, 600, grown every time (↑).
     assert.match(screen, /^Session .* ▁▅█ ↑ +600 +\+400 /m)
     tmux('send-keys', '-t', 'growth', '/', 'Session', 'Enter', 'Enter')
     await screenShows('growth', /^600 objects of Session /m)
-    tmux('send-keys', '-t', 'growth', 'q')
+    tmux('send-keys', '-t', 'growth', 'C-c')
     await assertRestored('growth', 0)
   })
 

@@ -6,14 +6,24 @@ import { diffSnapshots, type DiffGroup, type DiffGrouping, type HeapAnalysis, ty
 import { formatBytes, formatCount } from '../../report/format.js'
 import { diffNotes } from '../../report/diff.js'
 import { fromRows, type HeapContext, type Screen } from '../screen.js'
-import { objectsScreen } from './objects.js'
+import { objectsWithClusters } from './clusters.js'
 import { scriptNamer, siteText } from './sites.js'
 
 const GROUPINGS: DiffGrouping[] = ['site', 'stack', 'class', 'script']
 
-/** The diff the Diff view shows (the loading thread makes the first one with it too). */
+/**
+ * The diff the Diff view shows (the loading thread makes the first one with
+ * it too): every new object of each group kept, V8's internals included, so
+ * a group opens to all its new objects, not the largest five.
+ */
 export function viewDiff(before: Snapshot, after: Snapshot, analysis: HeapAnalysis, groupBy: DiffGrouping | undefined, final?: Snapshot): SnapshotDiff {
-  return diffSnapshots(before, after, { afterAnalysis: analysis, ...(groupBy === undefined ? {} : { groupBy }), ...(final === undefined ? {} : { final }) })
+  return diffSnapshots(before, after, {
+    afterAnalysis: analysis,
+    largestPerGroup: 0,
+    internals: true,
+    ...(groupBy === undefined ? {} : { groupBy }),
+    ...(final === undefined ? {} : { final }),
+  })
 }
 
 const signed = (bytes: number): string => (bytes >= 0 ? '+' : '-') + formatBytes(Math.abs(bytes))
@@ -78,8 +88,10 @@ export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGr
     open: (row) => {
       const g = d.groups[row]
       const stack = frames(g)
-      return objectsScreen(
+      // Every new object of the group; r: their retainer clusters.
+      return objectsWithClusters(
         after,
+        `New objects of ${name(g)}`,
         `New objects of ${name(g)}`,
         [
           `${formatCount(g.newCount)} new (${formatBytes(g.newSize)}), ${formatCount(g.freedCount)} freed (${formatBytes(g.freedSize)}), net ${signed(g.netSize)}`,

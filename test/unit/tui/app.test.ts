@@ -3,14 +3,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createElement } from 'react'
 import { render } from 'ink-testing-library'
-import { analyzeHeap, CancelledError, diffSnapshots, HeapscopeError, openSnapshot, type DiffGroup } from '../../../src/index.js'
+import { analyzeHeap, CancelledError, HeapscopeError, openSnapshot, type DiffGroup } from '../../../src/index.js'
 import { formatBytes, formatCount } from '../../../src/report/format.js'
 import { App, Root, type Loader } from '../../../src/tui/app.js'
 import { diffLoader, snapshotLoader } from '../../../src/tui/run.js'
 import { HeapContext, type Screen } from '../../../src/tui/screen.js'
 import { initialState, startSession, waitingStatus } from '../../../src/tui/state.js'
 import { barText } from '../../../src/tui/text.js'
-import { diffScreen } from '../../../src/tui/views/diff.js'
+import { diffScreen, viewDiff } from '../../../src/tui/views/diff.js'
 import { summaryScreen } from '../../../src/tui/views/summary.js'
 import { fixturePath } from '../../helpers/paths.js'
 
@@ -56,7 +56,7 @@ describe('tui app', () => {
       openSnapshot(fixturePath('example-after.heapsnapshot.gz')),
     ])
     const h = new HeapContext(after, analyzeHeap(after), {}, 'after')
-    const diff = diffSnapshots(before, after, { afterAnalysis: h.a })
+    const diff = viewDiff(before, after, h.a, undefined)
     const renderPage = diff.groups.find((g) => g.key.startsWith('renderPage ')) as DiffGroup
     const initial = initialState([
       { name: 'Diff', make: () => diffScreen(before, h, undefined, undefined, diff) },
@@ -81,6 +81,10 @@ describe('tui app', () => {
       app.stdin.write(ENTER)
       const group = await waitFor(app.lastFrame, /New objects of renderPage/)
       assert.match(group, /^at renderPage \S*fixtures\/programs\/example-server\.cjs:20:20$/m, 'the group header keeps the whole path')
+      // Every new object of the group is listed (not the largest five): ids that the before snapshot does not have.
+      assert.match(group, new RegExp(`1/${formatCount(renderPage.newCount)}$`, 'm'))
+      assert.ok(renderPage.newCount > 5)
+      assert.ok(renderPage.largestNew.every((n) => before.ordinalOfId(after.nodeId[n]) < 0))
       app.stdin.write(ENTER)
       const object = await waitFor(app.lastFrame, /Retainers of Response @\d+/)
       assert.match(object, /path 1: .*responseCache -> Map @\d+ .*-> Response @\d+/)
