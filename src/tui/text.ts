@@ -71,17 +71,24 @@ export function cutStart(text: string, width: number): string {
   return ELLIPSIS + tailOf(t, width - 1)
 }
 
+/** A tree row's indentation and its ▸/▾ marker (or the two spaces in its place). */
+const TREE_LEAD = /^ +(?:[▸▾] )?|^[▸▾] /
+
 /**
  * Fits text in `width` columns, cutting its middle so that the end stays:
  * for a site, `fn script:line`, the last path segment whole when it fits
  * (`renderPage /srv/app/…/server.js:20:5`), else the function name and as
  * much of the end as fits (`renderPage …ver.js:20:5`), else the end alone
- * (`…ver.js:20:5`). `file:line` is always what remains.
+ * (`…ver.js:20:5`). `file:line` is always what remains. A tree row keeps
+ * its indentation and marker, and an object's label its `@id` at the end.
  */
 export function cutMiddle(text: string, width: number): string {
   if (width <= 0) return ''
   const t = printable(text)
   if (displayWidth(t) <= width) return t
+  // A tree row's indentation and marker stay whole: the cut is in what follows.
+  const lead = TREE_LEAD.exec(t)?.[0] ?? ''
+  if (lead !== '' && displayWidth(lead) < width / 2) return lead + cutMiddle(t.slice(lead.length), width - displayWidth(lead))
   const space = t.indexOf(' ')
   const first = space < 0 ? '' : t.slice(0, space + 1)
   const slash = t.lastIndexOf('/')

@@ -27,7 +27,7 @@ export function summaryScreen(h: HeapContext): Screen {
       `${countOf(summary.nodeCount, 'object')}, total ${formatBytes(total)}, ${summary.kind}${summary.hasAllocationTraces ? ', with allocation traces' : ''}`,
     ],
     columns: [
-      { header: 'Class', align: 'left' },
+      { header: 'Class', align: 'left', cut: 'middle' },
       { header: 'Count', align: 'right' },
       { header: 'Shallow', align: 'right' },
       { header: 'Retained', align: 'right' },

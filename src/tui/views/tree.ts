@@ -38,7 +38,8 @@ export interface TreeSpec {
 }
 
 export const OBJECT_COLUMNS: Column[] = [
-  { header: 'Object', align: 'left' },
+  // Cut in the middle: a label's end is the object's id (`…/server.js @123`).
+  { header: 'Object', align: 'left', cut: 'middle' },
   { header: 'Distance', align: 'right' },
   { header: 'Shallow', align: 'right' },
   { header: 'Retained', align: 'right' },

@@ -33,6 +33,9 @@ describe('tui text', () => {
     assert.equal(cutMiddle('renderPage example-server.cjs:20:20', 30), 'renderPage …e-server.cjs:20:20')
     assert.equal(cutMiddle('(anonymous) node:internal/validators:176:40', 30), '(anonymous) …validators:176:40')
     assert.equal(cutMiddle('no-spaces-or-slashes-at-all', 10), '…es-at-all')
+    // An object's label in a tree: the indentation and marker stay, and so does the id at its end.
+    assert.equal(cutMiddle('    ▸ {extension} in system / NativeContext @38261', 30), '    ▸ {extension} …text @38261')
+    assert.equal(cutMiddle('▸ /srv/app/node_modules/react-dom/cjs/server.development.js @49219', 40), '▸ …-dom/cjs/server.development.js @49219')
   })
 
   it('draws bars in eighths of a column, at least an eighth above zero', () => {
