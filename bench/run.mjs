@@ -21,7 +21,9 @@
 // `floor` in --tools stands for floor-read and floor-commas. `--append` keeps the blocks already in
 // --out (replacing those of the same mode and size), so sizes can be run separately into one file.
 // HEAPSCOPE_DIST=<folder> in the environment makes the heapscope runner import <folder>/heapscope.js
-// instead of the repo's dist/ (pin a copy of the build for a long run).
+// instead of the repo's dist/ (pin a copy of the build for a long run). The tool `heapscope-base` is
+// the same runner on the build in HEAPSCOPE_BASE_DIST: a change's before and after interleaved run
+// by run, so that a change in the machine's speed falls on both alike.
 
 import { execFileSync, spawn } from 'node:child_process'
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs'
@@ -34,6 +36,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 
 const TOOLS = {
   heapscope: { runner: 'heapscope.mjs', describe: 'heapscope (dist/src)' },
+  'heapscope-base': { runner: 'heapscope.mjs', describe: 'heapscope, the build in $HEAPSCOPE_BASE_DIST', distFrom: 'HEAPSCOPE_BASE_DIST' },
   devtools: { runner: 'devtools.mjs', describe: 'DevTools model (heap-snapshot-toolkit)' },
   memlab: { runner: 'memlab.mjs', describe: '@memlab/core' },
   vscode: { runner: 'vscode.mjs', describe: '@vscode/v8-heap-parser (wasm)' },
@@ -97,7 +100,10 @@ function parseArgs(argv) {
     }
   }
   options.tools = options.tools.flatMap((t) => (t === 'floor' ? ['floor-read', 'floor-commas'] : [t]))
-  for (const t of options.tools) if (!TOOLS[t]) throw new Error(`unknown tool ${t}; known: ${Object.keys(TOOLS).join(', ')}, floor`)
+  for (const t of options.tools) {
+    if (!TOOLS[t]) throw new Error(`unknown tool ${t}; known: ${Object.keys(TOOLS).join(', ')}, floor`)
+    if (TOOLS[t].distFrom && !process.env[TOOLS[t].distFrom]) throw new Error(`${t} needs ${TOOLS[t].distFrom}=<folder holding heapscope.js>`)
+  }
   if (![...MODES, ...HEAPSCOPE_MODES, 'all'].includes(options.mode))
     throw new Error(`--mode must be parse, analyze, all or one of ${HEAPSCOPE_MODES.join(', ')}`)
   if (!(options.runs >= 1)) throw new Error('--runs must be at least 1')
@@ -145,7 +151,9 @@ function runOnce(tool, mode, file, timeoutSeconds) {
   return new Promise((resolve) => {
     const args = [`--max-old-space-size=${CHILD_HEAP_MB}`, join(here, 'runners', TOOLS[tool].runner), mode, file]
     const started = process.hrtime.bigint()
-    const child = spawn(process.execPath, args, { cwd: here, stdio: ['ignore', 'pipe', 'pipe'] })
+    const { distFrom } = TOOLS[tool]
+    const env = distFrom ? { ...process.env, HEAPSCOPE_DIST: process.env[distFrom] } : process.env
+    const child = spawn(process.execPath, args, { cwd: here, env, stdio: ['ignore', 'pipe', 'pipe'] })
     const stdout = tail(64 * 1024)
     const stderr = tail(64 * 1024)
     child.stdout.setEncoding('utf8').on('data', (c) => stdout.push(c))
@@ -360,6 +368,7 @@ async function main() {
     timeoutSeconds: options.timeout,
     // with HEAPSCOPE_DIST the commit above describes the work tree, not the pinned copy: its build time does
     heapscopeDist: process.env.HEAPSCOPE_DIST ?? 'dist',
+    heapscopeBaseDist: process.env.HEAPSCOPE_BASE_DIST ?? null,
     heapscopeDistBuiltAt: distBuiltAt(),
     blocks: [],
   }
