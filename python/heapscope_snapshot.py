@@ -458,8 +458,8 @@ class _Traces:
         return parent
 
 
-def _function_names(files, code_objects):
-    """(file, line) -> the qualified name of the innermost function containing it, from the code objects in the heap."""
+def _function_names(files, code_objects, qualnames):
+    """file -> [(first line, last line, qualified name)] of the code objects in the heap, to name a line by its function."""
     by_file = {}
     for co in code_objects:
         if co.co_filename in files:
@@ -471,18 +471,25 @@ def _function_names(files, code_objects):
             lines = _code_lines(co)
             if not lines:
                 continue
-            out.append((co.co_firstlineno, max(lines), getattr(co, 'co_qualname', co.co_name)))
+            out.append((co.co_firstlineno, max(lines), getattr(co, 'co_qualname', None) or qualnames.get(id(co), co.co_name)))
         spans[filename] = out
     return spans
 
 
 def _code_lines(co):
+    """The line numbers co's instructions have (co_lines on 3.10+; co_lnotab
+    read here on 3.9: importing dis would put it in the next snapshot)."""
     try:
         if hasattr(co, 'co_lines'):
             return [line for _, _, line in co.co_lines() if line is not None]
-        import dis
-
-        return [line for _, line in dis.findlinestarts(co)]
+        table = co.co_lnotab
+        line = co.co_firstlineno
+        lines = [line]
+        for i in range(1, len(table), 2):
+            delta = table[i]
+            line += delta - 256 if delta >= 128 else delta
+            lines.append(line)
+        return lines
     except Exception:
         return []
 
@@ -671,6 +678,7 @@ class _Walker:
         self.instance_infos = {}
         self.attr_name_indices = {}  # class -> string indices of its learned attribute order
         self.class_name_index = _intern(strings, '__class__')
+        self.code_qualnames = {}  # id(code) -> qualified name of a function running it (before 3.11)
         self.positions = positions = list(range(4096))  # element indices as existing ints: no allocation per edge
         self.code_objects = code_objects = []
         eb = []  # edges not yet written: type, name_or_index, to_node, ...
@@ -945,6 +953,11 @@ class _Walker:
         self._named(e, t, refs, pairs, E_INTERNAL, self.index[id(t)], fixed_names=('__dict__',))
 
     def _function_edges(self, e, f):
+        if _PY < (3, 11):  # code objects learn their qualified name in 3.11: keep the function's for allocation sites
+            try:
+                self.code_qualnames.setdefault(id(f.__code__), f.__qualname__)
+            except Exception:
+                pass
         closure = f.__closure__
         if closure:
             cell_names = self.cell_names
@@ -1360,7 +1373,7 @@ class _Walker:
         frames = {}
         for node in traces.nodes[2:]:
             frames.setdefault(node[1], None)
-        spans = _function_names({f[0] for f in frames}, self.code_objects)
+        spans = _function_names({f[0] for f in frames}, self.code_objects, self.code_qualnames)
         scripts = {}
         infos = [0, _intern(strings, '(root)'), _intern(strings, ''), 0, 0, 0]
         info_of = {}
@@ -1611,60 +1624,76 @@ def _frame_name(f):
         return 'frame'
 
 
+def _class_dict(c):
+    try:
+        return type.__dict__['__dict__'].__get__(c, type)
+    except Exception:
+        return {}
+
+
+def _codes_of_class(c, codes):
+    """The code of c's functions (methods, static and class methods, properties) into codes."""
+    for v in list(_class_dict(c).values()):
+        if isinstance(v, (staticmethod, classmethod)):
+            v = v.__func__
+        if isinstance(v, property):
+            codes.extend(g.__code__ for g in (v.fget, v.fset, v.fdel) if isinstance(g, types.FunctionType))
+        elif isinstance(v, types.FunctionType):
+            codes.append(v.__code__)
+
+
 def _candidate_names(t):
-    """Two lists of names to probe an instance of t with: those the class
-    does not define first, then those it defines as plain values (a value
-    read under such a name may be the class's, so they only match what is left)."""
+    """Two lists of names to probe an instance of t with: the attribute names
+    the code that can set them uses (t's methods and its bases', the functions
+    and classes of t's module, the code running on every thread's stack), those
+    the class does not define first, then those it defines as plain values (a
+    value read under such a name may be the class's, so they only match what
+    is left)."""
+    codes = []
+    for c in t.__mro__:
+        if c is not object:
+            _codes_of_class(c, codes)
+    module = sys.modules.get(_class_dict(t).get('__module__', ''))
+    try:
+        for v in list(object.__getattribute__(module, '__dict__').values()) if module is not None else ():
+            if isinstance(v, types.FunctionType):
+                codes.append(v.__code__)
+            elif isinstance(v, type) and _class_dict(v).get('__module__') == module.__name__:
+                _codes_of_class(v, codes)
+    except Exception:
+        pass
+    for f in sys._current_frames().values():
+        while f is not None:
+            if f.f_code.co_filename != _CO_FILENAME:
+                codes.append(f.f_code)
+            f = f.f_back
+    names = []
+    seen_codes = set()
+    while codes:
+        co = codes.pop()
+        if id(co) in seen_codes:
+            continue
+        seen_codes.add(id(co))
+        names.extend(co.co_names)
+        codes.extend(c for c in co.co_consts if isinstance(c, types.CodeType))
     own = []
     class_values = []
     seen = set()
-    data = set()
-    codes = []
-    for c in t.__mro__:
-        if c is object:
-            continue
-        try:
-            items = list(c.__dict__.items())
-        except Exception:
-            continue
-        for k, v in items:
-            if not isinstance(k, str):
-                continue
-            f = v
-            if isinstance(v, (staticmethod, classmethod)):
-                f = v.__func__
-            elif isinstance(v, property):
-                for g in (v.fget, v.fset, v.fdel):
-                    if isinstance(g, types.FunctionType):
-                        codes.append(g.__code__)
-            if isinstance(f, types.FunctionType):
-                codes.append(f.__code__)
-    names = []
-    while codes:
-        co = codes.pop()
-        names.extend(co.co_names)
-        for c in co.co_consts:
-            if isinstance(c, types.CodeType):
-                codes.append(c)
+    mro_dicts = [_class_dict(c) for c in t.__mro__]
     for nm in names:
-        if nm in seen or nm.startswith('__') and nm.endswith('__'):
+        if nm in seen or (nm.startswith('__') and nm.endswith('__')):
             continue
         seen.add(nm)
-        attr = None
-        defined = False
-        for c in t.__mro__:
-            d = c.__dict__
+        for d in mro_dicts:
             if nm in d:
                 attr = d[nm]
-                defined = True
                 break
-        if not defined:
+        else:
             own.append(nm)
             continue
         at = type(attr)
         if hasattr(at, '__set__') or hasattr(at, '__delete__'):
-            data.add(nm)  # a data descriptor wins over the instance's value: cannot be read
-            continue
+            continue  # a data descriptor wins over the instance's value: cannot be read without running it
         if hasattr(at, '__get__') and not isinstance(attr, (types.FunctionType, staticmethod, classmethod)):
             continue  # an unknown descriptor (cached_property...) would run
         class_values.append(nm)

@@ -5,8 +5,8 @@
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 
-/** What produced the snapshot: a browser renderer (Chrome, Edge, Electron renderer), Node.js, or unknown (e.g. Deno, d8). */
-export type SnapshotKind = 'browser' | 'node' | 'unknown'
+/** What produced the snapshot: a browser renderer (Chrome, Edge, Electron renderer), Node.js, Python (heapscope_snapshot.py), or unknown (e.g. Deno, d8). */
+export type SnapshotKind = 'browser' | 'node' | 'python' | 'unknown'
 
 /**
  * What produced the snapshot, from what its root holds:
@@ -16,6 +16,8 @@ export type SnapshotKind = 'browser' | 'node' | 'unknown'
  *   `Node / ...` synthetic children), or a global object named `global` with a
  *   `process` property; failing both, any native or synthetic node named
  *   `Node / Environment` (e.g. a snapshot written from a worker thread);
+ * - 'python': the root's children are the synthetic `(modules)` and
+ *   `(immortal objects)` that python/heapscope_snapshot.py writes;
  * - else 'unknown' (Deno, d8, hand-made snapshots).
  *
  * @example
@@ -27,6 +29,8 @@ export function detectSnapshotKind(s: Snapshot): SnapshotKind {
   const { firstEdge, edgeTarget, nodeType } = s
   const types = s.nodeTypes
   let node = false
+  let pythonModules = false
+  let pythonImmortals = false
   for (let e = firstEdge[root], end = firstEdge[root + 1]; e < end; e++) {
     const target = edgeTarget[e]
     const name = s.nodeName(target)
@@ -37,8 +41,11 @@ export function detectSnapshotKind(s: Snapshot): SnapshotKind {
       if (name === 'global' && hasPropertyNamed(s, target, 'process')) node = true
     }
     if ((type === types.synthetic || type === types.native) && name.startsWith('Node / ')) node = true
+    if (type === types.synthetic && name === '(modules)') pythonModules = true
+    if (type === types.synthetic && name === '(immortal objects)') pythonImmortals = true
   }
   if (node) return 'node'
+  if (pythonModules && pythonImmortals) return 'python'
   const environment = s.strings.indexOf('Node / Environment')
   if (environment !== -1) {
     for (let n = 0; n < s.nodeCount; n++) {

@@ -118,7 +118,8 @@ export function summaryJson(summary: SnapshotSummary, options: SummaryReportOpti
 const KIND_TEXT: Record<SnapshotKind, string> = {
   browser: 'browser (Chrome, Edge or an Electron renderer)',
   node: 'Node.js',
-  unknown: 'unknown (neither a browser page nor Node.js)',
+  python: 'Python (python/heapscope_snapshot.py)',
+  unknown: 'unknown (neither a browser page, Node.js nor Python)',
 }
 
 function tableTitle(summary: SnapshotSummary, options: SummaryReportOptions, shown: number): string {
