@@ -2,8 +2,10 @@
 
     import heapscope_snapshot
     heapscope_snapshot.write("app.heapsnapshot")        # or "app.heapsnapshot.gz"
+    heapscope_snapshot.dump(binary_file)                # streamed to any binary file object
 
     python3 -m heapscope_snapshot [--dir D] [--trace N] app.py [args]   # then: kill -USR1 <pid>
+    heapscope record -- python3 app.py                  # heapscope loads this module (see _record)
 
 The file opens in heapscope (summary, top, dominators, retainers, cycles,
 diff, the terminal UI) and in Chrome DevTools' Memory panel. Standard library
@@ -106,7 +108,7 @@ import types
 import weakref
 from _json import encode_basestring as _json_string
 
-__all__ = ['write', 'install', 'main', 'SnapshotInfo']
+__all__ = ['write', 'dump', 'install', 'main', 'SnapshotInfo']
 __version__ = '1'
 
 if sys.implementation.name != 'cpython':  # pragma: no cover
@@ -256,7 +258,7 @@ _DICT_STAMP = object()  # witness: prove by the dict's version tag
 
 
 class _State:
-    __slots__ = ('next_id', 'addrs', 'ids', 'witness', 'dict_version', 'seq', 'lock', 'writing', 'attr_names', 'attr_order', 'formats')
+    __slots__ = ('next_id', 'addrs', 'ids', 'witness', 'dict_version', 'seq', 'lock', 'writing', 'attr_names', 'attr_order', 'formats', 'own')
 
     def __init__(self):
         self.next_id = 2  # object ids are even; synthetic nodes have odd ids below 100
@@ -270,6 +272,7 @@ class _State:
         self.attr_names = {}  # class -> attribute names to probe its instances with (3.11+)
         self.attr_order = {}  # class -> attribute names in the order gc lists its instances' values (3.11+)
         self.formats = {}  # '%d,%d,...' strings by length
+        self.own = []  # this module's objects that only C or its own frames hold (signal handlers, output wrappers): left out
 
 
 _STATE = _State()
@@ -519,51 +522,89 @@ def write(path, *, gzip_level=None):
         >>> import heapscope_snapshot
         >>> heapscope_snapshot.write('app.heapsnapshot')   # doctest: +SKIP
     """
-    state = _STATE
-    with state.lock:
-        if state.writing:
-            raise RuntimeError('heapscope_snapshot.write is already writing a snapshot in this thread')
-        state.writing = True
-    try:
-        return _write(os.fspath(path), gzip_level, state)
-    finally:
-        state.writing = False
-
-
-def _write(path, gzip_level, state):
-    started = time.perf_counter()
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # no collection (and no __del__ run by one) while the graph is walked
-    # What gc tracks, taken before this snapshot makes anything of its own.
-    gc_objects = gc.get_objects()
+    path = os.fspath(path)
     partial = path + '.partial'
-    edges_path = path + '.edges.partial'
-    edges_file = open(edges_path, 'w+b')
-    try:
-        w = _Walker(state, gc_objects)
-        del gc_objects
-        w.walk(edges_file)
-        del w.gc_objects
-        if gzip_level is None:
-            gzip_level = 6
+
+    def open_out():
         if path.endswith('.gz'):
             import gzip
 
-            out = gzip.open(partial, 'wb', compresslevel=gzip_level)
-        else:
-            out = open(partial, 'wb')
-        with out:
-            w.write_file(out, edges_file)
+            return gzip.open(partial, 'wb', compresslevel=6 if gzip_level is None else gzip_level)
+        return open(partial, 'wb')
+
+    try:
+        info = _locked_snapshot(open_out, path + '.edges.partial', (open_out,))
         os.replace(partial, path)
-        info = SnapshotInfo(path, w.node_count, w.edge_count, time.perf_counter() - started, w.traced, w.kept)
-        w.finish_registry()
-        return info
     except BaseException:
         try:
             os.unlink(partial)
         except OSError:
             pass
         raise
+    info.path = path
+    return info
+
+
+def dump(out):
+    """Writes a heap snapshot of this process to ``out``, a binary file
+    object (a pipe, a socket's makefile('wb'), an open file), as it is made,
+    and returns a SnapshotInfo (its path is None). The edges wait in a
+    temporary file (in $TMPDIR) until the nodes are written: nothing holds a
+    second copy of the graph in memory.
+
+        >>> import heapscope_snapshot, sys
+        >>> heapscope_snapshot.dump(sys.stdout.buffer)   # doctest: +SKIP
+    """
+    return _locked_snapshot(out, _edges_path(), ())
+
+
+def _edges_path():
+    tmp = os.environ.get('TMPDIR') or os.environ.get('TEMP') or os.environ.get('TMP') or '/tmp'
+    return os.path.join(tmp, 'heapscope-%d-%d.edges.partial' % (os.getpid(), _STATE.seq + 1))
+
+
+def _locked_snapshot(open_out, edges_path, own):
+    state = _STATE
+    with state.lock:
+        if state.writing:
+            raise RuntimeError('heapscope_snapshot is already writing a snapshot in this process')
+        state.writing = True
+    mark = len(state.own)
+    state.own.extend(own)
+    try:
+        return _snapshot(open_out, edges_path, state)
+    finally:
+        del state.own[mark:]
+        state.writing = False
+
+
+def _snapshot(open_out, edges_path, state):
+    """Walks the heap, then writes it to open_out: a file object, or a
+    function that opens one (called after the walk, so that the file object
+    is not part of the snapshot)."""
+    started = time.perf_counter()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # no collection (and no __del__ run by one) while the graph is walked
+    # What gc tracks, taken before this snapshot makes anything of its own.
+    gc_objects = gc.get_objects()
+    edges_file = open(edges_path, 'w+b')
+    try:
+        try:
+            os.unlink(edges_path)  # POSIX: the open file lives on, and nothing is left behind if the process dies
+        except OSError:
+            pass
+        w = _Walker(state, gc_objects)
+        del gc_objects
+        w.walk(edges_file)
+        del w.gc_objects
+        if callable(open_out):
+            with open_out() as out:
+                w.write_file(out, edges_file)
+        else:
+            w.write_file(open_out, edges_file)
+        info = SnapshotInfo(None, w.node_count, w.edge_count, time.perf_counter() - started, w.traced, w.kept)
+        w.finish_registry()
+        return info
     finally:
         edges_file.close()
         try:
@@ -594,7 +635,8 @@ class _Walker:
 
     # -- the walk -----------------------------------------------------------
 
-    def walk(self, edges_file):
+    def _prepare(self, edges_file):
+        """Everything the walk needs, made once: returns (visit, add, counting, finish)."""
         import _tracemalloc  # not tracemalloc, which imports pickle, fnmatch, linecache
 
         state = self.state
@@ -627,6 +669,17 @@ class _Walker:
             excluded.add(id(groups))
             excluded.update(id(g) for g in groups)
         excluded.update(id(names) for names in state.attr_order.values())
+        for x in state.own:
+            excluded.add(id(x))
+            for cell in getattr(x, '__closure__', None) or ():  # and what only its closure holds
+                excluded.add(id(cell))
+                try:
+                    v = cell.cell_contents
+                except ValueError:
+                    continue
+                if type(v) in (list, dict):
+                    excluded.add(id(v))
+        excluded.add(id(state.own))
 
         col_type = array.array('B')
         col_name = array.array('I')
@@ -818,6 +871,24 @@ class _Walker:
             else:
                 col_edges.append(0)
 
+        def finish():
+            if eb:
+                write_edges()
+            self.object_edge_count = sum(col_edges)
+            self.immortal = [v // NF - K for v in immortal]
+            self._classify_unreached(internal_refs)
+            self.cell_names = None
+            self.target = None
+
+        return visit, add, counting, finish
+
+    def walk(self, edges_file):
+        """The walk's loops, in a function of their own: under tracemalloc every
+        allocation computes the current line of the innermost frames by scanning
+        each one's line table from its start, and _prepare's is long (tracing 4
+        frames made a snapshot ~20x slower while the loops were at its end)."""
+        visit, add, counting, finish = self._prepare(edges_file)
+        nodes, index = self.nodes, self.index
         # `nodes` grows as the walk finds objects; a list iterator sees what is appended.
         for o in nodes:
             visit(o)
@@ -832,14 +903,7 @@ class _Walker:
         for o in itertools.islice(nodes, self.r_prime_start, None):
             visit(o)
         o = None
-        if eb:
-            write_edges()
-
-        self.object_edge_count = sum(col_edges)
-        self.immortal = [v // NF - K for v in immortal]
-        self._classify_unreached(internal_refs)
-        self.cell_names = None
-        self.target = None
+        finish()
 
     def _trace_reader(self, traces):
         """trace_of(o, size, managed): o's trace node id (0: none), counting it in the tree."""
@@ -1854,7 +1918,7 @@ def _is_shared_singleton(o, t):
     return True
 
 
-_CO_FILENAME = _write.__code__.co_filename  # this module's frames are not the program's
+_CO_FILENAME = _snapshot.__code__.co_filename  # this module's frames are not the program's
 _dict_version = _make_dict_version()
 _managed_dict_traceback = _make_managed_dict_traceback()
 
@@ -1897,6 +1961,115 @@ def install(signum='SIGUSR1', directory='.', name=None, trace=None, gzip=False):
             sys.stderr.write('heapscope_snapshot: could not write %s: %s\n' % (path, e))
 
     return _signal.signal(sig, handler)
+
+
+# heapscope record -- python3 app.py: heapscope starts the program with
+# python/record/ on PYTHONPATH, whose sitecustomize calls _record() with
+# HEAPSCOPE_RECORD="fd=3,signal=SIGUSR1,trace=16" before the program's first
+# line. fd is a pipe (or socket) to heapscope; each signal writes one snapshot
+# into it, framed so that heapscope knows where it ends:
+#
+#   ready <pid>\n                     once, when the handler is installed
+#   begin\n                           a snapshot starts
+#   chunk <n>\n<n bytes of JSON>      ... as it is made (the pipe's back-pressure
+#                                     holds the program while heapscope writes)
+#   end <nodes> <edges> <seconds>\n   the snapshot is whole
+#   error <message>\n                 no snapshot (or the rest of this one)
+#
+# The snapshot is written by the signal handler, on the main thread between
+# two bytecodes, so the program's main thread is held while it is written, as
+# V8 holds a JavaScript program.
+
+
+class _Frames:
+    """Writes bytes as `chunk` frames of at least 64 KiB (small writes gathered)."""
+
+    __slots__ = ('fd', 'buf')
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.buf = bytearray()
+
+    def write(self, data):
+        self.buf += data
+        if len(self.buf) >= 1 << 16:
+            self.flush()
+        return len(data)
+
+    def flush(self):
+        if self.buf:
+            _send(self.fd, b'chunk %d\n' % len(self.buf) + self.buf)
+            self.buf = bytearray()
+
+
+def _send(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _record(spec):
+    """Starts answering heapscope record (see above): spec is HEAPSCOPE_RECORD's value."""
+    import signal as _signal
+
+    options = dict(part.split('=', 1) for part in spec.split(',') if '=' in part)
+    fd = int(options['fd'])
+    sig = getattr(_signal, options.get('signal', 'SIGUSR1'))
+    trace = int(options.get('trace', '0'))
+    if trace > 0:
+        import _tracemalloc  # not tracemalloc, which imports pickle, fnmatch, linecache
+
+        if not _tracemalloc.is_tracing():
+            _tracemalloc.start(trace)
+    alive = [True]
+
+    def handler(signo, frame):
+        del frame
+        if not alive[0]:
+            return
+        try:
+            if _STATE.writing:
+                _send(fd, b'error a snapshot is already being written\n')
+                return
+            _send(fd, b'begin\n')
+            frames = _Frames(fd)
+            try:
+                info = _locked_snapshot(frames, _edges_path(), (frames,))
+                frames.flush()
+            except (BrokenPipeError, ConnectionError):
+                raise
+            except BaseException as e:
+                message = ('%s: %s' % (type(e).__name__, e)).replace('\n', ' ')
+                _send(fd, b'error ' + message.encode('utf-8', 'backslashreplace') + b'\n')
+                if not isinstance(e, Exception):
+                    raise  # KeyboardInterrupt, SystemExit: the program's, after heapscope is told
+                return
+            _send(fd, b'end %d %d %.3f\n' % (info.node_count, info.edge_count, info.seconds))
+        except (BrokenPipeError, ConnectionError):
+            alive[0] = False  # heapscope has gone: the program goes on without it
+
+    previous = _signal.signal(sig, handler)
+    _STATE.own.append(handler)
+
+    def forget():
+        # A forked child (multiprocessing) is not the process heapscope records.
+        alive[0] = False
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+        try:
+            _signal.signal(sig, previous)
+        except (ValueError, TypeError):
+            pass
+
+    if hasattr(os, 'register_at_fork'):
+        os.register_at_fork(after_in_child=forget)
+        _STATE.own.append(forget)
+    try:
+        _send(fd, b'ready %d\n' % os.getpid())
+    except OSError:
+        forget()
 
 
 def _program_name():

@@ -16,12 +16,10 @@
  * NodeTarget (node-target.ts) does it over the inspector: `node
  * --inspect-brk=127.0.0.1:0`, allocation tracking switched on before the first
  * line runs, `HeapProfiler.takeHeapSnapshot` per snapshot. Another runtime is
- * one more implementation, chosen by `recordTargetFor` from the command —
- * a Python target (issue 17) starts `python3` with heapscope's snapshot module
- * and asks it for a snapshot by a signal or a file descriptor rather than the
- * inspector, and either lets the module write `file` itself (then renames
- * nothing half-written into place: write `file.partial`, rename when whole)
- * or streams what it sends through writeSnapshotStream (snapshot-file.ts),
+ * one more implementation, chosen by `recordTargetFor` from the command:
+ * PythonTarget (python-target.ts) starts `python3` with heapscope's snapshot
+ * module loaded, asks for each snapshot by a signal and streams what the
+ * program sends on a pipe through writeSnapshotStream (snapshot-file.ts),
  * which gzips, names and cleans up exactly as for Node. To add a runtime:
  * implement RecordTarget, export a RecordTargetKind (`matches` by the
  * program's name, `create`), and list it in recordTargetKinds below; the
@@ -31,6 +29,7 @@ import { basename } from 'node:path'
 import { CaptureError } from './errors.js'
 import type { SnapshotFile, TakeSnapshotOptions } from './heap-profiler.js'
 import { nodeTargetKind } from './node-target.js'
+import { pythonTargetKind } from './python-target.js'
 
 /** How a recorded program ended. */
 export interface ProgramExit {
@@ -45,6 +44,8 @@ export interface RecordTarget {
   readonly name: string
   /** the program's pid, once started (file names carry it) */
   readonly pid: number | undefined
+  /** how it is started, for the user: 'with its inspector on a free loopback port' (the default when absent) */
+  readonly startNote?: string
   /** Starts the program; resolves once it runs with snapshots possible, rejects (CaptureError) if it cannot start. */
   start(): Promise<void>
   /** Writes one whole snapshot to `file` (gzip), or rejects with a CaptureError having removed the partial file. */
@@ -85,9 +86,9 @@ export interface RecordTargetKind {
  * file).
  *
  * @example
- *   recordTargetKinds.map((k) => k.runtime) // ['Node.js']
+ *   recordTargetKinds.map((k) => k.runtime) // ['Node.js', 'Python']
  */
-export const recordTargetKinds: readonly RecordTargetKind[] = [nodeTargetKind]
+export const recordTargetKinds: readonly RecordTargetKind[] = [nodeTargetKind, pythonTargetKind]
 
 /**
  * The target that runs `command`: the first registered kind that takes it.

@@ -263,6 +263,11 @@ describe('a Python heap written by heapscope_snapshot.py', () => {
       assert.equal(r.code, 0, `${args[0]}: ${r.stderr}`)
       assert.match(r.stderr, args[0] === 'export' ? /^wrote \d+ objects/ : /^$/, args[0])
     }
+    // growth over three snapshots (the quick run writes a third after 100 more sessions): the token line grew in each interval
+    const growth = await cli(['growth', b, a, join(dir, 'later.heapsnapshot')])
+    assert.equal(growth.code, 0, growth.stderr)
+    const { before: n0, after: n1 } = facts.sessions
+    assert.match(growth.stdout, new RegExp(`^Session\\.__init__ \\S+:${facts.lines.token}\\s+${n0} -> ${n1} -> ${n1 + 100}\\s.*\\bgrew$`, 'm'))
     const retainers = await cli(['retainers', a, String(session)])
     assert.match(retainers.stdout, /\(modules\) .*module __main__ .*\.sessions -> dict @\d+ \[0\] -> __main__\.Session @\d+/)
   })

@@ -29,7 +29,7 @@ function builder(y: Argv<GlobalArgs>) {
     y
       // The program and its arguments after --, as typed (not parsed as numbers or options).
       .parserConfiguration({ 'populate--': true })
-      .positional('program', { type: 'string', array: true, describe: 'the program to run, after --: node app.js ...' })
+      .positional('program', { type: 'string', array: true, describe: 'the program to run, after --: node app.js ..., python3 app.py ...' })
       .option('out', { alias: 'o', type: 'string', default: '.', describe: 'the folder the snapshots go to (made if missing)', requiresArg: true })
       .option('every', { type: 'string', describe: 'a snapshot every DURATION (30s, 500ms, 2m)', requiresArg: true, coerce: parseDuration })
       .option('count', { type: 'string', describe: 'stop the program after this many snapshots', requiresArg: true, coerce: parseCount })
@@ -57,6 +57,7 @@ function builder(y: Argv<GlobalArgs>) {
       })
       .example('$0 record -- node server.js', 'Enter takes a snapshot; Ctrl-D stops the server and shows what grew')
       .example('$0 record --every 10s --count 3 -o snaps -- node app.js', 'three snapshots 10 s apart, then the diff of the first and last')
+      .example('$0 record -- python3 app.py', 'the same for a Python program (heapscope_snapshot loaded at start, tracemalloc for the sites)')
   )
 }
 
@@ -91,7 +92,9 @@ export function recordCommand(ctx: CliContext): CommandModule<GlobalArgs, Record
       }
       const keys = args['on-key'] ?? (ctx.stdinIsTTY && args.every === undefined)
       const target = recordTargetFor(command, { track: args.track, timeoutMs: args.timeout, stdin: keys ? 'ignore' : 'inherit', stderr: process.stderr })
-      say(`starting ${command.join(' ')} with its inspector on a free loopback port${args.track ? ' and allocation tracking from its first line' : ''}`)
+      say(
+        `starting ${command.join(' ')} ${target.startNote ?? 'with its inspector on a free loopback port'}${args.track ? ' and allocation tracking from its first line' : ''}`,
+      )
       await target.start()
 
       const how = [
