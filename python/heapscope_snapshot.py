@@ -78,7 +78,8 @@ when this module can prove it is the same object, never by a guess:
   up to 64 KiB are kept alive until the next snapshot, which then releases
   those the program no longer holds: their addresses cannot be reused meanwhile;
 - a dict whose version tag (CPython 3.9-3.13) is older than the previous
-  snapshot was neither changed nor replaced since;
+  snapshot was neither changed nor replaced since, and holds the same keys
+  and values;
 - what a proven object holds through a reference that cannot change (a
   module's and a class's ``__dict__``, a function's closure cells, a bound
   method's ``__self__``, a tuple's items);
@@ -1794,7 +1795,8 @@ def _match_previous(nodes, addr, order, state):
         if type(w) is _Witness:
             proven[n] = w() is o
         elif w is _DICT_STAMP:
-            proven[n] = dict_version is not None and isinstance(o, dict) and dict_version(o) <= prev_version
+            # 2: proven unchanged since, so what it holds is proven too (_prove_fixed)
+            proven[n] = 2 if dict_version is not None and isinstance(o, dict) and dict_version(o) <= prev_version else 0
         else:
             proven[n] = w is o
     return prev_of, proven
@@ -1803,16 +1805,27 @@ def _match_previous(nodes, addr, order, state):
 def _prove_fixed(nodes, fixed, index, K, proven, prev_of):
     """What a proven object holds through a reference that cannot change is the
     same object too: a module's and a class's __dict__, a function's closure
-    tuple, and a tuple's items."""
+    tuple, a tuple's items, and the keys and values of a dict unchanged since
+    the last snapshot (its version tag says so: proven[n] == 2). The object
+    held now was held then, so it was alive then at the address it has now,
+    and the last snapshot's object at that address was this one."""
     held_by = {}
     for k in range(0, len(fixed), 2):
         held_by.setdefault(fixed[k] // _NF - K, []).append(fixed[k + 1] // _NF - K)
     stack = [n for n in held_by if proven[n]]
+    stack += [n for n, p in enumerate(proven) if p == 2 and n not in held_by]
     while stack:
         n = stack.pop()
         held = held_by.get(n)
-        if held is None and type(nodes[n]) is tuple:
-            held = [index[id(x)] // _NF - K for x in nodes[n] if id(x) in index]
+        o = nodes[n]
+        if held is None and type(o) is tuple:
+            held = [index[id(x)] // _NF - K for x in o if id(x) in index]
+        elif proven[n] == 2:
+            try:
+                pairs = list(dict.items(o))
+            except RuntimeError:  # changed by another thread meanwhile: not proven unchanged after all
+                continue
+            held = (held or []) + [index[id(x)] // _NF - K for kv in pairs for x in kv if id(x) in index]
         for m in held or ():
             if not proven[m] and prev_of[m] >= 0:
                 proven[m] = 1
