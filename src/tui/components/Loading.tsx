@@ -1,4 +1,5 @@
 /** The loading screen: a progress line per file (phase, bytes read, speed, or the phase's seconds); q or Ctrl-C cancels. */
+import { basename } from 'node:path'
 import { Text } from 'ink'
 import { useEffect, useState } from 'react'
 import { renderProgressLine } from '../../report/progress.js'
@@ -7,6 +8,9 @@ import type { LoadStatus } from '../state.js'
 import { cutEnd, cutStart, displayWidth, pad } from '../text.js'
 import type { Theme } from './theme.js'
 
+/** Columns the progress after the label takes: ` [####…] 100%  12.3 MiB / 15.4 MiB  45.6 MiB/s`. */
+const PROGRESS_WIDTH = 61
+
 export function Loading({ files, columns, rows, theme }: { files: LoadStatus[]; columns: number; rows: number; theme: Theme }) {
   // Redraw every quarter second, so a phase's seconds count up while it runs.
   const [now, setNow] = useState(Date.now())
@@ -14,7 +18,11 @@ export function Loading({ files, columns, rows, theme }: { files: LoadStatus[]; 
     const timer = setInterval(() => setNow(Date.now()), 250)
     return () => clearInterval(timer)
   }, [])
-  const labelWidth = Math.min(40, Math.max(10, ...files.map((f) => displayWidth(f.label))))
+  // A long path gives way to the progress (phase 15 columns, then ~61 for bar, percent, bytes and
+  // speed), down to the file's own name: at 80 columns a 40-column path hid the progress.
+  // (a name in a folder: `…/` before it)
+  const nameWidth = Math.max(...files.map((f) => displayWidth(basename(f.label)) + (basename(f.label) === f.label ? 0 : 2)))
+  const labelWidth = Math.min(40, Math.max(12, nameWidth, columns - 1 - 15 - PROGRESS_WIDTH), Math.max(10, ...files.map((f) => displayWidth(f.label))))
   // Phases without bytes (dominators, ...) show how long they have run.
   const line = (f: LoadStatus): string => {
     const elapsedMs = Math.max(0, now - f.since)
