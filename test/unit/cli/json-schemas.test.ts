@@ -40,6 +40,8 @@ const CASES: { schema: string; argv: (ids: { object: number }) => string[] }[] =
     schema: 'diff',
     argv: () => ['diff', fixture('leak-traced-before'), fixture('leak-traced-after'), '--by', 'stack', '--top', '2', '--fail-on-growth', '1GB', '--json'],
   },
+  // Snapshots of two processes (groups compared by totals), grouped by constructor: className, location, countBefore...
+  { schema: 'diff', argv: () => ['diff', fixture('twoproc-a'), fixture('twoproc-b'), '--by', 'constructor', '--top', '3', '--json'] },
   {
     schema: 'growth',
     argv: () => [
