@@ -52,7 +52,9 @@ import type { Snapshot } from '../snapshot/snapshot.js'
 import { computeClassNames, type ClassNames } from './class-names.js'
 import { edgeSource, NO_PREDECESSOR } from './distances.js'
 import type { HeapAnalysis } from './heap-analysis.js'
+import { computeDominatorIntervals, type DominatorIntervals } from './dominator-intervals.js'
 import { ABSENT, IntColumn, PairTable } from './pair-table.js'
+import { EDGE_TYPE_SLOTS, normaliseEdgeName, readEdge } from './path-labels.js'
 
 /** The longest block of steps that collapses when it repeats (see the header). */
 export const MAX_LOOP_STEPS = 4
@@ -109,7 +111,6 @@ const EDGE_INDEX = 0
 const EDGE_KEY = 1
 /** the edge from the root to the path's first object, whatever its name (an index, or `global` in some snapshots) */
 const EDGE_FROM_ROOT = 2
-const EDGE_TYPE_SLOTS = 8
 /** nodeShape: not hashed yet */
 const UNKNOWN = -1
 /** nodeShape: no path from the root (unreachable, or held only weakly) */
@@ -383,62 +384,6 @@ export class RetainerShapes {
   }
 }
 
-/**
- * Labels of nodes and edges as path shapes read them (see the header):
- * class names, closures by function, V8's structures by node name, edge
- * names normalised. For cycle signatures (cycles.ts); memoised by string.
- */
-export class PathLabels {
-  private readonly edgeText = new Map<number, string>()
-
-  constructor(
-    private readonly s: Snapshot,
-    private readonly classNames: ClassNames,
-  ) {}
-
-  node(n: number): string {
-    const { s } = this
-    const t = s.nodeType[n]
-    const types = s.nodeTypes
-    if (t === types.closure) return `${s.nodeName(n) || '(anonymous)'}()`
-    if (t === types.synthetic || t === types.hidden || t === types.array || t === types.objectShape) {
-      const name = s.nodeName(n)
-      if (name !== '') return name.slice(0, 80).trim()
-    }
-    return this.classNames.names[this.classNames.classIndex[n]].trim()
-  }
-
-  /** `.cache`, `[]`, `{table}`: indices elided, as in cluster paths (without the dictionary-key rule). */
-  edge(e: number): string {
-    const { s } = this
-    const t = s.edgeType[e]
-    if (t === s.edgeTypes.element || t === s.edgeTypes.hidden) return '[]'
-    const key = s.edgeNameOrIndex[e] * EDGE_TYPE_SLOTS + t
-    let text = this.edgeText.get(key)
-    if (text === undefined) {
-      const name = normaliseEdgeName(s.edgeName(e))
-      text = name === null ? '[]' : readEdge(s.edgeTypeName(e), name)
-      this.edgeText.set(key, text)
-    }
-    return text
-  }
-}
-
-/** An edge name with what differs between instances dropped; null for a name that is an index. */
-export function normaliseEdgeName(name: string): string | null {
-  if (/^\d+$/.test(name)) return null
-  return name.replace(/^\d+ \/ /, '').replace(/@\d+/g, '@')
-}
-
-/** `.cache` for a property or context variable, `{table}` for an internal edge (as report/objects.ts reads edges). */
-function readEdge(edgeType: string, name: string): string {
-  if (edgeType === 'property' || edgeType === 'context' || edgeType === 'shortcut') {
-    return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name.slice(0, 60))}]`
-  }
-  if (edgeType === 'weak') return `[[${name.slice(0, 60)}]]`
-  return `{${name.slice(0, 60)}}`
-}
-
 /** Cluster steps as one line; steps that repeat read `( ... )+`. */
 export function formatClusterSteps(steps: ClusterStep[]): string {
   if (steps.length === 0) return '(root)'
@@ -460,54 +405,6 @@ export function formatClusterSteps(steps: ClusterStep[]): string {
     out += (i === 0 ? '' : ' ') + '('.repeat(opens[i]) + text + (closes[i] ? ')+' : '')
   })
   return out
-}
-
-/** The dominator tree as intervals of its preorder: node m is dominated by n (or is n) when pre[n] <= pre[m] < end[n]. */
-export interface DominatorIntervals {
-  pre: Uint32Array
-  end: Uint32Array
-  /** the node at each preorder position */
-  nodeAt: Uint32Array
-}
-
-/**
- * Preorder intervals of the dominator tree, without building it: subtree
- * sizes accumulate walking the DFS order backwards (a node comes after its
- * dominator in it), then each node takes the next free slot inside its
- * dominator's interval walking it forwards. Three linear passes.
- *
- * @example
- *   const { pre, end } = computeDominatorIntervals(s, a)
- *   const dominates = pre[n] <= pre[m] && pre[m] < end[n]
- */
-export function computeDominatorIntervals(s: Snapshot, a: { dominators: HeapAnalysis['dominators'] }): DominatorIntervals {
-  const nodeCount = s.nodeCount
-  const root = s.rootOrdinal
-  const { dominator, order } = a.dominators
-  if (order.length !== nodeCount) throw new Error(`internal: the dominator order has ${order.length} of ${nodeCount} nodes`)
-  const end = new Uint32Array(nodeCount).fill(1) // subtree sizes first
-  for (let i = nodeCount - 1; i > 0; i--) {
-    const n = order[i]
-    if (n !== root) end[dominator[n]] += end[n]
-  }
-  const pre = new Uint32Array(nodeCount)
-  const next = new Uint32Array(nodeCount) // next free position inside each node's interval
-  pre[root] = 0
-  next[root] = 1
-  for (let i = 0; i < nodeCount; i++) {
-    const n = order[i]
-    if (n === root) continue
-    const d = dominator[n]
-    pre[n] = next[d]
-    next[d] += end[n]
-    next[n] = pre[n] + 1
-  }
-  const nodeAt = next // reused: every slot is written below
-  for (let n = 0; n < nodeCount; n++) {
-    end[n] += pre[n]
-    nodeAt[pre[n]] = n
-  }
-  return { pre, end, nodeAt }
 }
 
 /**

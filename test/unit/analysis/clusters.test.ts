@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import fc from 'fast-check'
-import { computeDominatorIntervals } from '../../../src/analysis/clusters.js'
+import { computeDominatorIntervals } from '../../../src/analysis/dominator-intervals.js'
 import { edgeSource } from '../../../src/analysis/distances.js'
 import { analyzeHeap, computeClassNames, findRetainerClusters, NO_PREDECESSOR, openSnapshot, type HeapAnalysis, type Snapshot } from '../../../src/index.js'
 import { naiveDominates, naiveShortestPathShapes, reachable, type LabelledGraph, type SmallGraph } from '../../helpers/naive.js'

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { stronglyConnectedComponents } from '../../../src/analysis/cycles.js'
+import { stronglyConnectedComponents } from '../../../src/analysis/scc.js'
 import { computeDetachedNodes } from '../../../src/analysis/detached.js'
 import { edgeSource } from '../../../src/analysis/distances.js'
 import {
