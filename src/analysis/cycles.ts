@@ -77,6 +77,12 @@ export interface CycleOptions {
   /** how many groups, and how many components, to describe (default 20; 0 = all) */
   top?: number
   /**
+   * describe one by one (`cycles`) only the components of the group with
+   * this signature, e.g. to list a group's components (the UI's Enter on a
+   * group); `groups` are not affected
+   */
+  signature?: string
+  /**
    * property names that do not count as references (default `constructor`
    * and `__proto__`: every class and its prototype form such a loop, which
    * is language plumbing, not a leak)
@@ -375,7 +381,8 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
     }
   })
   const rankedComponents: number[] = []
-  for (let c = 0; c < count; c++) if (groupOf[c] >= 0 && componentRetained[c] >= minRetained) rankedComponents.push(c)
+  const only = options.signature === undefined ? -1 : (groupIds.get(options.signature) ?? -2)
+  for (let c = 0; c < count; c++) if (groupOf[c] >= 0 && componentRetained[c] >= minRetained && (only === -1 || groupOf[c] === only)) rankedComponents.push(c)
   rankedComponents.sort((x, y) => byRetained(x, y) || firstMember[y + 1] - firstMember[y] - (firstMember[x + 1] - firstMember[x]))
   const chosen = top > 0 ? rankedComponents.slice(0, top) : rankedComponents
   const outside = externalRetainersOf(s, r, chosen, member, firstMember, component)

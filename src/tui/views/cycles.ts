@@ -1,30 +1,98 @@
-/** The Cycles view: groups of objects that reference each other, ranked by bytes retained. */
-import { findCycles } from '../../index.js'
+/**
+ * The Cycles view: objects that reference each other, one row per shape of
+ * loop (the library's cycle groups: 3,000 Connection <-> Socket pairs are
+ * one row with a count), ranked by bytes retained. Enter on a shape lists
+ * its groups of objects one by one; Enter on one of those, its members.
+ * Class lists name three classes and say how many more.
+ */
+import { findCycles, type CycleGroup, type CycleReport } from '../../index.js'
 import { countOf, formatBytes, formatCount } from '../../report/format.js'
-import { formatCyclePath } from '../../report/cycles.js'
+import { formatClassList, formatCyclePath, formatLoopShapeText } from '../../report/cycles.js'
+import { objectCount } from '../../report/clusters.js'
 import { fromRows, type HeapContext, type Screen } from '../screen.js'
 import { objectsScreen } from './objects.js'
 
-/** Enter lists a cycle's members. */
+/** Shapes listed, those that retain the most; a heap has dozens to hundreds. */
+const SHAPES_SHOWN = 1000
+/** Groups of one shape listed one by one, those that retain the most (each is built up front, with its loop and outside references). */
+const COMPONENTS_SHOWN = 10_000
+/** Classes named in a row before "and N more classes". */
+const CLASSES_SHOWN = 3
+
+/** A shape's row: its loop, and for groups larger than the loop, their size and classes. */
+export function shapeText(g: CycleGroup): string {
+  const shape = formatLoopShapeText(g.shapeSteps)
+  if (!g.largerThanLoop) return shape
+  return `${shape}, in ${g.count === 1 ? 'a group' : 'groups'} of ${objectCount(g.objectCount / g.count)}: ${formatClassList(g.classes, CLASSES_SHOWN)}`
+}
+
+/** Enter lists a shape's groups. */
 export function cyclesScreen(h: HeapContext): Screen {
-  const report = findCycles(h.s, h.a, h.retainers, { top: 200 })
+  const report = findCycles(h.s, h.a, h.retainers, { top: SHAPES_SHOWN, classNames: h.classes })
   const total = h.a.totalSize
+  const shapes = report.groupCount === 1 ? 'one shape' : `${formatCount(report.groupCount)} shapes`
+  const cut = report.groups.length < report.groupCount ? `; the ${formatCount(report.groups.length)} that retain the most` : ''
+  const opened = new Map<number, Screen>()
   return {
     title: 'Cycles',
-    header: [`${countOf(report.componentCount, 'group')} of objects that reference each other`],
+    header: [`${countOf(report.componentCount, 'group')} of objects that reference each other, of ${shapes}${cut}`],
     columns: [
-      { header: 'Cycle', align: 'left' },
+      { header: 'Shape of the loop', align: 'left' },
+      { header: 'Count', align: 'right' },
+      { header: 'Objects', align: 'right' },
+      { header: 'Retained', align: 'right' },
+    ],
+    sort: { column: 3, descending: true },
+    ...fromRows(
+      report.groups.map((g) => {
+        const text = shapeText(g)
+        return {
+          cells: [text, formatCount(g.count), formatCount(g.objectCount), formatBytes(g.retainedSize)],
+          sort: [NaN, g.count, g.objectCount, g.retainedSize],
+          text,
+        }
+      }),
+    ),
+    share: (row) => (total > 0 ? report.groups[row].retainedSize / total : 0),
+    shareOf: 'heap',
+    open: (row) => {
+      let screen = opened.get(row)
+      if (screen === undefined) {
+        screen = shapeScreen(h, report.groups[row])
+        opened.set(row, screen)
+      }
+      return screen
+    },
+  }
+}
+
+/**
+ * The groups of one shape, one by one, largest retained first; Enter lists a
+ * group's members. Their classes are the same in every group of a shape (the
+ * shape's signature holds them), so they are said once, above the list.
+ */
+export function shapeScreen(h: HeapContext, g: CycleGroup): Screen {
+  const report: CycleReport = findCycles(h.s, h.a, h.retainers, { top: COMPONENTS_SHOWN, signature: g.signature, classNames: h.classes })
+  const cycles = report.cycles
+  const total = h.a.totalSize
+  const shown = cycles.length < g.count ? `; the ${formatCount(cycles.length)} that retain the most:` : ''
+  const classes = g.largerThanLoop ? `each of ${objectCount(g.objectCount / g.count)}: ` : 'each: '
+  return {
+    title: `${countOf(g.count, 'cycle')} of shape ${formatLoopShapeText(g.shapeSteps)}`,
+    header: [
+      `${objectCount(g.objectCount)} retaining ${formatBytes(g.retainedSize)}${shown}`,
+      { label: classes, text: formatClassList(g.classes, CLASSES_SHOWN), cut: 'middle' },
+    ],
+    columns: [
+      { header: 'Loop', align: 'left' },
       { header: 'Objects', align: 'right' },
       { header: 'Retained', align: 'right' },
       { header: 'Outside refs', align: 'right' },
     ],
     sort: { column: 2, descending: true },
     ...fromRows(
-      report.cycles.map((c) => {
-        const text = `${c.classes
-          .slice(0, 3)
-          .map((k) => `${k.name} x${k.count}`)
-          .join(', ')}: ${formatCyclePath(h.s, c.path, h.names)}`
+      cycles.map((c) => {
+        const text = formatCyclePath(h.s, c.path, h.names)
         return {
           cells: [text, formatCount(c.members.length), formatBytes(c.retainedSize), formatCount(c.externalRetainerCount)],
           sort: [NaN, c.members.length, c.retainedSize, c.externalRetainerCount],
@@ -32,11 +100,17 @@ export function cyclesScreen(h: HeapContext): Screen {
         }
       }),
     ),
-    share: (row) => (total > 0 ? report.cycles[row].retainedSize / total : 0),
+    share: (row) => (total > 0 ? cycles[row].retainedSize / total : 0),
     shareOf: 'heap',
     open: (row) => {
-      const c = report.cycles[row]
-      return objectsScreen(h, `Members of cycle ${row + 1}`, [formatCyclePath(h.s, c.path, h.names)], c.members)
+      const c = cycles[row]
+      const what = `${formatClassList(c.classes, CLASSES_SHOWN)}`
+      return objectsScreen(
+        h,
+        `Members of ${objectCount(c.members.length)} in a loop: ${what}`,
+        [{ label: 'loop: ', text: formatCyclePath(h.s, c.path, h.names), cut: 'start' }],
+        c.members,
+      )
     },
   }
 }

@@ -1,10 +1,13 @@
 /** The screens on a real snapshot, checked against independent walks of the raw graph. */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { analyzeHeap, openSnapshot, type Snapshot, type SnapshotGrowth } from '../../../src/index.js'
+import { readFileSync } from 'node:fs'
+import { analyzeHeap, findCycles, openSnapshot, type Snapshot, type SnapshotGrowth } from '../../../src/index.js'
 import { loadSnapshots } from '../../../src/tui/load.js'
+import { cyclesScreen, shapeText } from '../../../src/tui/views/cycles.js'
 import { collectionsScreen, growthScreen } from '../../../src/tui/views/growth.js'
-import { HeapContext } from '../../../src/tui/screen.js'
+import { HeapContext, headerText } from '../../../src/tui/screen.js'
+import { formatBytes, formatCount } from '../../../src/report/format.js'
 import { initialState, currentFrame } from '../../../src/tui/state.js'
 import { objectScreen } from '../../../src/tui/views/objects.js'
 import { summaryScreen } from '../../../src/tui/views/summary.js'
@@ -79,9 +82,14 @@ describe('tui views on node-basic', () => {
 })
 
 describe('tui views on patterns-after', () => {
-  it("a class's r shows its retainer clusters: the 600 CacheEntry objects of a Map and the 400 of an array (as the program planted them), each opening to its objects", async () => {
-    const s = await openSnapshot(fixturePath('patterns-after.heapsnapshot.gz'))
-    const h = new HeapContext(s, analyzeHeap(s), {}, 'patterns-after')
+  let s: Snapshot
+  let h: HeapContext
+  before(async () => {
+    s = await openSnapshot(fixturePath('patterns-after.heapsnapshot.gz'))
+    h = new HeapContext(s, analyzeHeap(s), {}, 'patterns-after')
+  })
+
+  it("a class's r shows its retainer clusters: the 600 CacheEntry objects of a Map and the 400 of an array (as the program planted them), each opening to its objects", () => {
     const summary = summaryScreen(h)
     const row = Array.from({ length: summary.size }, (_, i) => i).find((i) => summary.text(i) === 'CacheEntry') as number
     const instances = summary.open(row) as Screen
@@ -99,6 +107,58 @@ describe('tui views on patterns-after', () => {
     assert.match(clusters.text(0) + clusters.text(1), /Map/)
     // r again: the objects.
     assert.equal(clusters.retainers?.()?.size, 1000)
+  })
+
+  it('Cycles shows one row per shape with its count: the 3,000 Connection <-> Socket pairs the program planted are one row, which opens to each pair, and each pair to its two objects', () => {
+    const cycles = cyclesScreen(h)
+    const report = findCycles(s, h.a, null, { top: 0 })
+    assert.equal(cycles.size, report.groupCount, 'a row per shape')
+    const rows = Array.from({ length: cycles.size }, (_, i) => i)
+    // The library's groups, in its order (most retained first): the same counts, objects and bytes.
+    for (const i of rows) {
+      const g = report.groups[i]
+      assert.equal(cycles.text(i), shapeText(g))
+      assert.deepEqual(
+        [1, 2, 3].map((c) => cycles.sortValue(i, c)),
+        [g.count, g.objectCount, g.retainedSize],
+        cycles.text(i),
+      )
+    }
+    // The pairs, counted on the raw graph: a Socket whose .conn is a Connection whose .socket is that Socket.
+    const edgeTo = (n: number, name: string): number => {
+      for (let e = s.firstEdge[n]; e < s.firstEdge[n + 1]; e++) if (s.edgeName(e) === name) return s.edgeTarget[e]
+      return -1
+    }
+    let pairs = 0
+    for (let n = 0; n < s.nodeCount; n++) {
+      if (s.nodeName(n) !== 'Socket' || s.nodeTypeName(n) !== 'object') continue
+      const conn = edgeTo(n, 'conn')
+      if (conn >= 0 && s.nodeName(conn) === 'Connection' && edgeTo(conn, 'socket') === n) pairs++
+    }
+    const manifest = JSON.parse(readFileSync(fixturePath('manifest.json'), 'utf8')) as { 'patterns-after': { patterns: { pairs: number } } }
+    assert.equal(pairs, manifest['patterns-after'].patterns.pairs, 'as many pairs as the program planted')
+    const row = rows.find((i) => cycles.text(i) === 'Connection .socket -> Socket .conn -> Connection') as number
+    assert.equal(cycles.sortValue(row, 1), pairs, 'one row counts them all')
+    assert.equal(cycles.sortValue(row, 2), 2 * pairs)
+    const each = cycles.open(row) as Screen
+    assert.equal(each.size, pairs)
+    const frame = currentFrame(initialState([{ name: 'pairs', make: () => each }]))
+    // Their classes, the same in each (the shape's signature holds them), are said once above the list.
+    assert.deepEqual(each.header.map(headerText), [
+      `${formatCount(2 * pairs)} objects retaining ${formatBytes(report.groups[row].retainedSize)}`,
+      'each: Connection x1, Socket x1',
+    ])
+    for (const i of frame.view.slice(0, 50)) assert.match(each.text(i), /^Connection @\d+ \.socket -> Socket @\d+ \.conn -> Connection @\d+$/)
+    const members = each.open(frame.view[0]) as Screen
+    assert.deepEqual(Array.from({ length: members.size }, (_, m) => members.text(m).replace(/ @\d+$/, '')).sort(), ['Connection', 'Socket'])
+  })
+
+  it('a shape of groups larger than their loop names three classes and says how many more', () => {
+    const classes = ['Function', 'Context', 'Array', 'Hook', 'Map'].map((name, k) => ({ name, count: 10 - k }))
+    const g = findCycles(s, h.a, null, { top: 1 }).groups[0]
+    const text = shapeText({ ...g, largerThanLoop: true, count: 2, objectCount: 80, classes })
+    assert.match(text, /, in groups of 40 objects: Function x10, Context x9, Array x8 and 2 more classes$/)
+    assert.doesNotMatch(shapeText({ ...g, largerThanLoop: true, count: 1, objectCount: 27, classes: classes.slice(0, 3) }), /more/)
   })
 })
 
