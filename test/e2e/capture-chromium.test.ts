@@ -25,19 +25,23 @@ let port = 0
 
 before(async () => {
   const page = pathToFileURL(fixturePath('programs/capture-page.html')).href
-  browser = new LiveProcess(CHROMIUM, [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    `--user-data-dir=${join(dir, 'profile')}`,
-    '--remote-debugging-port=0',
-    page,
-  ])
+  browser = new LiveProcess(
+    CHROMIUM,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--user-data-dir=${join(dir, 'profile')}`,
+      '--remote-debugging-port=0',
+      page,
+    ],
+    { detached: true },
+  )
   const [, found] = await browser.waitFor('stderr', /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//)
   port = Number(found)
   // Wait for the page's script to have run (it sets the title last).
@@ -50,9 +54,9 @@ before(async () => {
 })
 
 after(async () => {
-  // SIGTERM: the browser ends its renderer and helpers before it exits.
-  await browser?.stop()
-  rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+  // The browser and every helper it started (they write to the profile until they end), then the folder.
+  await browser?.stopGroup()
+  rmSync(dir, { recursive: true, force: true })
 })
 
 describe('capture --port (headless Chromium)', () => {

@@ -95,6 +95,31 @@ export class LiveProcess {
     clearTimeout(timer)
   }
 
+  /**
+   * Stops a process started with `detached: true` (a process group of its
+   * own) and every process it started: SIGTERM to the group, then waits until
+   * no process of the group is left (SIGKILL after `graceMs`). A browser's
+   * helpers (crash handler, utility processes) outlive the browser by a
+   * moment and write to its profile until they end.
+   */
+  async stopGroup(graceMs = 5000): Promise<void> {
+    const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
+      try {
+        process.kill(-this.pid, signal)
+        return true
+      } catch {
+        return false // ESRCH: nothing of the group is left
+      }
+    }
+    signalGroup('SIGTERM')
+    const deadline = Date.now() + graceMs
+    while (signalGroup(0)) {
+      if (Date.now() > deadline) signalGroup('SIGKILL')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    await this.exited
+  }
+
   private poke(): void {
     const waiters = this.waiters
     this.waiters = []
