@@ -37,6 +37,19 @@ describe('orderByKey', () => {
       }),
       { numRuns: 100 },
     )
+    // Equal keys on both sides of the merge of the in-order run and the displaced keys.
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat({ max: 50 }), { minLength: 200, maxLength: 400 }),
+        fc.array(fc.tuple(fc.nat({ max: 199 }), fc.nat({ max: 50 })), { maxLength: 8 }),
+        (values, moves) => {
+          const keys = values.sort((a, b) => a - b)
+          for (const [i, key] of moves) keys[i] = key
+          check(keys)
+        },
+      ),
+      { numRuns: 200 },
+    )
     check([])
     check([7])
     check([1, 3, 3, 5])
