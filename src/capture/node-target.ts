@@ -207,17 +207,8 @@ export class NodeTarget implements RecordTarget {
   }
 
   async stop(): Promise<void> {
-    const child = this.child
     if (this.client !== undefined) await this.client.close()
-    if (child === undefined || child.pid === undefined) return
-    if (this.exit === undefined) {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => {
-        if (this.exit === undefined) child.kill('SIGKILL')
-      }, STOP_GRACE_MS)
-      await this.exited
-      clearTimeout(timer)
-    }
+    await stopChild(this.child, () => this.exit !== undefined, this.exited)
   }
 
   private noteExit(exit: ProgramExit): void {
@@ -225,6 +216,20 @@ export class NodeTarget implements RecordTarget {
     this.exit = exit
     this.resolveExited(exit)
   }
+}
+
+/**
+ * Stops a program a record target started: SIGTERM, then SIGKILL if it has
+ * not ended within STOP_GRACE_MS; resolves once it has ended (`exited`).
+ */
+export async function stopChild(child: ChildProcess | undefined, hasEnded: () => boolean, exited: Promise<unknown>): Promise<void> {
+  if (child === undefined || child.pid === undefined || hasEnded()) return
+  child.kill('SIGTERM')
+  const timer = setTimeout(() => {
+    if (!hasEnded()) child.kill('SIGKILL')
+  }, STOP_GRACE_MS)
+  await exited
+  clearTimeout(timer)
 }
 
 /**

@@ -29,7 +29,7 @@ import { fileURLToPath } from 'node:url'
 import { CaptureError } from './errors.js'
 import type { SnapshotFile, TakeSnapshotOptions } from './heap-profiler.js'
 import { DEFAULT_TIMEOUT_MS } from './inspector.js'
-import { describeExit } from './node-target.js'
+import { describeExit, stopChild } from './node-target.js'
 import type { ProgramExit, RecordTarget, RecordTargetKind, RecordTargetOptions } from './record-target.js'
 import { writeSnapshotStream } from './snapshot-file.js'
 
@@ -39,8 +39,6 @@ const SNAPSHOT_SIGNAL = 'SIGUSR1'
 const SNAPSHOT_FD = 3
 /** tracemalloc's frames per allocation: the site is the innermost; each frame more slows every allocation and the snapshot. */
 const TRACE_FRAMES = 1
-/** How long a program has to exit after SIGTERM before SIGKILL. */
-const STOP_GRACE_MS = 3000
 
 /**
  * heapscope's python/ folder (heapscope_snapshot.py, record/sitecustomize.py):
@@ -323,16 +321,7 @@ export class PythonTarget implements RecordTarget {
   }
 
   async stop(): Promise<void> {
-    const child = this.child
-    if (child === undefined || child.pid === undefined) return
-    if (this.exit === undefined) {
-      child.kill('SIGTERM')
-      const timer = setTimeout(() => {
-        if (this.exit === undefined) child.kill('SIGKILL')
-      }, STOP_GRACE_MS)
-      await this.exited
-      clearTimeout(timer)
-    }
+    await stopChild(this.child, () => this.exit !== undefined, this.exited)
   }
 
   private noteExit(exit: ProgramExit): void {
