@@ -253,9 +253,15 @@ export class Snapshot {
     return this.source
   }
 
-  /** Whether the snapshot was taken with allocation tracking (it has a non-empty trace tree). */
+  /**
+   * Whether the snapshot was taken with allocation tracking. V8 writes the
+   * trace tree's root whenever tracking is on, so a tree with only its root
+   * counts: the first snapshot after tracking started, of a program that has
+   * allocated nothing since, is still a tracked baseline (its objects all
+   * have trace id 0, and a diff against it groups by site).
+   */
   get hasAllocationTraces(): boolean {
-    return this.traceTree !== null && this.traceTree.count > 1 && this.nodeTraceNodeId !== null
+    return this.traceTree !== null && this.traceTree.count > 0 && this.nodeTraceNodeId !== null
   }
 
   /** Node n's type name: 'object', 'closure', 'native', ... */

@@ -205,6 +205,20 @@ describe('parser on a hand-written snapshot', () => {
     assert.deepEqual([...s.edgeTarget], [1, 2, 2, 3])
   })
 
+  it('counts a trace tree of only its root as tracked (tracking on, nothing allocated since), an empty one as not', async () => {
+    // V8 writes the root whenever tracking is on: the first snapshot after tracking started, of an
+    // idle program, is such a baseline, and a diff against it must still group by site.
+    const rootOnly = tinySnapshotJson()
+      .replace(/"nodes":\[[^\]]*\]/, '"nodes":[9,0,1,0,2,0,0,3,1,3,32,2,0,1,3,2,5,16,0,0,2,2,3,7,24,0,0,0]')
+      .replace(/"trace_tree":.*\n/, '"trace_tree":[1,0,0,0,[]],\n')
+    const tracked = await parseText(rootOnly)
+    assert.equal(tracked.traceTree?.count, 1)
+    assert.equal(tracked.hasAllocationTraces, true)
+    const untracked = await parseText(rootOnly.replace('"trace_tree":[1,0,0,0,[]]', '"trace_tree":[]'))
+    assert.equal(untracked.traceTree?.count ?? 0, 0)
+    assert.equal(untracked.hasAllocationTraces, false)
+  })
+
   it('never throws anything but a HeapscopeError on mutated input', async () => {
     const bytes = Buffer.from(tinySnapshotJson())
     const alphabet = Buffer.from('0123456789,[]{}":\\ u-x\n')
