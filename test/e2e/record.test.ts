@@ -93,8 +93,9 @@ describe('record on an interval', () => {
       const exit = await cli.exited
       assert.equal(exit.code, 0, cli.stderr)
       const files = readdirSync(out).sort()
+      // The sequence number is the field before the time (a pid can have three digits too).
       assert.deepEqual(
-        files.map((f) => /-(\d{3})-/.exec(f)?.[1]),
+        files.map((f) => /-(\d{3})-\d{8}T\d{6}Z\./.exec(f)?.[1]),
         ['001', '002', '003'],
       )
       // The growth report over those three files, in order (growth's own numbers are tested in its tests; which
