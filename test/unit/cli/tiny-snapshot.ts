@@ -4,7 +4,8 @@
  */
 import { parseSnapshotChunks, type Snapshot } from '../../../src/index.js'
 
-const NODE_TYPES = [
+/** The node types V8 writes in `meta.node_types[0]`, in its order. */
+export const V8_NODE_TYPES = [
   'hidden',
   'array',
   'string',
@@ -21,7 +22,8 @@ const NODE_TYPES = [
   'bigint',
   'object shape',
 ]
-const EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak']
+/** The edge types V8 writes in `meta.edge_types[0]`, in its order. */
+export const V8_EDGE_TYPES = ['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak']
 
 interface TinyNode {
   type: string
@@ -37,13 +39,13 @@ export class TinySnapshot {
 
   /** Adds a node; the first one added is the root. Returns its ordinal. */
   node(type: string, name: string, selfSize: number, detachedness = 0): number {
-    if (!NODE_TYPES.includes(type)) throw new Error(`unknown node type ${type}`)
+    if (!V8_NODE_TYPES.includes(type)) throw new Error(`unknown node type ${type}`)
     this.nodes.push({ type, name, selfSize, detachedness, edges: [] })
     return this.nodes.length - 1
   }
 
   edge(from: number, type: string, name: string | number, to: number): this {
-    if (!EDGE_TYPES.includes(type)) throw new Error(`unknown edge type ${type}`)
+    if (!V8_EDGE_TYPES.includes(type)) throw new Error(`unknown edge type ${type}`)
     this.nodes[from].edges.push({ type, name, to })
     return this
   }
@@ -65,18 +67,18 @@ export class TinySnapshot {
     const edges: number[] = []
     const nodeFields = 7
     this.nodes.forEach((n, i) => {
-      nodes.push(NODE_TYPES.indexOf(n.type), str(n.name), i * 2 + 1, n.selfSize, n.edges.length, 0, n.detachedness)
+      nodes.push(V8_NODE_TYPES.indexOf(n.type), str(n.name), i * 2 + 1, n.selfSize, n.edges.length, 0, n.detachedness)
       for (const e of n.edges) {
         const byIndex = e.type === 'element' || e.type === 'hidden'
-        edges.push(EDGE_TYPES.indexOf(e.type), byIndex ? Number(e.name) : str(String(e.name)), e.to * nodeFields)
+        edges.push(V8_EDGE_TYPES.indexOf(e.type), byIndex ? Number(e.name) : str(String(e.name)), e.to * nodeFields)
       }
     })
     const snapshot: Record<string, unknown> = {
       meta: {
         node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
-        node_types: [NODE_TYPES, 'string', 'number', 'number', 'number', 'number', 'number'],
+        node_types: [V8_NODE_TYPES, 'string', 'number', 'number', 'number', 'number', 'number'],
         edge_fields: ['type', 'name_or_index', 'to_node'],
-        edge_types: [EDGE_TYPES, 'string_or_number', 'node'],
+        edge_types: [V8_EDGE_TYPES, 'string_or_number', 'node'],
         trace_function_info_fields: ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'],
         trace_node_fields: ['id', 'function_info_index', 'count', 'size', 'children'],
         sample_fields: ['timestamp_us', 'last_assigned_id'],

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { HeapscopeError, openSnapshot, parseSnapshotChunks, Snapshot, SnapshotFormatError, transferList } from '../../../src/index.js'
 import { fixturePath } from '../../helpers/paths.js'
-import { nodeLikeSnapshot } from '../cli/tiny-snapshot.js'
+import { nodeLikeSnapshot, V8_EDGE_TYPES, V8_NODE_TYPES } from '../cli/tiny-snapshot.js'
 
 const require = createRequire(import.meta.url)
 // heapsnapshot-parser has no types; it is the independent reference decoder.
@@ -16,33 +16,9 @@ const hsp = require('heapsnapshot-parser') as { parse(text: string): any }
 function tinySnapshotJson(): string {
   const meta = {
     node_fields: ['type', 'name', 'id', 'self_size', 'edge_count', 'trace_node_id', 'detachedness'],
-    node_types: [
-      [
-        'hidden',
-        'array',
-        'string',
-        'object',
-        'code',
-        'closure',
-        'regexp',
-        'number',
-        'native',
-        'synthetic',
-        'concatenated string',
-        'sliced string',
-        'symbol',
-        'bigint',
-        'object shape',
-      ],
-      'string',
-      'number',
-      'number',
-      'number',
-      'number',
-      'number',
-    ],
+    node_types: [V8_NODE_TYPES, 'string', 'number', 'number', 'number', 'number', 'number'],
     edge_fields: ['type', 'name_or_index', 'to_node'],
-    edge_types: [['context', 'element', 'property', 'internal', 'hidden', 'shortcut', 'weak'], 'string_or_number', 'node'],
+    edge_types: [V8_EDGE_TYPES, 'string_or_number', 'node'],
     trace_function_info_fields: ['function_id', 'name', 'script_name', 'script_id', 'line', 'column'],
     trace_node_fields: ['id', 'function_info_index', 'count', 'size', 'children'],
     sample_fields: ['timestamp_us', 'last_assigned_id'],
