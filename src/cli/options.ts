@@ -3,7 +3,7 @@
  * the same everywhere. Each check throws a message that says what to do;
  * yargs hands it to `.fail()`, and the exit funnel prints it (exit code 2).
  */
-import type { Options } from 'yargs'
+import type { Argv, Options } from 'yargs'
 import { UsageError } from '../index.js'
 import type { CliContext } from './context.js'
 
@@ -151,3 +151,17 @@ export const sourceMapsOption = {
   describe: 'a folder of source maps (app.js.map for app.js); maps named by the scripts on disk are used anyway',
   requiresArg: true,
 } satisfies Options
+
+/**
+ * The outputs of the commands that compare snapshots (diff, growth): JSON or
+ * Markdown, redaction, source maps, and the terminal UI when stdout is one.
+ */
+export function comparisonOutputOptions<T>(y: Argv<T>) {
+  return y
+    .option('json', jsonOption)
+    .option('markdown', markdownOption)
+    .option('redact', redactOption)
+    .option('source-maps', sourceMapsOption)
+    .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui: the text report)' })
+    .conflicts('json', 'markdown')
+}

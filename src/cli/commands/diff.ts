@@ -19,7 +19,7 @@ import {
 import { diffJson, renderDiffMarkdown, renderDiffText, shownGroups, type DiffReportOptions } from '../../report/diff.js'
 import { opensTui, colorEnabled, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
-import { checkInput, jsonOption, markdownOption, redactOption, sourceMapsOption, topOption, wholeNumber } from '../options.js'
+import { checkInput, comparisonOutputOptions, topOption, wholeNumber } from '../options.js'
 import { formatBytes, formatCount } from '../../report/format.js'
 import { writeJson, writeText } from '../output.js'
 import { createProgress } from '../progress.js'
@@ -37,46 +37,42 @@ export function parseSize(value: unknown): number {
 }
 
 function builder(y: Argv<GlobalArgs>) {
-  return y
-    .positional('before', { type: 'string', demandOption: true, describe: 'the snapshot taken first' })
-    .positional('after', { type: 'string', demandOption: true, describe: 'the snapshot taken after' })
-    .positional('final', { type: 'string', describe: 'optional third snapshot: keep only new objects still alive in it' })
-    .option('by', {
-      choices: GROUPINGS,
-      describe:
-        "group by allocation site (default with traces), stack, class (default without: DevTools' Comparison), script, or constructor (where the code is defined)",
-    })
-    .option('top', topOption(20, 'groups'))
-    .option('min-growth', { type: 'string', describe: 'hide groups whose net growth is below this size (e.g. 1KB)', requiresArg: true, coerce: parseSize })
-    .option('fail-on-growth', {
-      type: 'string',
-      describe: 'exit with code 1 when the net growth is over this size (e.g. 5MB)',
-      requiresArg: true,
-      coerce: parseSize,
-    })
-    .option('sort', {
-      choices: ['net', 'retained'] as const,
-      default: 'net' as const,
-      describe: 'rank groups by net growth or by what their new objects retain',
-    })
-    .option('objects', {
-      type: 'number',
-      string: true,
-      describe: 'new objects to list per group, largest retained first (0 = all; default 3, 5 in --json); with it every group shown is detailed',
-      requiresArg: true,
-      coerce: wholeNumber({ option: '--objects', unit: 'objects', zero: 'all' }),
-    })
-    .option('internals', {
-      type: 'boolean',
-      default: false,
-      describe: "list V8's internals (code, feedback, maps, shared function infos) among the new objects",
-    })
-    .option('json', jsonOption)
-    .option('markdown', markdownOption)
-    .option('redact', redactOption)
-    .option('source-maps', sourceMapsOption)
-    .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui: the text report)' })
-    .conflicts('json', 'markdown')
+  return comparisonOutputOptions(
+    y
+      .positional('before', { type: 'string', demandOption: true, describe: 'the snapshot taken first' })
+      .positional('after', { type: 'string', demandOption: true, describe: 'the snapshot taken after' })
+      .positional('final', { type: 'string', describe: 'optional third snapshot: keep only new objects still alive in it' })
+      .option('by', {
+        choices: GROUPINGS,
+        describe:
+          "group by allocation site (default with traces), stack, class (default without: DevTools' Comparison), script, or constructor (where the code is defined)",
+      })
+      .option('top', topOption(20, 'groups'))
+      .option('min-growth', { type: 'string', describe: 'hide groups whose net growth is below this size (e.g. 1KB)', requiresArg: true, coerce: parseSize })
+      .option('fail-on-growth', {
+        type: 'string',
+        describe: 'exit with code 1 when the net growth is over this size (e.g. 5MB)',
+        requiresArg: true,
+        coerce: parseSize,
+      })
+      .option('sort', {
+        choices: ['net', 'retained'] as const,
+        default: 'net' as const,
+        describe: 'rank groups by net growth or by what their new objects retain',
+      })
+      .option('objects', {
+        type: 'number',
+        string: true,
+        describe: 'new objects to list per group, largest retained first (0 = all; default 3, 5 in --json); with it every group shown is detailed',
+        requiresArg: true,
+        coerce: wholeNumber({ option: '--objects', unit: 'objects', zero: 'all' }),
+      })
+      .option('internals', {
+        type: 'boolean',
+        default: false,
+        describe: "list V8's internals (code, feedback, maps, shared function infos) among the new objects",
+      }),
+  )
     .example('$0 diff before.heapsnapshot after.heapsnapshot', 'what grew, by allocation site')
     .example('$0 diff a.heapsnapshot b.heapsnapshot c.heapsnapshot --by stack', 'leak candidates: new in b, still alive in c')
     .example('$0 diff a.gz b.gz --fail-on-growth 5MB --markdown', 'a CI gate with a pull-request comment')

@@ -9,7 +9,7 @@ import { createSourceMapper, GrowthSeries, UsageError, type Grouping, type Snaps
 import { growthJson, renderGrowthMarkdown, renderGrowthText, type GrowthReportOptions } from '../../report/growth.js'
 import { colorEnabled, opensTui, type CliContext, type GlobalArgs } from '../context.js'
 import { GateFailedError } from '../exit.js'
-import { checkInput, jsonOption, markdownOption, redactOption, sourceMapsOption, topOption } from '../options.js'
+import { checkInput, comparisonOutputOptions, topOption } from '../options.js'
 import { writeJson, writeText } from '../output.js'
 import { createProgress } from '../progress.js'
 import { parseSize } from './diff.js'
@@ -17,25 +17,21 @@ import { parseSize } from './diff.js'
 const GROUPINGS: readonly Grouping[] = ['site', 'stack', 'class', 'script', 'constructor']
 
 function builder(y: Argv<GlobalArgs>) {
-  return y
-    .positional('snapshots', { type: 'string', array: true, demandOption: true, describe: 'three or more snapshots of one process, in the order taken' })
-    .option('by', {
-      choices: GROUPINGS,
-      describe: 'group by allocation site (default with traces), stack, class (default without), script, or constructor (where the code is defined)',
-    })
-    .option('top', topOption(20, 'groups and collections'))
-    .option('fail-on-growth', {
-      type: 'string',
-      describe: 'exit with code 1 when what grew in every interval grew by more than this size (e.g. 5MB)',
-      requiresArg: true,
-      coerce: parseSize,
-    })
-    .option('json', jsonOption)
-    .option('markdown', markdownOption)
-    .option('redact', redactOption)
-    .option('source-maps', sourceMapsOption)
-    .option('tui', { type: 'boolean', default: true, describe: 'open the terminal UI when stdout is a terminal (--no-tui: the text report)' })
-    .conflicts('json', 'markdown')
+  return comparisonOutputOptions(
+    y
+      .positional('snapshots', { type: 'string', array: true, demandOption: true, describe: 'three or more snapshots of one process, in the order taken' })
+      .option('by', {
+        choices: GROUPINGS,
+        describe: 'group by allocation site (default with traces), stack, class (default without), script, or constructor (where the code is defined)',
+      })
+      .option('top', topOption(20, 'groups and collections'))
+      .option('fail-on-growth', {
+        type: 'string',
+        describe: 'exit with code 1 when what grew in every interval grew by more than this size (e.g. 5MB)',
+        requiresArg: true,
+        coerce: parseSize,
+      }),
+  )
     .example('$0 growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot', 'what grew in every interval, by allocation site')
     .example('$0 growth s*.heapsnapshot.gz --by constructor --json', 'without allocation traces: by where the constructors are defined')
 }
