@@ -129,7 +129,16 @@ export class Grouper {
   private readonly byLocation: Int32Array
   /** location-keyed groups by position and class: position * classCount + class */
   private readonly byPosition = new Map<number, number>()
+  /**
+   * The last class seen at each position, and its group: instances of one
+   * constructor almost always share a class, so byPosition is asked only
+   * when the class changes (-1: none yet).
+   */
+  private readonly positionClass: Int32Array
+  private readonly positionGroup: Int32Array
   private readonly locations: SourceLocations | null
+  /** the locations' entryOf, fast for nodes asked about in increasing order */
+  private readonly entryOf: (n: number) => number
   private readonly mapPosition: PositionMapper | undefined
   private readonly object: number
   private readonly closure: number
@@ -148,6 +157,10 @@ export class Grouper {
     const located = groupBy === 'class' || groupBy === 'constructor'
     this.locations = located ? sourceLocations(s) : null
     this.byLocation = new Int32Array(located ? (s.locations?.count ?? 0) : 0).fill(-1)
+    this.entryOf = this.locations === null ? () => -1 : this.locations.entryLookup()
+    const positions = this.locations === null ? 0 : this.locations.positionCount
+    this.positionClass = new Int32Array(positions).fill(-1)
+    this.positionGroup = new Int32Array(positions)
     this.mapPosition = options.mapPosition
     this.object = s.nodeTypes.object
     this.closure = s.nodeTypes.closure
@@ -191,12 +204,17 @@ export class Grouper {
     const type = this.s.nodeType[n]
     const locations = this.locations as SourceLocations
     // DevTools splits only objects by location; constructor grouping splits closures too.
-    const i = type === this.object || (this.groupBy === 'constructor' && type === this.closure) ? locations.entryOf(n) : -1
+    const i = type === this.object || (this.groupBy === 'constructor' && type === this.closure) ? this.entryOf(n) : -1
     if (i >= 0) {
       if (this.byLocation[i] < 0) {
         // Every instance of a constructor has an entry of its own: key by position and class, not by entry.
         const c = this.classOf[n]
-        const k = locations.positionOf(i) * this.classNames.length + c
+        const position = locations.positionOf(i)
+        if (this.positionClass[position] === c) {
+          this.byLocation[i] = this.positionGroup[position]
+          return this.byLocation[i]
+        }
+        const k = position * this.classNames.length + c
         let g = this.byPosition.get(k)
         if (g === undefined) {
           const location = this.mapLocation(locations.of(n) as SourceLocation)
@@ -208,6 +226,8 @@ export class Grouper {
           }
           this.byPosition.set(k, g)
         }
+        this.positionClass[position] = c
+        this.positionGroup[position] = g
         this.byLocation[i] = g
       }
       return this.byLocation[i]

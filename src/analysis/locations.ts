@@ -72,7 +72,7 @@ export class SourceLocations {
   private resolvedFromClosures = false
   /** per entry, the number of its distinct position (script, line, column); built on first use */
   private positionIds: Int32Array | null = null
-  private positionCount = 0
+  private distinctPositions = 0
 
   constructor(private readonly s: Snapshot) {
     const l = s.locations
@@ -95,18 +95,36 @@ export class SourceLocations {
     return this.nodes.length
   }
 
-  /** Node n's entry in `s.locations`, or -1. */
+  /** Node n's entry in `s.locations` (its first, should V8 write two), or -1. */
   entryOf(n: number): number {
-    const nodes = this.nodes
-    let lo = 0
-    let hi = nodes.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1
-      if (nodes[mid] < n) lo = mid + 1
-      else if (nodes[mid] > n) hi = mid - 1
-      else return this.entries[mid]
+    const at = firstAtLeast(this.nodes, n, 0)
+    return at < this.nodes.length && this.nodes[at] === n ? this.entries[at] : -1
+  }
+
+  /**
+   * entryOf for a caller that asks about nodes in increasing order, or
+   * nearly: a step forward from the previous node asked about walks on from
+   * where that one was found, so a pass over every node costs O(nodes +
+   * entries) where a binary search per node cost a few seconds on 5 million.
+   *
+   * @example
+   *   const entryOf = sourceLocations(s).entryLookup()
+   *   for (let n = 0; n < s.nodeCount; n++) if (entryOf(n) >= 0) located++
+   */
+  entryLookup(): (n: number) => number {
+    const { nodes, entries } = this
+    /** where the last search ended: nodes[at - 1] < the node asked about then <= nodes[at] */
+    let at = 0
+    return (n) => {
+      if (at > 0 && nodes[at - 1] >= n) at = firstAtLeast(nodes, n, 0)
+      else {
+        // A few steps, then a binary search of the rest (a jump far ahead).
+        const end = Math.min(nodes.length, at + 8)
+        while (at < end && nodes[at] < n) at++
+        if (at === end && at < nodes.length && nodes[at] < n) at = firstAtLeast(nodes, n, at)
+      }
+      return at < nodes.length && nodes[at] === n ? entries[at] : -1
     }
-    return -1
   }
 
   /** Node n's definition position (a closure's function, an object's constructor), or null. */
@@ -119,34 +137,61 @@ export class SourceLocations {
   }
 
   /**
-   * Entry i's position as a small number: entries at the same script, line
-   * and column (every instance of one constructor) share it. Lets a caller
-   * key per position without a string per object.
+   * Entry i's position as a small number (0, 1, 2... in the order of the
+   * entries): entries at the same script, line and column (every instance
+   * of one constructor) share it. Lets a caller key per position without a
+   * string per object.
    */
   positionOf(i: number): number {
-    let ids = this.positionIds
-    if (ids === null) {
-      const l = this.s.locations as NonNullable<Snapshot['locations']>
-      ids = new Int32Array(l.count)
-      // script and line in one number (V8's script ids and line counts stay far below 2^26), then the column
-      const byScriptLine = new Map<number, Map<number, number>>()
-      for (let e = 0; e < l.count; e++) {
-        const outer = l.scriptId[e] * 2 ** 26 + l.line[e]
-        let byColumn = byScriptLine.get(outer)
-        if (byColumn === undefined) {
-          byColumn = new Map()
-          byScriptLine.set(outer, byColumn)
+    return (this.positionIds ?? this.numberPositions())[i]
+  }
+
+  /** How many distinct positions the entries have (positionOf is below it). */
+  get positionCount(): number {
+    if (this.positionIds === null) this.numberPositions()
+    return this.distinctPositions
+  }
+
+  /**
+   * Numbers the positions in one pass, through an open-addressing table of
+   * the first entry of each position (a Map of Maps per entry cost ~1 s on
+   * the 1.5 million entries of a 600 MB snapshot).
+   */
+  private numberPositions(): Int32Array {
+    const l = this.s.locations
+    const count = l?.count ?? 0
+    const ids = new Int32Array(count)
+    this.positionIds = ids
+    if (l === null) return ids
+    const { scriptId, line, column } = l
+    // A power of two at least twice the entries: probes stay short.
+    let size = 16
+    while (size < count * 2) size *= 2
+    const mask = size - 1
+    /** first entry of the position in slot, + 1 (0: empty) */
+    const table = new Int32Array(size)
+    let distinct = 0
+    for (let e = 0; e < count; e++) {
+      const script = scriptId[e]
+      const ln = line[e]
+      const col = column[e]
+      let slot = (Math.imul(script, 0x9e3779b1) ^ Math.imul(ln, 0x85ebca6b) ^ Math.imul(col, 0xc2b2ae35)) & mask
+      for (;;) {
+        const first = table[slot] - 1
+        if (first < 0) {
+          table[slot] = e + 1
+          ids[e] = distinct++
+          break
         }
-        let id = byColumn.get(l.column[e])
-        if (id === undefined) {
-          id = this.positionCount++
-          byColumn.set(l.column[e], id)
+        if (scriptId[first] === script && line[first] === ln && column[first] === col) {
+          ids[e] = ids[first]
+          break
         }
-        ids[e] = id
+        slot = (slot + 1) & mask
       }
-      this.positionIds = ids
     }
-    return ids[i]
+    this.distinctPositions = distinct
+    return ids
   }
 
   /** The name of script `scriptId`, '' when the snapshot does not name it. */
@@ -177,6 +222,18 @@ export class SourceLocations {
       if (name !== null) this.scriptNames.set(l.scriptId[i], name)
     }
   }
+}
+
+/** The first index at or after `from` whose value is at least n (`sorted.length` if none). */
+function firstAtLeast(sorted: Uint32Array, n: number, from: number): number {
+  let lo = from
+  let hi = sorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (sorted[mid] < n) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** The target of n's first edge named `name` (or `alias`), or -1. */

@@ -53,6 +53,38 @@ describe('source locations', () => {
     assert.match(nodeLabel(plain, n), new RegExp(`^onEvent \\S*growth-app\\.js:${line}:${column} @\\d+$`))
   })
 
+  it('finds entries and numbers positions as a scan of the raw section does, in any order of asking', () => {
+    const l = plain.locations
+    assert.ok(l !== null && l.count > 100)
+    // The raw section: each node's first entry; positions numbered by their first entry.
+    const firstEntry = new Map<number, number>()
+    const positionIds = new Map<string, number>()
+    const positionOf: number[] = []
+    for (let i = 0; i < l.count; i++) {
+      if (!firstEntry.has(l.node[i])) firstEntry.set(l.node[i], i)
+      const key = `${l.scriptId[i]}:${l.line[i]}:${l.column[i]}`
+      if (!positionIds.has(key)) positionIds.set(key, positionIds.size)
+      positionOf.push(positionIds.get(key) as number)
+    }
+    const locations = sourceLocations(plain)
+    assert.equal(locations.positionCount, positionIds.size)
+    assert.ok(positionIds.size < l.count)
+    for (let i = 0; i < l.count; i++) assert.equal(locations.positionOf(i), positionOf[i])
+    const expected = (n: number): number => firstEntry.get(n) ?? -1
+    // Every node in order, then by id (nearly in order), then backwards and in long jumps.
+    const orders = [Array.from({ length: plain.nodeCount }, (_, n) => n), Array.from(plain.ordinalsById())]
+    orders.push(
+      orders[0].slice().reverse(),
+      orders[0].filter((n) => n % 97 === 0),
+      [...firstEntry.keys()].reverse(),
+    )
+    for (const order of orders) {
+      const entryOf = locations.entryLookup()
+      for (const n of order) assert.equal(entryOf(n), expected(n), `node ${n}`)
+    }
+    for (let n = 0; n < plain.nodeCount; n++) assert.equal(locations.entryOf(n), expected(n))
+  })
+
   it('--by constructor groups closures by their function and objects by their constructor', async () => {
     const series = new GrowthSeries({ groupBy: 'constructor' })
     const snapshots = await Promise.all([1, 2].map((k) => openSnapshot(fixturePath(`growth-plain-${k}.heapsnapshot.gz`))))
