@@ -51,7 +51,8 @@ export function diffNotes(d: SnapshotDiff): string[] {
         'so groups are compared by their totals, not object by object; retained sizes are not available.',
     )
   }
-  if (!d.allocationTraces) notes.push(TRACKING_HINT)
+  // Without traces a diff is by class or by constructor (class with where it is defined): say which.
+  if (!d.allocationTraces) notes.push(d.groupBy === 'class' ? TRACKING_HINT : TRACKING_HINT.replace('grouped by class', `grouped by ${d.groupBy}`))
   else if (d.requestedGroupBy !== d.groupBy) notes.push(`--by ${d.requestedGroupBy} needs allocation traces in every snapshot; grouped by ${d.groupBy}.`)
   if (d.leakCandidates) notes.push('Three snapshots: "new" counts objects created between the first two that are still alive in the third (leak candidates).')
   return notes

@@ -158,14 +158,17 @@ export function displayString(text: string, max: number = DEFAULT_STRING_LIMIT):
 }
 
 /**
- * A distance as DevTools shows it: a number for objects reachable from the
- * user's roots (window, global), `-` for the unreachable and for those
- * reached only through V8's own roots (distance SYSTEM_DISTANCE and up; the
- * raw value stays in JSON).
+ * A distance for people: a number for objects reachable from the user's
+ * roots (window, global); `sys+N` for those reached only through V8's own
+ * roots (stack, handles, compiled code: distance SYSTEM_DISTANCE and up,
+ * N edges below the snapshot's root), where DevTools shows `−` and a
+ * reader took it for a missing value; `none` for the unreachable (held only
+ * weakly, or by nothing). The raw value stays in JSON.
  *
  * @example
- *   formatDistance(3) // '3'; formatDistance(100000004) // '-'; formatDistance(-5) // '-'
+ *   formatDistance(3) // '3'; formatDistance(100000004) // 'sys+4'; formatDistance(-5) // 'none'
  */
 export function formatDistance(distance: number): string {
-  return distance < 0 || distance >= SYSTEM_DISTANCE ? '-' : formatCount(distance)
+  if (distance < 0) return 'none'
+  return distance >= SYSTEM_DISTANCE ? `sys+${formatCount(distance - SYSTEM_DISTANCE)}` : formatCount(distance)
 }

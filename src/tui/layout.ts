@@ -8,10 +8,44 @@
  * free: Ink ends a frame with a newline, and a frame as tall as the terminal
  * would scroll it (Ink then clears the whole screen on every frame).
  */
-import { displayWidth } from './text.js'
+import type { HeaderLine } from './screen.js'
+import { cut, displayWidth, wrapText } from './text.js'
 
 /** Lines a frame uses besides its header lines and the list: tabs, title, column headings, status, the spare last line. */
 const CHROME_LINES = 5
+
+/** A line of text wraps onto at most this many lines (a note that says what to do is read whole); a path or a site stays on one. */
+const MAX_WRAPPED_LINES = 3
+
+/** A header line as shown: its text, fitted to the width, and which of the screen's header lines it comes from. */
+export interface ShownHeaderLine {
+  text: string
+  /** the index of the screen's header line */
+  source: number
+}
+
+/**
+ * The screen's header lines laid out for a terminal of `columns`: plain text
+ * word-wrapped (up to three lines, then cut), a retainer path cut from its
+ * start and a site in its middle after its label. The frame leaves the last
+ * column free.
+ */
+export function layoutHeader(header: readonly HeaderLine[], columns: number): ShownHeaderLine[] {
+  const width = Math.max(1, columns - 1)
+  const out: ShownHeaderLine[] = []
+  header.forEach((line, source) => {
+    if (typeof line === 'string') {
+      const wrapped = wrapText(line, width, MAX_WRAPPED_LINES)
+      for (const text of wrapped.length === 0 ? [''] : wrapped) out.push({ text, source })
+    } else out.push({ text: line.label + cut(line.text, width - displayWidth(line.label), line.cut), source })
+  })
+  return out
+}
+
+/** How many lines the screen's header takes, wrapped, in a terminal of `columns` (before headerLinesShown limits them). */
+export function headerLineCount(header: readonly HeaderLine[], columns: number): number {
+  return layoutHeader(header, columns).length
+}
 
 /** How many of a screen's header lines are shown in a terminal of `rows` lines: all of them while the list keeps most of the screen. */
 export function headerLinesShown(headerLength: number, rows: number): number {

@@ -10,7 +10,7 @@
  * keys typed while loading are kept and played into the browser once it
  * exists (as a shell takes type-ahead).
  */
-import { helpHeight, listHeight, listTop, tabBar } from './layout.js'
+import { headerLineCount, helpHeight, listHeight, listTop, tabBar } from './layout.js'
 import { actionFor, parseMouse, type ActionName, type KeyFlags, type Mode } from './keymap.js'
 import { helpLines } from './help.js'
 import type { Screen, Sort } from './screen.js'
@@ -129,7 +129,7 @@ export function currentFrame(state: State): Frame {
 
 /** How many list rows the current frame shows. */
 export function pageHeight(state: State): number {
-  return listHeight(currentFrame(state).screen.header.length, state.rows)
+  return listHeight(headerLineCount(currentFrame(state).screen.header, state.columns), state.rows)
 }
 
 /** Replaces the top frame, keeping its selection visible. */
@@ -152,7 +152,7 @@ function push(state: State, screen: Screen): State {
 function select(state: State, frame: Frame, selected: number): State {
   const last = frame.view.length - 1
   const s = Math.max(0, Math.min(last, selected))
-  const height = listHeight(frame.screen.header.length, state.rows)
+  const height = listHeight(headerLineCount(frame.screen.header, state.columns), state.rows)
   let top = Math.min(frame.top, Math.max(0, frame.view.length - height))
   if (s < top) top = s
   if (s >= top + height) top = s - height + 1
@@ -204,8 +204,9 @@ function click(state: State, x: number, y: number): State {
     ).findIndex((t) => x - 1 >= t.start && x - 1 < t.end)
     return hit < 0 ? state : switchTab(state, hit)
   }
-  const line = y - 1 - listTop(frame.screen.header.length, state.rows)
-  const height = listHeight(frame.screen.header.length, state.rows)
+  const headerLines = headerLineCount(frame.screen.header, state.columns)
+  const line = y - 1 - listTop(headerLines, state.rows)
+  const height = listHeight(headerLines, state.rows)
   if (line < 0 || line >= height || frame.top + line >= frame.view.length) return state
   const at = frame.top + line
   return at === frame.selected ? act(state, 'open', { input: '', key: {} }) : select(state, frame, at)

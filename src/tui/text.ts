@@ -129,3 +129,36 @@ export function barText(fraction: number, width: number): string {
   const eighths = Math.max(1, Math.round(f * width * 8))
   return '█'.repeat(Math.floor(eighths / 8)) + EIGHTHS[eighths % 8]
 }
+
+/**
+ * Word-wraps text to lines of at most `width` columns, at most `maxLines`
+ * of them (the last cut with `…` when more would follow). A word wider than
+ * a line is cut across lines. Spaces between words are kept; a line never
+ * starts with the space it was broken at.
+ */
+export function wrapText(text: string, width: number, maxLines: number): string[] {
+  const t = printable(text)
+  if (width <= 0 || maxLines <= 0) return []
+  if (displayWidth(t) <= width) return [t]
+  const lines: string[] = []
+  let rest = t
+  while (rest !== '' && lines.length < maxLines) {
+    if (displayWidth(rest) <= width) {
+      lines.push(rest)
+      rest = ''
+      break
+    }
+    if (lines.length === maxLines - 1) {
+      lines.push(cutEnd(rest, width))
+      rest = ''
+      break
+    }
+    const head = headOf(rest, width + 1)
+    // Break at the last space that leaves the line within the width; none: cut the word.
+    const space = head.lastIndexOf(' ')
+    const line = space > 0 && head.slice(0, space).trim() !== '' ? head.slice(0, space) : headOf(rest, width)
+    lines.push(line.trimEnd())
+    rest = rest.slice(line.length).trimStart()
+  }
+  return lines
+}

@@ -8,10 +8,10 @@ import { Text } from 'ink'
 import type { ReactNode } from 'react'
 import { formatCount } from '../../report/format.js'
 import { statusHints, type Capability } from '../keymap.js'
-import { headerLinesShown, listHeight, tabBar } from '../layout.js'
-import type { HeaderLine, Screen } from '../screen.js'
+import { headerLinesShown, layoutHeader, listHeight, tabBar } from '../layout.js'
+import type { Screen } from '../screen.js'
 import { currentFrame, modeOf, type Frame, type State } from '../state.js'
-import { barText, cut, cutEnd, displayWidth, pad } from '../text.js'
+import { barText, cutEnd, displayWidth, pad } from '../text.js'
 import type { Theme } from './theme.js'
 
 /** A piece of a line with its colour. */
@@ -43,11 +43,6 @@ function columnWidths(screen: Screen, frame: Frame, cells: string[][], columns: 
   return { widths, bar }
 }
 
-function headerLine(line: HeaderLine, width: number): string {
-  if (typeof line === 'string') return cutEnd(line, width)
-  return line.label + cut(line.text, width - displayWidth(line.label), line.cut)
-}
-
 /** The screen's capabilities, for the status line's hints. */
 function offers(screen: Screen): (c: Capability) => boolean {
   return (c) =>
@@ -67,8 +62,9 @@ export function Browser({ state, theme }: { state: State; theme: Theme }) {
   const { columns: width, rows } = state
   const frame = currentFrame(state)
   const screen = frame.screen
-  const shownHeader = headerLinesShown(screen.header.length, rows)
-  const height = listHeight(screen.header.length, rows)
+  const header = layoutHeader(screen.header, width)
+  const shownHeader = headerLinesShown(header.length, rows)
+  const height = listHeight(header.length, rows)
   const visible = frame.view.slice(frame.top, frame.top + height)
   const cells = visible.map((r) => screen.cells(r))
   const { widths, bar } = columnWidths(screen, frame, cells, width)
@@ -125,10 +121,11 @@ export function Browser({ state, theme }: { state: State; theme: Theme }) {
       {cutEnd(screen.title + filterNote, width - 1)}
     </Text>,
   )
-  screen.header.slice(0, shownHeader).forEach((h, i) => {
+  // The first header line (the totals) bright, the notes below it dim.
+  header.slice(0, shownHeader).forEach((h, i) => {
     lines.push(
-      <Text key={`h${i}`} dimColor={i > 0} wrap="truncate">
-        {headerLine(h, width - 1) || ' '}
+      <Text key={`h${i}`} dimColor={h.source > 0} wrap="truncate">
+        {h.text || ' '}
       </Text>,
     )
   })

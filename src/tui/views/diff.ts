@@ -9,7 +9,23 @@ import { fromRows, type HeapContext, type Screen } from '../screen.js'
 import { objectsWithClusters } from './clusters.js'
 import { scriptNamer, siteText } from './sites.js'
 
-const GROUPINGS: DiffGrouping[] = ['site', 'stack', 'class', 'script']
+/** What `b` steps through: with allocation traces every grouping; without, those that need none (the others would fall back to class). */
+const TRACED_GROUPINGS: DiffGrouping[] = ['site', 'stack', 'class', 'script', 'constructor']
+const UNTRACED_GROUPINGS: DiffGrouping[] = ['class', 'constructor']
+
+/** The grouping `b` switches to after `current`. */
+export function nextGrouping(current: DiffGrouping, traced: boolean): DiffGrouping {
+  const list = traced ? TRACED_GROUPINGS : UNTRACED_GROUPINGS
+  return list[(list.indexOf(current) + 1) % list.length]
+}
+
+const HEADINGS: Record<DiffGrouping, string> = {
+  site: 'Allocation site',
+  stack: 'Allocation stack',
+  class: 'Class',
+  script: 'Script',
+  constructor: 'Constructor',
+}
 
 /**
  * The diff the Diff view shows (the loading thread makes the first one with
@@ -35,12 +51,12 @@ const signed = (bytes: number): string => (bytes >= 0 ? '+' : '-') + formatBytes
 export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGrouping | undefined, final?: Snapshot, computed?: SnapshotDiff): Screen {
   const d = computed ?? viewDiff(before, after.s, after.a, groupBy, final)
   const t = d.totals
-  const next = GROUPINGS[(GROUPINGS.indexOf(d.groupBy) + 1) % GROUPINGS.length]
+  const next = nextGrouping(d.groupBy, after.s.hasAllocationTraces)
   const frames = (g: DiffGroup) => g.stack ?? (g.site === undefined ? [] : [g.site])
   const scripts = scriptNamer(d.groups.flatMap((g) => frames(g).map((f) => f.scriptName)))
   /** the group's name with its scripts shortened */
   const name = (g: DiffGroup): string => {
-    if (d.groupBy === 'class' || g.site === undefined) return g.key
+    if (d.groupBy === 'class' || d.groupBy === 'constructor' || g.site === undefined) return g.key
     if (d.groupBy === 'script') return scripts(g.site.scriptName)
     if (d.groupBy === 'stack')
       return frames(g)
@@ -58,11 +74,8 @@ export function diffScreen(before: Snapshot, after: HeapContext, groupBy: DiffGr
       ...diffNotes(d),
     ],
     columns: [
-      {
-        header: d.groupBy === 'class' ? 'Class' : d.groupBy === 'script' ? 'Script' : 'Allocation ' + d.groupBy,
-        align: 'left',
-        cut: d.groupBy === 'site' || d.groupBy === 'script' ? 'middle' : 'end',
-      },
+      // A site, a script and a constructor (`Session app.js:20:3`) end in file:line: cut in the middle.
+      { header: HEADINGS[d.groupBy], align: 'left', cut: d.groupBy === 'stack' || d.groupBy === 'class' ? 'end' : 'middle' },
       { header: 'New', align: 'right' },
       { header: 'New size', align: 'right' },
       { header: 'Freed', align: 'right' },

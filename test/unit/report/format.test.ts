@@ -42,12 +42,12 @@ describe('formatBytes', () => {
 })
 
 describe('formatDistance', () => {
-  it('shows DevTools distances, and - for unreachable and system-only objects', () => {
+  it('shows distances from the user roots as numbers, system-only ones as sys+N below the root, the unreachable as none', () => {
     assert.equal(formatDistance(0), '0')
     assert.equal(formatDistance(1234), '1,234')
-    assert.equal(formatDistance(NO_DISTANCE), '-')
-    assert.equal(formatDistance(SYSTEM_DISTANCE), '-')
-    assert.equal(formatDistance(SYSTEM_DISTANCE + 3), '-')
+    assert.equal(formatDistance(NO_DISTANCE), 'none')
+    assert.equal(formatDistance(SYSTEM_DISTANCE), 'sys+0')
+    assert.equal(formatDistance(SYSTEM_DISTANCE + 3), 'sys+3')
   })
 })
 

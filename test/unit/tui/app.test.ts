@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createElement } from 'react'
 import { render } from 'ink-testing-library'
-import { analyzeHeap, CancelledError, HeapscopeError, openSnapshot, type DiffGroup } from '../../../src/index.js'
+import { analyzeHeap, CancelledError, HeapscopeError, openSnapshot, SYSTEM_DISTANCE, type DiffGroup } from '../../../src/index.js'
 import { formatBytes, formatCount } from '../../../src/report/format.js'
 import { App, Root, type Loader } from '../../../src/tui/app.js'
 import { diffLoader, snapshotLoader } from '../../../src/tui/run.js'
@@ -11,6 +11,7 @@ import { HeapContext, type Screen } from '../../../src/tui/screen.js'
 import { initialState, startSession, waitingStatus } from '../../../src/tui/state.js'
 import { barText } from '../../../src/tui/text.js'
 import { diffScreen, viewDiff } from '../../../src/tui/views/diff.js'
+import { dominatorsScreen } from '../../../src/tui/views/dominators.js'
 import { summaryScreen } from '../../../src/tui/views/summary.js'
 import { fixturePath } from '../../helpers/paths.js'
 
@@ -131,6 +132,63 @@ describe('tui app', () => {
       const countEnds = rows.map((l) => naiveWidth((row.exec(l) as RegExpExecArray)[0]))
       assert.equal(new Set(countEnds).size, 1, `Count ends at ${countEnds.join(', ')}:\n${rows.join('\n')}`)
       for (const l of frame.split('\n')) assert.ok(naiveWidth(l) <= 79, `wider than 79 columns: ${l}`)
+    } finally {
+      app.unmount()
+    }
+  })
+})
+
+describe('tui diff of snapshots without allocation traces', () => {
+  it('b steps through the groupings that need no traces (class, constructor); the tracking note wraps at 80 columns; system-only distances read sys+N', async () => {
+    const [before, after] = await Promise.all([
+      openSnapshot(fixturePath('leak-plain-before.heapsnapshot.gz')),
+      openSnapshot(fixturePath('leak-plain-after.heapsnapshot.gz')),
+    ])
+    const h = new HeapContext(after, analyzeHeap(after), {}, 'after')
+    const byConstructor = viewDiff(before, after, h.a, 'constructor')
+    const initial = initialState([
+      { name: 'Diff', make: () => diffScreen(before, h, undefined) },
+      { name: 'Dominators', make: () => dominatorsScreen(h) },
+    ])
+    const rows = 24
+    const app = render(createElement(App, { initial, color: false, columns: 80, rows }))
+    try {
+      const first = await waitFor(app.lastFrame, /Diff by class \(b: by constructor\)/)
+      // The note is word-wrapped, not cut: its words follow each other over the lines, and the frame still fills the terminal to its status line.
+      const lines = first.split('\n')
+      const start = lines.findIndex((l) => l.startsWith('Allocation tracking was off'))
+      assert.ok(start > 0, first)
+      const note = lines.slice(start, start + 3).join(' ')
+      assert.match(
+        note,
+        /^Allocation tracking was off, so objects are grouped by class\. To group by allocating function, take the snapshots with `node --track-heap-objects`/,
+      )
+      for (const l of lines) assert.ok(naiveWidth(l) <= 79, `wider than 79 columns: ${l}`)
+      assert.equal(lines.length, rows - 1, first)
+      assert.match(lines[rows - 2], /1\/[\d,]+$/)
+      app.stdin.write('b')
+      const grouped = await waitFor(app.lastFrame, /Diff by constructor \(b: by class\)/)
+      assert.match(grouped, /grouped by constructor/)
+      assert.match(grouped, new RegExp(`1/${formatCount(byConstructor.groups.length)}$`, 'm'))
+      // The class defined in the program reads with where it is defined, as the library groups it.
+      const leaky = byConstructor.groups.find((g) => g.key.startsWith('LeakyThing ')) as DiffGroup
+      assert.match(leaky.key, /leaky-app\.cjs:\d+/)
+      app.stdin.write('/')
+      app.stdin.write('LeakyThing')
+      const row = (await waitFor(app.lastFrame, /\/LeakyThing▏/)).split('\n').find((l) => l.startsWith('LeakyThing '))
+      assert.deepEqual(row?.split(/ {2,}/).slice(1, 3), [formatCount(leaky.newCount), formatBytes(leaky.newSize)])
+      app.stdin.write(ENTER)
+      app.stdin.write('b')
+      await waitFor(app.lastFrame, /Diff by class \(b: by constructor\)/)
+      app.stdin.write('\t')
+      const tree = await waitFor(app.lastFrame, /Dominator tree[\s\S]*\(GC roots\)/)
+      // (GC roots) hangs off the root: one edge below it, held by no user root.
+      const gcRow = tree.split('\n').find((l) => l.includes('(GC roots) @'))
+      let gc = 0
+      while (h.s.nodeName(gc) !== '(GC roots)') gc++
+      assert.equal(h.a.distance[gc], SYSTEM_DISTANCE + 1)
+      assert.match(gcRow ?? '', /\s+sys\+1\s+0 B\s/)
+      assert.doesNotMatch(tree, /\s-\s/, 'no distance shown as a bare -')
     } finally {
       app.unmount()
     }

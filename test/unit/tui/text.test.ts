@@ -1,7 +1,7 @@
 /** Display widths and cuts (text.ts), and script paths shown short (views/sites.ts). */
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { barText, cutEnd, cutMiddle, cutStart, displayWidth, pad } from '../../../src/tui/text.js'
+import { barText, cutEnd, cutMiddle, cutStart, displayWidth, pad, wrapText } from '../../../src/tui/text.js'
 import { scriptNamer, siteText } from '../../../src/tui/views/sites.js'
 
 describe('tui text', () => {
@@ -59,5 +59,22 @@ describe('tui script names', () => {
     assert.equal(scriptNamer(['/srv/a.js', '/opt/b.js'], '/home')('/srv/a.js'), '/srv/a.js', 'nothing shared but /')
     assert.equal(siteText({ functionName: 'f', scriptName: '/srv/lib/z.js', line: 3, column: 9 }, name), 'f z.js:3:9')
     assert.equal(siteText({ functionName: 'push', scriptName: '', line: 0, column: 0 }, name), 'push')
+  })
+})
+
+describe('tui wrapped notes', () => {
+  it('wraps a note at spaces within the width, cuts a word wider than a line, and cuts the last line it may use', () => {
+    assert.deepEqual(wrapText('one two three four', 9, 3), ['one two', 'three', 'four'])
+    assert.deepEqual(wrapText('one two three four', 9, 2), ['one two', 'three fo…'])
+    assert.deepEqual(wrapText('abcdefghij xy', 4, 5), ['abcd', 'efgh', 'ij', 'xy'])
+    assert.deepEqual(wrapText('用户会话 缓存条目', 9, 3), ['用户会话', '缓存条目'])
+    assert.deepEqual(wrapText('short', 9, 3), ['short'])
+    for (let w = 1; w < 20; w++)
+      for (const l of wrapText('Allocation tracking was off, so objects are grouped by class.', w, 9)) assert.ok(displayWidth(l) <= w, `${w}: ${l}`)
+    // Nothing is lost when the lines suffice: the words come back in order.
+    assert.equal(
+      wrapText('Allocation tracking was off, so objects are grouped by class.', 12, 9).join(' '),
+      'Allocation tracking was off, so objects are grouped by class.',
+    )
   })
 })
