@@ -56,7 +56,13 @@ function shownCollections(g: SnapshotGrowth, o: GrowthReportOptions) {
 /** The lines that say how the series was grouped. */
 export function growthNotes(g: SnapshotGrowth): string[] {
   const notes: string[] = []
-  if (!g.allocationTraces) notes.push(TRACKING_HINT.replace('objects are grouped by class', 'objects are grouped by class (or by --by constructor)'))
+  if (!g.allocationTraces)
+    notes.push(
+      TRACKING_HINT.replace(
+        'objects are grouped by class',
+        g.groupBy === 'class' ? 'objects are grouped by class (or by --by constructor)' : `objects are grouped by ${g.groupBy}`,
+      ),
+    )
   if (g.requestedGroupBy !== g.groupBy) notes.push(`--by ${g.requestedGroupBy} needs allocation traces; grouped by ${g.groupBy}.`)
   return notes
 }

@@ -79,6 +79,19 @@ export function Root({ start, load, color, onLoadError, suspend }: RootProps) {
       dispatch({ type: 'resumed', message: `continued at ${new Date().toLocaleTimeString()}` })
     })
   }, [session.suspends])
+  // A screen built in the background (b in the Growth view): one job at a time, stopped if the UI ends first.
+  const job = session.browser?.pending?.run
+  useEffect(() => {
+    if (job === undefined) return
+    const controller = new AbortController()
+    job((note) => dispatch({ type: 'jobNote', note }), controller.signal).then(
+      (screen) => dispatch({ type: 'jobDone', screen }),
+      (err: unknown) => {
+        if (!controller.signal.aborted) dispatch({ type: 'jobFailed', message: err instanceof Error ? err.message : String(err) })
+      },
+    )
+    return () => controller.abort(new CancelledError('the UI ended'))
+  }, [job])
   const quit = session.browser?.quit === true
   useEffect(() => {
     if (quit || failed) exit()

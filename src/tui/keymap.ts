@@ -103,7 +103,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     section: 'Views',
     action: 'regroup',
     keys: ['b'],
-    description: 'diff: group by site, stack, class or script',
+    description: 'diff, growth: group by site, stack, class, script or constructor',
     status: 'group by',
     needs: 'regroup',
   },

@@ -14,6 +14,7 @@ import {
   createSourceMapper,
   GrowthSeries,
   openSnapshot,
+  UsageError,
   type DiffGrouping,
   type Grouping,
   type SnapshotGrowth,
@@ -35,6 +36,13 @@ export interface LoadRequest {
   growth?: { groupBy: Grouping | undefined; sourceMaps: string[] }
 }
 
+/** A growth series alone, by another grouping (the Growth view's `b`): no analysis, the models dropped. */
+export interface GrowthRequest {
+  files: string[]
+  groupBy: Grouping
+  sourceMaps: string[]
+}
+
 /** How far loading has got: a file's phase, or the bytes read of it. */
 export type LoadProgress = { type: 'phase'; file: number; phase: string } | { type: 'bytes'; file: number; bytesRead: number; totalBytes: number | null }
 
@@ -49,6 +57,41 @@ export interface Loaded {
   growth: SnapshotGrowth | null
 }
 
+function growthSeries(growth: { groupBy: Grouping | undefined; sourceMaps: string[] }): GrowthSeries {
+  return new GrowthSeries({
+    members: true,
+    mapPosition: createSourceMapper({ dirs: growth.sourceMaps }),
+    ...(growth.groupBy === undefined ? {} : { groupBy: growth.groupBy }),
+  })
+}
+
+/**
+ * The growth series of `request.files` by `request.groupBy`, reading one
+ * model at a time and keeping none: what the Growth view's `b` needs, the
+ * last snapshot's analysis being the one the UI holds already (the parser
+ * numbers its nodes the same on every read, so `groupOfLast` fits it).
+ */
+export async function loadGrowth(
+  request: GrowthRequest,
+  report: (progress: LoadProgress) => void,
+  open: typeof openSnapshot = openSnapshot,
+  signal?: AbortSignal,
+): Promise<SnapshotGrowth> {
+  const series = growthSeries(request)
+  const { files } = request
+  let last: Snapshot | null = null
+  for (let i = 0; i < files.length; i++) {
+    report({ type: 'phase', file: i, phase: 'reading' })
+    last = null
+    const s = await open(files[i], { signal, onProgress: (p) => report({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) })
+    report({ type: 'phase', file: i, phase: 'growth' })
+    series.add(s)
+    last = s
+  }
+  if (last === null) throw new UsageError('a growth series needs at least 2 snapshots, got 0')
+  return series.finish(last, { maxCollections: 200 })
+}
+
 /** Reads the files one after the other (the peak is about the models, not the reads) and analyses one. */
 export async function loadSnapshots(
   request: LoadRequest,
@@ -57,14 +100,7 @@ export async function loadSnapshots(
   signal?: AbortSignal,
 ): Promise<Loaded> {
   const snapshots: Snapshot[] = []
-  const series =
-    request.growth === undefined
-      ? null
-      : new GrowthSeries({
-          members: true,
-          mapPosition: createSourceMapper({ dirs: request.growth.sourceMaps }),
-          ...(request.growth.groupBy === undefined ? {} : { groupBy: request.growth.groupBy }),
-        })
+  const series = request.growth === undefined ? null : growthSeries(request.growth)
   for (let i = 0; i < request.files.length; i++) {
     report({ type: 'phase', file: i, phase: 'reading' })
     const s = await open(request.files[i], { signal, onProgress: (p) => report({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) })

@@ -6,6 +6,7 @@
  */
 // First: before Ink loads (see interactive.ts).
 import './interactive.js'
+import { basename } from 'node:path'
 import {
   HeapscopeError,
   Snapshot,
@@ -18,8 +19,8 @@ import {
   type SnapshotGrowth,
 } from '../index.js'
 import { startThread, ThreadError } from '../threads/worker.js'
-import { loadSnapshots, type Loaded, type LoadProgress, type LoadRequest } from './load.js'
-import type { LoadReply } from './load-worker.js'
+import { loadGrowth, loadSnapshots, type GrowthRequest, type Loaded, type LoadProgress, type LoadRequest } from './load.js'
+import type { LoadReply, LoadThreadRequest } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { runTui, type Loader } from './app.js'
 import { HeapContext, type Screen } from './screen.js'
@@ -28,7 +29,7 @@ import { cyclesScreen } from './views/cycles.js'
 import { detachedScreen } from './views/detached.js'
 import { diffScreen } from './views/diff.js'
 import { dominatorsScreen } from './views/dominators.js'
-import { collectionsScreen, growthScreen } from './views/growth.js'
+import { collectionsScreen, growthScreen, type Regrouper } from './views/growth.js'
 import { summaryScreen } from './views/summary.js'
 
 export interface TuiRunOptions {
@@ -92,21 +93,36 @@ function show(board: LoadBoard, p: LoadProgress): void {
   else board.progress(p.file, p)
 }
 
-/** The loading thread (load-worker.ts): the UI keeps drawing, and an abort ends it at once. */
-function loadInWorker(request: LoadRequest, board: LoadBoard, signal: AbortSignal): Promise<Loaded> {
+/**
+ * A request to the loading thread (load-worker.ts): the UI keeps drawing,
+ * and an abort ends it at once. `take` reads the final reply; without a
+ * thread (a resource limit) `here` does the same work on this thread.
+ */
+function inWorker<T>(
+  request: LoadThreadRequest,
+  progress: (p: LoadProgress) => void,
+  take: (m: Exclude<LoadReply, LoadProgress>) => T,
+  here: () => Promise<T>,
+  signal: AbortSignal,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     signal.throwIfAborted()
-    const thread = startThread<LoadRequest, LoadReply>(new URL('./load-worker.js', import.meta.url), {
+    const thread = startThread<LoadThreadRequest, LoadReply>(new URL('./load-worker.js', import.meta.url), {
       onReply: (m) => {
-        if (m.type !== 'done') return show(board, m)
-        settle(() => resolve({ snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff, growth: m.growth }))
+        if (m.type === 'phase' || m.type === 'bytes') return progress(m)
+        settle(() => {
+          try {
+            resolve(take(m))
+          } catch (e) {
+            reject(e)
+          }
+        })
       },
       // The library's errors keep their class (the CLI's exit code depends on it).
       onFailure: (e) =>
         settle(() => reject(e instanceof ThreadError && e.code !== undefined ? new HeapscopeError(e.code as HeapscopeErrorCode, e.message) : e)),
     })
-    // No thread (a resource limit): the same load on this thread.
-    if (thread === null) return void loadSnapshots(request, (p) => show(board, p), undefined, signal).then(resolve, reject)
+    if (thread === null) return void here().then(resolve, reject)
     const settle = (f: () => void): void => {
       signal.removeEventListener('abort', onAbort)
       thread.stop()
@@ -116,6 +132,20 @@ function loadInWorker(request: LoadRequest, board: LoadBoard, signal: AbortSigna
     signal.addEventListener('abort', onAbort, { once: true })
     thread.send(request)
   })
+}
+
+/** The first load in the loading thread: the models come back as parts over shared memory. */
+function loadInWorker(request: LoadRequest, board: LoadBoard, signal: AbortSignal): Promise<Loaded> {
+  return inWorker(
+    { type: 'load', ...request },
+    (p) => show(board, p),
+    (m) => {
+      if (m.type !== 'done') throw new Error(`the loading thread answered a load with ${m.type}`)
+      return { snapshots: m.parts.map((p) => new Snapshot(p)), analysis: m.analysis, indexes: m.indexes, diff: m.diff, growth: m.growth }
+    },
+    () => loadSnapshots(request, (p) => show(board, p), undefined, signal),
+    signal,
+  )
 }
 
 function load(request: LoadRequest, board: LoadBoard, options: TuiRunOptions, signal: AbortSignal): Promise<Loaded> {
@@ -166,10 +196,35 @@ export function diffLoader(files: string[], groupBy: DiffGrouping | undefined, o
  * Dominators, Cycles, Detached.
  */
 export function growthLoader(files: string[], groupBy: Grouping | undefined, sourceMaps: string[], options: TuiRunOptions): Loader {
+  // b: the series read again by another grouping (the models are not kept), in the loading thread.
+  const regroup: Regrouper = (next, note, signal) => {
+    const request: GrowthRequest = { files, groupBy: next, sourceMaps }
+    const progress = (p: LoadProgress): void => note(regroupNote(files, p))
+    if (options.open !== undefined) return loadGrowth(request, progress, options.open, signal)
+    return inWorker(
+      { type: 'growth', ...request },
+      progress,
+      (m) => {
+        if (m.type !== 'growth') throw new Error(`the loading thread answered a growth request with ${m.type}`)
+        return m.growth
+      },
+      () => loadGrowth(request, progress, undefined, signal),
+      signal,
+    )
+  }
   return loader({ files, analyze: files.length - 1, growth: { groupBy, sourceMaps } }, 'growth', options, (_, h, __, growth) => {
     const g = growth as SnapshotGrowth
-    return [{ name: 'Growth', make: () => growthScreen(h, g, files) }, { name: 'Collections', make: () => collectionsScreen(h, g) }, ...heapTabs(h)]
+    return [{ name: 'Growth', make: () => growthScreen(h, g, files, regroup) }, { name: 'Collections', make: () => collectionsScreen(h, g) }, ...heapTabs(h)]
   })
+}
+
+/** How far regrouping has got, for the status line: `reading b.heapsnapshot (2 of 3) 45%`. */
+function regroupNote(files: string[], p: LoadProgress): string {
+  const name = basename(files[p.file] ?? '')
+  const which = `${name} (${p.file + 1} of ${files.length})`
+  if (p.type === 'phase') return `${p.phase === 'reading' ? 'reading' : 'grouping'} ${which}`
+  const percent = p.totalBytes !== null && p.totalBytes > 0 ? ` ${Math.floor((100 * p.bytesRead) / p.totalBytes)}%` : ''
+  return `reading ${which}${percent}`
 }
 
 /** Explores one snapshot in the terminal until the user quits. */

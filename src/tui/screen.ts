@@ -81,10 +81,18 @@ export interface Screen {
   retainers?(): Screen | null
   /** the same screen grouped differently (`b` in a diff) */
   regroup?(): Screen | null
+  /** the same screen grouped differently, built in the background (`b` in the Growth view reads the series again) */
+  regroupAsync?(): BackgroundJob
   /** a tree: rows keep their order (no sort); `toggle` expands or collapses a row */
   toggle?(row: number): Screen | null
   /** whether the row is expanded (← collapses it instead of going back) */
   expanded?(row: number): boolean
+}
+
+/** A screen built in the background: the status line says `label` and then what `run` notes as it goes. */
+export interface BackgroundJob {
+  label: string
+  run(note: (text: string) => void, signal: AbortSignal): Promise<Screen>
 }
 
 /** One row, for screens that build their rows up front (a few thousand at most). */

@@ -13,7 +13,7 @@
 import { headerLineCount, helpHeight, listHeight, listTop, tabBar } from './layout.js'
 import { actionFor, parseMouse, type ActionName, type KeyFlags, type Mode } from './keymap.js'
 import { helpLines } from './help.js'
-import type { Screen, Sort } from './screen.js'
+import type { BackgroundJob, Screen, Sort } from './screen.js'
 
 export interface Frame {
   screen: Screen
@@ -50,6 +50,19 @@ export interface State {
   message: string
   /** the last filter typed: n and N find its next match */
   search: string
+  /** a screen being built in the background (the Growth view's b), one at a time */
+  pending: Pending | null
+}
+
+/** A background job (BackgroundJob) under way: the app runs it and reports back with jobNote, jobDone or jobFailed. */
+export interface Pending {
+  /** the screen the result replaces, in whichever tab's stack holds it */
+  screen: Screen
+  label: string
+  /** what the job said last */
+  note: string
+  /** one function per job: the app runs each once */
+  run: BackgroundJob['run']
 }
 
 export interface KeyPress {
@@ -57,7 +70,12 @@ export interface KeyPress {
   key: KeyFlags
 }
 
-export type Action = ({ type: 'key' } & KeyPress) | { type: 'resize'; columns: number; rows: number }
+export type Action =
+  | ({ type: 'key' } & KeyPress)
+  | { type: 'resize'; columns: number; rows: number }
+  | { type: 'jobNote'; note: string }
+  | { type: 'jobDone'; screen: Screen }
+  | { type: 'jobFailed'; message: string }
 
 /** Sorts `view` in place by a column: numbers, or the row's text for a column without numbers (the names); ties keep the screen's order. */
 function sortView(screen: Screen, view: number[], sort: Sort): void {
@@ -109,6 +127,7 @@ export function initialState(tabs: { name: string; make: () => Screen }[], size:
     rows: size.rows,
     message: '',
     search: '',
+    pending: null,
   }
   return ensureTab(state)
 }
@@ -283,6 +302,11 @@ function act(state: State, action: ActionName, press: KeyPress): State {
     case 'prevTab':
       return switchTab(state, state.tab - 1)
     case 'regroup': {
+      if (frame.screen.regroupAsync !== undefined) {
+        if (state.pending !== null) return { ...state, message: `still ${state.pending.label}: ${state.pending.note}` }
+        const job = frame.screen.regroupAsync()
+        return { ...state, pending: { screen: frame.screen, label: job.label, note: 'starting', run: job.run } }
+      }
       const next = frame.screen.regroup?.() ?? null
       return next === null ? { ...state, message: 'b regroups a diff' } : withFrame(state, frameOf(next))
     }
@@ -390,7 +414,25 @@ export function modeOf(state: State): Mode {
   return state.help !== null ? 'help' : state.editing ? 'filter' : 'browse'
 }
 
+/** The background job's result in place of the screen that asked for it (a frame deeper in a stack stays there: back reaches it). */
+function finishJob(state: State, screen: Screen): State {
+  const pending = state.pending
+  if (pending === null) return state
+  const tabs = state.tabs.map((tab) => {
+    const at = tab.stack?.findIndex((f) => f.screen === pending.screen) ?? -1
+    if (tab.stack === null || at < 0) return tab
+    const stack = tab.stack.slice()
+    stack[at] = frameOf(screen)
+    return { ...tab, stack }
+  })
+  return { ...state, tabs, pending: null }
+}
+
 export function reduce(state: State, action: Action): State {
+  if (action.type === 'jobNote') return state.pending === null ? state : { ...state, pending: { ...state.pending, note: action.note } }
+  if (action.type === 'jobDone') return finishJob(state, action.screen)
+  if (action.type === 'jobFailed')
+    return state.pending === null ? state : { ...state, pending: null, message: `${state.pending.label} failed: ${action.message}` }
   if (action.type === 'resize') {
     const next = { ...state, columns: action.columns, rows: action.rows }
     const last = Math.max(0, helpLines().length - helpHeight(action.rows))
@@ -470,6 +512,10 @@ export function reduceSession(session: Session, action: SessionAction): Session 
       const browser = session.browser === null ? null : reduce(session.browser, action)
       return { ...session, columns: action.columns, rows: action.rows, browser }
     }
+    case 'jobNote':
+    case 'jobDone':
+    case 'jobFailed':
+      return session.browser === null ? session : { ...session, browser: reduce(session.browser, action) }
     case 'resumed':
       return session.browser === null ? session : { ...session, browser: { ...session.browser, message: action.message } }
     case 'key': {

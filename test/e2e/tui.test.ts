@@ -146,10 +146,17 @@ describe('heapscope in a terminal', () => {
     await assertRestored('cjk', 143)
   })
 
-  it('growth of three snapshots at 80x24: each group with a sparkline of its counts; a group opens to its objects; Ctrl-C restores the terminal', async () => {
-    const screen = await frameShows('growth', /Growth over 3 snapshots by class/)
+  it('growth of three snapshots at 80x24: each group with a sparkline of its counts; b regroups by constructor in the background; a group opens to its objects; Ctrl-C restores the terminal', async () => {
+    const screen = await frameShows('growth', /Growth over 3 snapshots by class \(b: by constructor\)/)
     // The program adds 200 Session objects per interval: 200, 400, 600, grown every time (↑).
     assert.match(screen, /^Session .* ▁▅█ ↑ +600 +\+400 /m)
+    // The tracking note is wrapped onto the next lines, not cut at 80 columns.
+    assert.match(screen, /^Allocation tracking was off, so objects are grouped by class \(or by --by\n/m)
+    tmux('send-keys', '-t', 'growth', 'b')
+    // Read again by constructor: the class with where the program defines it (growth-app.ts line 20), the same counts.
+    const regrouped = await frameShows('growth', /Growth over 3 snapshots by constructor \(b: by class\)/)
+    assert.match(regrouped, /^Constructor {2}/m)
+    assert.match(regrouped, /^Session .*growth-app\.ts:20:3 +▁▅█ ↑ +600 +\+400 /m)
     tmux('send-keys', '-t', 'growth', '/', 'Session', 'Enter', 'Enter')
     await screenShows('growth', /^600 objects of Session /m)
     tmux('send-keys', '-t', 'growth', 'C-c')

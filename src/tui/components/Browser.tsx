@@ -51,7 +51,7 @@ function offers(screen: Screen): (c: Capability) => boolean {
       : c === 'dominated'
         ? screen.dominated !== undefined
         : c === 'regroup'
-          ? screen.regroup !== undefined
+          ? screen.regroup !== undefined || screen.regroupAsync !== undefined
           : c === 'retainers'
             ? screen.retainers !== undefined
             : screen.toggle === undefined
@@ -104,8 +104,13 @@ export function Browser({ state, theme }: { state: State; theme: Theme }) {
   const position = `${formatCount(frame.view.length === 0 ? 0 : frame.selected + 1)}/${formatCount(frame.view.length)}`
   const mode = modeOf(state)
   const room = Math.max(0, width - displayWidth(position) - 3)
+  const busy = state.pending === null ? '' : `${state.pending.label}: ${state.pending.note}…`
   const status = cutEnd(
-    state.message !== '' ? state.message : statusHints(mode, room, offers(screen), (action) => (action === 'retainers' ? screen.retainersLabel : undefined)),
+    state.message !== ''
+      ? state.message
+      : busy !== ''
+        ? busy
+        : statusHints(mode, room, offers(screen), (action) => (action === 'retainers' ? screen.retainersLabel : undefined)),
     room,
   )
   const gap = Math.max(1, width - 1 - displayWidth(status) - displayWidth(position))

@@ -8,12 +8,13 @@
  * dictionaries that grew in every interval, with their entries in every
  * snapshot; Enter opens one.
  */
-import { formatLocation, type AllocationSite, type GrowthGroup, type SnapshotGrowth } from '../../index.js'
+import { formatLocation, type AllocationSite, type Grouping, type GrowthGroup, type SnapshotGrowth } from '../../index.js'
 import { countOf, formatBytes, formatCount } from '../../report/format.js'
 import { growthNotes, sparkline } from '../../report/growth.js'
 import { formatRetainerPath, nodeLabel } from '../../report/objects.js'
 import { fromRows, type HeaderLine, type HeapContext, type Screen } from '../screen.js'
 import { objectsWithClusters } from './clusters.js'
+import { nextGrouping } from './diff.js'
 import { objectScreen } from './objects.js'
 import { scriptNamer, siteText } from './sites.js'
 
@@ -21,6 +22,13 @@ const signed = (bytes: number): string => (bytes > 0 ? '+' : bytes < 0 ? '-' : '
 const signedCount = (count: number): string => (count > 0 ? '+' : count < 0 ? '-' : '') + formatCount(Math.abs(count))
 
 const GROUP_HEADINGS = { site: 'Allocation site', stack: 'Allocation stack', class: 'Class', script: 'Script', constructor: 'Constructor' }
+
+/**
+ * The series grouped by `groupBy` again (the earlier snapshots were
+ * dropped, so it reads them again), telling the status line how far it got
+ * with `note`; the last snapshot's nodes numbered as before.
+ */
+export type Regrouper = (groupBy: Grouping, note: (text: string) => void, signal: AbortSignal) => Promise<SnapshotGrowth>
 
 /** The objects of group `g` in the last snapshot (the series noted each object's group). */
 export function growthMembers(growth: SnapshotGrowth, g: number): number[] {
@@ -31,8 +39,12 @@ export function growthMembers(growth: SnapshotGrowth, g: number): number[] {
   return members
 }
 
-/** The groups of a growth series over the last snapshot `h`; `files` are the series' files, in order. */
-export function growthScreen(h: HeapContext, growth: SnapshotGrowth, files: string[]): Screen {
+/**
+ * The groups of a growth series over the last snapshot `h`; `files` are the
+ * series' files, in order; `b` groups them by the next grouping with
+ * `regroup`, in the background.
+ */
+export function growthScreen(h: HeapContext, growth: SnapshotGrowth, files: string[], regroup?: Regrouper): Screen {
   const { groups, totals } = growth
   const last = growth.snapshotCount - 1
   const frames = (g: GrowthGroup): AllocationSite[] => g.stack ?? (g.site === undefined ? [] : [g.site])
@@ -56,19 +68,21 @@ export function growthScreen(h: HeapContext, growth: SnapshotGrowth, files: stri
         .join(' <- ')
     return siteText(g.site, scripts)
   }
+  const next = nextGrouping(growth.groupBy, growth.allocationTraces)
   const monotonic = groups.filter((g) => g.monotonic).length
   // Bars: each group's share of what grew (a group that shrank: of what shrank).
   const grown = groups.reduce((sum, g) => sum + Math.max(0, g.growth), 0)
   const shrunk = groups.reduce((sum, g) => sum - Math.min(0, g.growth), 0)
   return {
-    title: `Growth over ${growth.snapshotCount} snapshots by ${growth.groupBy}`,
+    title: `Growth over ${growth.snapshotCount} snapshots by ${growth.groupBy}${regroup === undefined ? '' : ` (b: by ${next})`}`,
     header: [
       `live objects ${totals.counts.map(formatCount).join(' → ')}; size ${totals.sizes.map(formatBytes).join(' → ')}`,
       `grew in every interval (↑, listed first): ${countOf(monotonic, 'group')}, ${signed(totals.monotonicGrowth)}; ${countOf(growth.collections.length, 'collection')}`,
       ...growthNotes(growth),
     ],
     columns: [
-      { header: GROUP_HEADINGS[growth.groupBy], align: 'left', cut: growth.groupBy === 'stack' || growth.groupBy === 'class' ? 'end' : 'middle' },
+      // Sites, scripts, and classes or constructors with where they are defined (`Session app.ts:20:3`) end in file:line: cut in the middle.
+      { header: GROUP_HEADINGS[growth.groupBy], align: 'left', cut: growth.groupBy === 'stack' ? 'end' : 'middle' },
       { header: 'Count', align: 'left' },
       { header: 'Live', align: 'right' },
       { header: 'Change', align: 'right', signed: true },
@@ -110,6 +124,14 @@ export function growthScreen(h: HeapContext, growth: SnapshotGrowth, files: stri
       // The count first: a long site is cut at the end of the title.
       return objectsWithClusters(h, name(g), `${countOf(members.length, 'object')} of ${name(g)} in ${files[last] ?? 'the last snapshot'}`, header, members)
     },
+    ...(regroup === undefined
+      ? {}
+      : {
+          regroupAsync: () => ({
+            label: `grouping by ${next}`,
+            run: async (note: (text: string) => void, signal: AbortSignal) => growthScreen(h, await regroup(next, note, signal), files, regroup),
+          }),
+        }),
   }
 }
 

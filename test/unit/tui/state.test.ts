@@ -232,6 +232,43 @@ describe('tui reducer', () => {
     const f = currentFrame(s)
     assert.ok(f.top <= 30 && 30 < f.top + listHeight(0, 8), `top ${f.top}`)
   })
+
+  it('b on a screen built in the background: one job at a time, its notes in the status, its result in place of the screen that asked even after drilling in; a failure is said', () => {
+    let runs = 0
+    const regrouped = list('regrouped', ['z'])
+    const slow: Screen = {
+      ...list('growth', names, (i) => list(`child of ${i}`, ['x'])),
+      regroupAsync: () => ({
+        label: 'grouping by stack',
+        run: async () => {
+          runs++
+          return regrouped
+        },
+      }),
+    }
+    let s = initialState([{ name: 'Growth', make: () => slow }], size)
+    s = keys(s, 'b')
+    assert.equal(s.pending?.screen, slow)
+    assert.equal(s.pending?.note, 'starting')
+    const job = s.pending?.run
+    s = keys(s, 'b')
+    assert.equal(s.pending?.run, job, 'a second b starts no second job')
+    assert.match(s.message, /^still grouping by stack/)
+    s = reduce(s, { type: 'jobNote', note: 'reading b.heapsnapshot (2 of 3) 40%' })
+    assert.equal(s.pending?.run, job, 'a note keeps the job')
+    s = keys(s, 'return')
+    assert.equal(currentFrame(s).screen.title, 'child of 0')
+    s = reduce(s, { type: 'jobDone', screen: regrouped })
+    assert.equal(s.pending, null)
+    assert.equal(currentFrame(s).screen.title, 'child of 0', 'the frame on top stays')
+    s = keys(s, 'backspace')
+    assert.equal(currentFrame(s).screen, regrouped)
+    assert.equal(runs, 0, 'the reducer runs nothing: the app does')
+    s = initialState([{ name: 'Growth', make: () => slow }], size)
+    s = reduce(keys(s, 'b'), { type: 'jobFailed', message: 'b.heapsnapshot: truncated' })
+    assert.equal(s.pending, null)
+    assert.equal(s.message, 'grouping by stack failed: b.heapsnapshot: truncated')
+  })
 })
 
 describe('tui key table', () => {
