@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { createServer as createHttpServer } from 'node:http'
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -151,6 +151,18 @@ async function expectFault(args: string[], pattern: RegExp): Promise<void> {
   assert.deepEqual(readdirSync(out), [])
 }
 
+/** The most a loopback connection's kernel buffers hold for a reader that has read little: the sender's maximum and the receiver's default, from /proc (4 MiB and 128 KiB when unreadable). */
+function tcpBufferBytes(): number {
+  const field = (file: string, i: number, fallback: number): number => {
+    try {
+      return Number(readFileSync(file, 'utf8').trim().split(/\s+/)[i]) || fallback
+    } catch {
+      return fallback
+    }
+  }
+  return field('/proc/sys/net/ipv4/tcp_wmem', 2, 4 << 20) + field('/proc/sys/net/ipv4/tcp_rmem', 1, 128 << 10)
+}
+
 async function listen(server: Server | ReturnType<typeof createHttpServer>): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return (server.address() as AddressInfo).port
@@ -207,10 +219,24 @@ describe('capture faults', () => {
   })
 
   it('a target killed in the middle of a snapshot: one error, no file left', async () => {
-    const victim = new LiveProcess(process.execPath, ['--inspect=127.0.0.1:0', '-e', 'setInterval(() => {}, 1000)'])
+    // The target is killed when the first chunk arrives; whatever it wrote before it died still
+    // arrives, and the kernel holds up to its send buffer (tcp_wmem's maximum) plus this side's
+    // receive buffer (tcp_rmem's default: it grows only as this side reads). A snapshot of an idle
+    // Node (~4 MB) could fit in that while this process waits for a CPU, and then come whole. So
+    // the target keeps twice that in distinct strings (V8 writes 1,024 characters of each), which
+    // cannot: the snapshot is cut whatever the scheduling.
+    const buffered = tcpBufferBytes()
+    const strings = Math.ceil((2 * buffered) / 1024)
+    const victim = new LiveProcess(process.execPath, [
+      '--inspect=127.0.0.1:0',
+      '-e',
+      `globalThis.kept = Array.from({ length: ${strings} }, (_, i) => String(i).padEnd(1100, '.')); console.log('ready'); setInterval(() => {}, 1000)`,
+    ])
     const out = mkdtempSync(join(dir, 'killed-'))
     try {
       const [, url] = await victim.waitFor('stderr', /Debugger listening on (ws:\/\/\S+)/)
+      // The inspector listens before the program runs: wait until the strings are kept.
+      await victim.waitFor('stdout', /^ready$/m)
       const session = await HeapProfilerSession.connectToUrl(url)
       const file = join(out, 'victim.heapsnapshot.gz')
       let killed = false
