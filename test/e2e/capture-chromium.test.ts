@@ -44,13 +44,22 @@ before(async () => {
   )
   const [, found] = await browser.waitFor('stderr', /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//)
   port = Number(found)
-  // Wait for the page's script to have run (it sets the title last).
-  for (let i = 0; i < 200; i++) {
-    const targets = await listTargets('127.0.0.1', port, { timeoutMs: 2000 })
-    if (targets.some((t) => t.title === READY_TITLE)) return
-    await new Promise((resolve) => setTimeout(resolve, 25))
+  // Wait for the page's script to have run (it sets the title last). A browser starting on a loaded
+  // machine can take many seconds to load the page, or to answer: a deadline, not a count of tries,
+  // and a list that did not come in time is asked for again.
+  const deadline = Date.now() + 120_000
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const targets = await listTargets('127.0.0.1', port, { timeoutMs: 5000 })
+      if (targets.some((t) => t.title === READY_TITLE)) return
+      last = targets.map((t) => t.title)
+    } catch (err) {
+      last = err
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  throw new Error('the page did not load')
+  throw new Error(`the page did not load within 120 s; last: ${String(last)}`)
 })
 
 after(async () => {

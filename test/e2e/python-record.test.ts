@@ -57,8 +57,10 @@ describe('heapscope record -- python3', () => {
         for (let i = 0; i < s.nodeCount; i++) if (s.nodeName(i) === '__main__.Leak') n++
         return n
       }
+      // At least one tick's 20 (the test waited for a tick between the two). Not a multiple of 20: the
+      // handler writes the snapshot between two bytecodes, which can fall inside a tick's loop.
       const leaked = count(b) - count(a)
-      assert.ok(leaked >= 20 && leaked % 20 === 0, `the program leaked 20 a tick between the snapshots: ${leaked}`)
+      assert.ok(leaked >= 20, `the program leaked 20 a tick between the snapshots: ${leaked}`)
       // tracemalloc was on from the start: every Leak has its allocation site, the LEAK line.
       const row = new RegExp(`^leak_on_tick \\S*record_app\\.py:${leakLine}\\S*\\s+(\\d+)\\s`, 'm').exec(cli.stdout)
       assert.ok(row !== null, `the diff names leak_on_tick at line ${leakLine}:\n${cli.stdout}`)

@@ -295,7 +295,7 @@ describe('a Python heap written by heapscope_snapshot.py', () => {
 })
 
 async function waitFor(frame: () => string | undefined, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + 10_000
+  const deadline = Date.now() + 60_000
   for (;;) {
     const text = frame() ?? ''
     if (pattern.test(text)) return text

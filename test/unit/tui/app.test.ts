@@ -20,7 +20,7 @@ const RIGHT = '\u001B[C'
 const LEFT = '\u001B[D'
 
 async function waitFor(frame: () => string | undefined, pattern: RegExp): Promise<string> {
-  const deadline = Date.now() + 10_000
+  const deadline = Date.now() + 60_000
   for (;;) {
     const text = frame() ?? ''
     if (pattern.test(text)) return text
@@ -294,7 +294,7 @@ describe('tui loading', () => {
     try {
       await waitFor(app.lastFrame, /reading\s+.*example-before/)
       app.stdin.write('\u0003')
-      const deadline = Date.now() + 10_000
+      const deadline = Date.now() + 60_000
       while (failure === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
       assert.ok(failure instanceof CancelledError, `the load failed with ${String(failure)}`)
     } finally {
