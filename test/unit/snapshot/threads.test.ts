@@ -25,6 +25,13 @@ import { breakWorkers } from '../../helpers/broken-worker.js'
 import { fixturePath } from '../../helpers/paths.js'
 
 const FIXTURES = ['node-basic.heapsnapshot.gz', 'node-traced.heapsnapshot.gz', 'chromium-detached.heapsnapshot.gz']
+/**
+ * The fixture broken at every place: the places are fractions of its edges array and the sections
+ * after it, the same in each file, and the parser's paths through them do not depend on what the
+ * heap held; node-traced has every section (trace tree, locations). Breaking all three files cost
+ * ~10 s of the suite's CPU (a 4 MB file written and read twice per place) for nothing more.
+ */
+const BROKEN = 'node-traced.heapsnapshot.gz'
 /** Small chunks: more chunk ends around the split point. */
 const CHUNK = 64 * 1024
 
@@ -154,6 +161,8 @@ describe('reading a plain file on two threads', () => {
       // And through openSnapshot, which decides for itself.
       assert.equal(await outcome(openSnapshot(plain, { helperThread: true })), await outcome(openSnapshot(plain, { helperThread: false })))
     })
+
+    if (name !== BROKEN) continue
 
     it(`${name}: the same first error, broken on either side of the split`, async () => {
       const edges = section(text, 'edges')
