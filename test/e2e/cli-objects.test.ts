@@ -12,33 +12,46 @@ import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
 import { loadFileWithDevTools } from '../helpers/devtools.js'
 import { fixturePath } from '../helpers/paths.js'
-import { readRaw, runCli } from './cli-helpers.js'
+import { type RawSnapshot, readRaw, runCli, runHere } from './cli-helpers.js'
 
 const require = createRequire(import.meta.url)
 const FILE = fixturePath('leak-traced-after.heapsnapshot.gz')
 
-const outputs = new Map<string, any>()
+const outputs = new Map<string, Promise<any>>()
 
-/** The JSON a command prints, run once per distinct command line (the commands only read FILE). */
-function json(args: string[]): any {
+/**
+ * The JSON a command prints, run once per distinct command line. `top -n 0` runs the built CLI in a
+ * process of its own; the others run main() here on the same file read once (runHere).
+ */
+function json(args: string[], how: 'spawn' | 'here' = 'here'): Promise<any> {
   const key = JSON.stringify(args)
-  if (!outputs.has(key)) {
-    const r = runCli(args)
-    assert.equal(r.code, 0, r.stderr)
-    assert.equal(r.stderr, '')
-    outputs.set(key, JSON.parse(r.stdout))
+  let out = outputs.get(key)
+  if (out === undefined) {
+    out = (how === 'spawn' ? Promise.resolve(runCli(args)) : runHere(args)).then((r) => {
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(r.stderr, '')
+      return JSON.parse(r.stdout)
+    })
+    outputs.set(key, out)
   }
-  return outputs.get(key)
+  return out
 }
 
 /** Every object, largest retained size first: `top -n 0 --json`. */
-const everyObject = (): any => json(['top', FILE, '-n', '0', '--json'])
+const everyObject = (): Promise<any> => json(['top', FILE, '-n', '0', '--json'], 'spawn')
+
+let raw: RawSnapshot | undefined
+/** FILE as V8 wrote it (JSON.parse), read once. */
+const rawFile = (): RawSnapshot => {
+  raw ??= readRaw(FILE)
+  return raw
+}
 
 describe('heapscope top', () => {
   it('-n 0 --json lists every non-synthetic object with DevTools numbers', async () => {
-    const doc = everyObject()
+    const doc = await everyObject()
     const d = await loadFileWithDevTools(FILE)
-    const raw = readRaw(FILE)
+    const raw = rawFile()
     const fields = raw.snapshot.meta.node_fields
     const nf = fields.length
     const idAt = fields.indexOf('id')
@@ -63,23 +76,23 @@ describe('heapscope top', () => {
     }
   })
 
-  it('-n 5 gives the first five of the full list', () => {
-    const all = everyObject().objects.slice(0, 5)
-    assert.deepEqual(json(['top', FILE, '-n', '5', '--json']).objects, all)
+  it('-n 5 gives the first five of the full list', async () => {
+    const all = (await everyObject()).objects.slice(0, 5)
+    assert.deepEqual((await json(['top', FILE, '-n', '5', '--json'])).objects, all)
   })
 })
 
 describe('heapscope retainers, dominators, inspect', () => {
-  const leaky = () => {
-    return everyObject().objects.find((o: { name: string; type: string }) => o.name === 'LeakyThing' && o.type === 'object')
+  const leaky = async () => {
+    return (await everyObject()).objects.find((o: { name: string; type: string }) => o.name === 'LeakyThing' && o.type === 'object')
   }
 
-  it('gives real, distinct, shortest retainer paths from the root', () => {
-    const object = leaky()
-    const doc = json(['retainers', FILE, String(object.id), '--paths', '3', '--json'])
+  it('gives real, distinct, shortest retainer paths from the root', async () => {
+    const object = await leaky()
+    const doc = await json(['retainers', FILE, String(object.id), '--paths', '3', '--json'])
     assert.equal(doc.object.id, object.id)
     assert.ok(doc.paths.length >= 1)
-    const raw = readRaw(FILE)
+    const raw = rawFile()
     const f = raw.snapshot.meta.node_fields
     const nf = f.length
     const ef = raw.snapshot.meta.edge_fields.length
@@ -118,9 +131,9 @@ describe('heapscope retainers, dominators, inspect', () => {
     for (let i = 1; i < doc.paths.length; i++) assert.ok(doc.paths[i - 1].length <= doc.paths[i].length)
   })
 
-  it('dominators --id lists what an object dominates, largest first, adding up', () => {
-    const top = everyObject().objects[0]
-    const doc = json(['dominators', FILE, '--id', String(top.id), '--depth', '1', '--width', '0', '--json'])
+  it('dominators --id lists what an object dominates, largest first, adding up', async () => {
+    const top = (await everyObject()).objects[0]
+    const doc = await json(['dominators', FILE, '--id', String(top.id), '--depth', '1', '--width', '0', '--json'])
     assert.equal(doc.tree.id, top.id)
     assert.equal(doc.tree.retainedSize, top.retainedSize)
     const children = doc.tree.children
@@ -129,17 +142,17 @@ describe('heapscope retainers, dominators, inspect', () => {
     for (let i = 1; i < children.length; i++) assert.ok(children[i - 1].retainedSize >= children[i].retainedSize)
   })
 
-  it('inspect shows the edges the raw snapshot has', () => {
-    const object = leaky()
-    const doc = json(['inspect', FILE, String(object.id), '--limit', '0', '--json'])
+  it('inspect shows the edges the raw snapshot has', async () => {
+    const object = await leaky()
+    const doc = await json(['inspect', FILE, String(object.id), '--limit', '0', '--json'])
     assert.equal(doc.object.retainedSize, object.retainedSize)
     assert.equal(doc.edges.length, doc.object.edgeCount)
     assert.ok(doc.retainers.length === doc.object.retainerCount)
     assert.ok(doc.dominators.length >= 1)
   })
 
-  it('an unknown id is one clear error, exit code 2', () => {
-    const r = runCli(['retainers', FILE, '999999999'])
+  it('an unknown id is one clear error, exit code 2', async () => {
+    const r = await runHere(['retainers', FILE, '999999999'])
     assert.equal(r.code, 2)
     assert.equal(r.stderr.trim().split('\n').length, 1)
     assert.match(r.stderr, /no object with id @999999999/)
@@ -150,13 +163,15 @@ describe('heapscope export', () => {
   const dir = mkdtempSync(join(tmpdir(), 'heapscope-export-'))
   after(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('writes GEXF, GraphML and JSON that graphology reads back', () => {
-    const object = everyObject().objects[2]
+  it('writes GEXF, GraphML and JSON that graphology reads back', async () => {
+    const object = (await everyObject()).objects[2]
     const { MultiDirectedGraph, DirectedGraph } = require('graphology')
     const sizes: number[] = []
     for (const format of ['gexf', 'graphml', 'json']) {
       const out = join(dir, `g.${format}`)
-      const r = runCli(['export', FILE, String(object.id), '--what', 'dominated', '--depth', '2', '--format', format, '-o', out])
+      // The first in a process of its own (the built CLI writes the file), the others here.
+      const args = ['export', FILE, String(object.id), '--what', 'dominated', '--depth', '2', '--format', format, '-o', out]
+      const r = format === 'gexf' ? runCli(args) : await runHere(args)
       assert.equal(r.code, 0, r.stderr)
       const text = readFileSync(out, 'utf8')
       const g =
@@ -169,7 +184,7 @@ describe('heapscope export', () => {
       sizes.push(g.order)
     }
     assert.equal(new Set(sizes).size, 1, `same graph in every format: ${sizes}`)
-    const r = runCli(['export', FILE, String(object.id), '--what', 'retainers', '--format', 'json', '-o', '-'])
+    const r = await runHere(['export', FILE, String(object.id), '--what', 'retainers', '--format', 'json', '-o', '-'])
     const g = MultiDirectedGraph.from(JSON.parse(r.stdout))
     assert.ok(g.inDegree(String(object.id)) >= 1)
   })

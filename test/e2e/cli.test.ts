@@ -10,7 +10,7 @@ import { describe, it } from 'node:test'
 import { assertSameClassesAsDevTools, loadFileWithDevTools } from '../helpers/devtools.js'
 import { fixtureNames, manifestEntry } from '../helpers/fixtures.js'
 import { fixturePath } from '../helpers/paths.js'
-import { readPlain, readRaw, runCli } from './cli-helpers.js'
+import { readPlain, readRaw, runCli, runHere } from './cli-helpers.js'
 
 /**
  * The fixtures the CLI runs on, one spawn each: a Chromium page, a Node heap
@@ -105,13 +105,19 @@ describe('heapscope summary --json on the fixtures', () => {
     })
   }
 
-  it('--top, --sort count and text output', () => {
+  it('--top, --sort count and text output', async () => {
     const file = fixturePath(CLI_FIXTURES[0])
-    const all = summaryOf([file, '--top', '0', '--sort', 'count'])
-    const top3 = summaryOf([file, '--top', '3', '--sort', 'count'])
+    // The options run main() here, on the file read once; the text report in a process of its own.
+    const here = async (args: string[]): Promise<SummaryJson> => {
+      const r = await runHere(['summary', ...args, '--json'])
+      assert.equal(r.code, 0, r.stderr)
+      return JSON.parse(r.stdout)
+    }
+    const all = await here([file, '--top', '0', '--sort', 'count'])
+    const top3 = await here([file, '--top', '3', '--sort', 'count'])
     assert.deepEqual(top3.classes, all.classes.slice(0, 3))
     for (let i = 1; i < all.classes.length; i++) assert.ok(all.classes[i - 1].count >= all.classes[i].count)
-    const byDefault = summaryOf([file])
+    const byDefault = await here([file])
     assert.equal(byDefault.classes.length, Math.min(20, byDefault.classCount))
     const text = runCli(['summary', file])
     assert.equal(text.code, 0)

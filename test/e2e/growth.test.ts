@@ -9,10 +9,10 @@
  */
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
-import { computeSnapshotSummary, diffSnapshots, GrowthSeries, openSnapshot, type Snapshot, type SnapshotGrowth } from '../../src/index.js'
+import { computeSnapshotSummary, diffSnapshots, GrowthSeries, type Snapshot, type SnapshotGrowth } from '../../src/index.js'
 import { computeShallowSizes } from '../../src/analysis/retained-size.js'
 import { fixturePath } from '../helpers/paths.js'
-import { runCli } from './cli-helpers.js'
+import { openHere, runCli, runHere } from './cli-helpers.js'
 
 const f = (name: string): string => fixturePath(`${name}.heapsnapshot.gz`)
 const series = (mode: string): string[] => [1, 2, 3].map((k) => f(`growth-${mode}-${k}`))
@@ -27,8 +27,9 @@ describe('heapscope growth', () => {
   let plain: Snapshot[]
   let traced: Snapshot[]
   before(async () => {
-    plain = await Promise.all(series('plain').map((file) => openSnapshot(file)))
-    traced = await Promise.all(series('traced').map((file) => openSnapshot(file)))
+    // Read once, for these tests and the CLI runs here (runHere).
+    plain = await Promise.all(series('plain').map((file) => openHere(file)))
+    traced = await Promise.all(series('traced').map((file) => openHere(file)))
   })
 
   it('without traces, counts each class in each snapshot as its Summary does, and tells growth from churn and a stable set', async () => {
@@ -103,7 +104,8 @@ describe('heapscope growth', () => {
     }
   })
 
-  it('CLI: --json as documented; --fail-on-growth with --markdown; refuses snapshots of two processes and fewer than three', () => {
+  it('CLI: --json as documented; --fail-on-growth with --markdown; refuses snapshots of two processes and fewer than three', async () => {
+    // The JSON from the built CLI in a process of its own; the gate and the refusals from main() here, on the files read once.
     const json = runCli(['growth', ...series('traced'), '--json', '--top', '0', '--source-maps', fixturePath('programs/growth-app/build')])
     assert.equal(json.code, 0, json.stderr)
     const doc = JSON.parse(json.stdout)
@@ -127,19 +129,19 @@ describe('heapscope growth', () => {
     assert.equal(sessions.kind, 'Map')
     assert.match(sessions.retainerPath, /\.sessions -> Map @\d+$/)
 
-    const gate = runCli(['growth', ...series('plain'), '--fail-on-growth', '1KB', '--markdown'])
+    const gate = await runHere(['growth', ...series('plain'), '--fail-on-growth', '1KB', '--markdown'])
     assert.equal(gate.code, 1)
     assert.match(gate.stdout, /^### heapscope growth/)
     assert.match(gate.stdout, /\*\*Memory gate failed:\*\*/)
     assert.match(gate.stdout, /\| Session [^|]*\| 200 -\\> 400 -\\> 600 \|/)
     assert.equal(gate.stderr.trim().split('\n').length, 1)
 
-    const mixed = runCli(['growth', f('growth-plain-1'), f('growth-traced-2'), f('growth-plain-3')])
+    const mixed = await runHere(['growth', f('growth-plain-1'), f('growth-traced-2'), f('growth-plain-3')])
     assert.equal(mixed.code, 2)
     assert.match(mixed.stderr, /growth-traced-2\.heapsnapshot\.gz: not a snapshot of the process that wrote .*growth-plain-1/)
     assert.equal(mixed.stderr.trim().split('\n').length, 1)
 
-    const two = runCli(['growth', f('growth-plain-1'), f('growth-plain-2')])
+    const two = await runHere(['growth', f('growth-plain-1'), f('growth-plain-2')])
     assert.equal(two.code, 2)
     assert.match(two.stderr, /three or more snapshots/)
   })
