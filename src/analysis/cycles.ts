@@ -83,6 +83,13 @@ export interface CycleOptions {
    */
   signature?: string
   /**
+   * describe one by one (`cycles`) up to this many components of each group
+   * listed in `groups` (largest retained first; 0 = all of them) instead of
+   * the `top` largest overall: a caller that lists each group's components
+   * (the UI's Enter on a shape) gets them all from one search
+   */
+  perGroup?: number
+  /**
    * property names that do not count as references (default `constructor`
    * and `__proto__`: every class and its prototype form such a loop, which
    * is language plumbing, not a leak)
@@ -384,7 +391,14 @@ export function findCycles(s: Snapshot, a: HeapAnalysis, r: Retainers | null, op
   const only = options.signature === undefined ? -1 : (groupIds.get(options.signature) ?? -2)
   for (let c = 0; c < count; c++) if (groupOf[c] >= 0 && componentRetained[c] >= minRetained && (only === -1 || groupOf[c] === only)) rankedComponents.push(c)
   rankedComponents.sort((x, y) => byRetained(x, y) || firstMember[y + 1] - firstMember[y] - (firstMember[x + 1] - firstMember[x]))
-  const chosen = top > 0 ? rankedComponents.slice(0, top) : rankedComponents
+  let chosen = top > 0 ? rankedComponents.slice(0, top) : rankedComponents
+  const perGroup = options.perGroup
+  if (perGroup !== undefined) {
+    // Up to perGroup of each listed group, in the same order (largest retained first).
+    const left = new Float64Array(groups.length)
+    for (const { g } of shownGroups) left[g] = perGroup > 0 ? perGroup : Number.POSITIVE_INFINITY
+    chosen = rankedComponents.filter((c) => left[groupOf[c]]-- > 0)
+  }
   const outside = externalRetainersOf(s, r, chosen, member, firstMember, component)
   const cycles = chosen.map((c, i): Cycle => {
     const members = Array.from(member.subarray(firstMember[c], firstMember[c + 1]))

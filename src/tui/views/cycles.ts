@@ -5,7 +5,7 @@
  * its groups of objects one by one; Enter on one of those, its members.
  * Class lists name three classes and say how many more.
  */
-import { findCycles, type CycleGroup, type CycleReport } from '../../index.js'
+import { findCycles, type Cycle, type CycleGroup } from '../../index.js'
 import { countOf, formatBytes, formatCount } from '../../report/format.js'
 import { formatClassList, formatCyclePath, formatLoopShapeText } from '../../report/cycles.js'
 import { objectCount } from '../../report/clusters.js'
@@ -14,7 +14,7 @@ import { objectsScreen } from './objects.js'
 
 /** Shapes listed, those that retain the most; a heap has dozens to hundreds. */
 const SHAPES_SHOWN = 1000
-/** Groups of one shape listed one by one, those that retain the most (each is built up front, with its loop and outside references). */
+/** Groups of one shape listed one by one, those that retain the most (built with the shapes, in the same search, each with its loop and outside references). */
 const COMPONENTS_SHOWN = 10_000
 /** Classes named in a row before "and N more classes". */
 const CLASSES_SHOWN = 3
@@ -26,9 +26,15 @@ export function shapeText(g: CycleGroup): string {
   return `${shape}, in ${g.count === 1 ? 'a group' : 'groups'} of ${objectCount(g.objectCount / g.count)}: ${formatClassList(g.classes, CLASSES_SHOWN)}`
 }
 
-/** Enter lists a shape's groups. */
+/** Enter lists a shape's groups: one search finds the shapes and the groups of each, so opening a shape searches nothing. */
 export function cyclesScreen(h: HeapContext): Screen {
-  const report = findCycles(h.s, h.a, h.retainers, { top: SHAPES_SHOWN, classNames: h.classes })
+  const report = findCycles(h.s, h.a, h.retainers, { top: SHAPES_SHOWN, perGroup: COMPONENTS_SHOWN, classNames: h.classes })
+  const groupsOf = new Map<string, Cycle[]>()
+  for (const c of report.cycles) {
+    const list = groupsOf.get(c.signature)
+    if (list === undefined) groupsOf.set(c.signature, [c])
+    else list.push(c)
+  }
   const total = h.a.totalSize
   const shapes = report.groupCount === 1 ? 'one shape' : `${formatCount(report.groupCount)} shapes`
   const cut = report.groups.length < report.groupCount ? `; the ${formatCount(report.groups.length)} that retain the most` : ''
@@ -58,7 +64,8 @@ export function cyclesScreen(h: HeapContext): Screen {
     open: (row) => {
       let screen = opened.get(row)
       if (screen === undefined) {
-        screen = shapeScreen(h, report.groups[row])
+        const g = report.groups[row]
+        screen = shapeScreen(h, g, groupsOf.get(g.signature) ?? [])
         opened.set(row, screen)
       }
       return screen
@@ -67,13 +74,12 @@ export function cyclesScreen(h: HeapContext): Screen {
 }
 
 /**
- * The groups of one shape, one by one, largest retained first; Enter lists a
- * group's members. Their classes are the same in every group of a shape (the
- * shape's signature holds them), so they are said once, above the list.
+ * The groups of one shape (`cycles`, those findCycles described, largest
+ * retained first) one by one; Enter lists a group's members. Their classes
+ * are the same in every group of a shape (the shape's signature holds
+ * them), so they are said once, above the list.
  */
-export function shapeScreen(h: HeapContext, g: CycleGroup): Screen {
-  const report: CycleReport = findCycles(h.s, h.a, h.retainers, { top: COMPONENTS_SHOWN, signature: g.signature, classNames: h.classes })
-  const cycles = report.cycles
+export function shapeScreen(h: HeapContext, g: CycleGroup, cycles: Cycle[]): Screen {
   const total = h.a.totalSize
   const shown = cycles.length < g.count ? `; the ${formatCount(cycles.length)} that retain the most:` : ''
   const classes = g.largerThanLoop ? `each of ${objectCount(g.objectCount / g.count)}: ` : 'each: '

@@ -151,6 +151,20 @@ describe('tui views on patterns-after', () => {
     for (const i of frame.view.slice(0, 50)) assert.match(each.text(i), /^Connection @\d+ \.socket -> Socket @\d+ \.conn -> Connection @\d+$/)
     const members = each.open(frame.view[0]) as Screen
     assert.deepEqual(Array.from({ length: members.size }, (_, m) => members.text(m).replace(/ @\d+$/, '')).sort(), ['Connection', 'Socket'])
+    // A shape opens to what a search for its signature alone finds (the way it was listed before the one search served them all): the same groups, in order.
+    for (const i of [...new Set([row, 0, 1, 2, 3])].filter((k) => k < cycles.size)) {
+      const alone = findCycles(s, h.a, null, { top: 10_000, signature: report.groups[i].signature }).cycles
+      const opened = cycles.open(i) as Screen
+      assert.equal(opened.size, alone.length, cycles.text(i))
+      for (let k = 0; k < opened.size; k++) {
+        assert.deepEqual(opened.cells(k).slice(1), [
+          formatCount(alone[k].members.length),
+          formatBytes(alone[k].retainedSize),
+          formatCount(alone[k].externalRetainerCount),
+        ])
+        assert.equal(opened.open(k)?.size, alone[k].members.length)
+      }
+    }
   })
 
   it('a shape of groups larger than their loop names three classes and says how many more', () => {
