@@ -88,6 +88,8 @@ describe('heapscope in a terminal', () => {
     writeFileSync(cut, readFileSync(fixturePath('node-basic.heapsnapshot.gz')).subarray(0, 20_000))
     start('bad', 160, 20, [cut])
     start('growth', 80, 24, ['growth', ...[1, 2, 3].map((k) => fixturePath(`growth-plain-${k}.heapsnapshot.gz`))])
+    // An interactive shell with job control, as a user's: Ctrl-Z stops the job and fg continues it.
+    tmux('new-session', '-d', '-s', 'jobs', '-x', '80', '-y', '24', '-c', repoRoot, 'env PS1=$ HISTFILE=/dev/null bash --norc --noprofile -i')
   })
   after(() => {
     try {
@@ -161,6 +163,28 @@ describe('heapscope in a terminal', () => {
     await screenShows('growth', /^600 objects of Session /m)
     tmux('send-keys', '-t', 'growth', 'C-c')
     await assertRestored('growth', 0)
+  })
+
+  it('Ctrl-Z in a shell with job control gives the terminal back and stops the job; fg brings the UI back, redrawn', async () => {
+    await screenShows('jobs', /^\$/m)
+    tmux('send-keys', '-t', 'jobs', '-l', [process.execPath, cliPath, fixturePath('node-basic.heapsnapshot.gz')].map(quote).join(' '))
+    tmux('send-keys', '-t', 'jobs', 'Enter')
+    const before = await frameShows('jobs', /\[Summary\]/)
+    tmux('send-keys', '-t', 'jobs', 'C-z')
+    // The shell reports the stopped job on its own screen: the UI left the alternate screen, showed the cursor, stopped the mouse.
+    const stopped = await screenShows('jobs', /Stopped/)
+    assert.doesNotMatch(stopped, /\[Summary\]/)
+    assert.equal(tmux('display', '-p', '-t', 'jobs', '#{alternate_on} #{cursor_flag} #{mouse_any_flag}').trim(), '0 1 0')
+    tmux('send-keys', '-t', 'jobs', 'fg', 'Enter')
+    const back = await frameShows('jobs', /\[Summary\][\s\S]*continued at /)
+    // The whole frame drawn again as it was, but the status line, which says when it continued.
+    assert.deepEqual(lines(back).slice(0, 22), lines(before).slice(0, 22))
+    assert.equal(tmux('display', '-p', '-t', 'jobs', '#{alternate_on} #{mouse_any_flag}').trim(), '1 1')
+    tmux('send-keys', '-t', 'jobs', 'q')
+    await screenShows('jobs', /^\$ *$/m, (screen) => !/\[Summary\]/.test(screen) && /^\$ *$/m.test(screen))
+    tmux('send-keys', '-t', 'jobs', 'echo EXITED $?', 'Enter')
+    await screenShows('jobs', /^EXITED 0$/m)
+    assert.equal(tmux('display', '-p', '-t', 'jobs', '#{alternate_on} #{cursor_flag} #{mouse_any_flag}').trim(), '0 1 0')
   })
 
   it('a snapshot that cannot be read ends the UI with one error line and exit code 2, the terminal restored', async () => {
