@@ -84,10 +84,13 @@ export function shapeScreen(h: HeapContext, g: CycleGroup, cycles: Cycle[]): Scr
   const shown = cycles.length < g.count ? `; the ${formatCount(cycles.length)} that retain the most:` : ''
   const classes = g.largerThanLoop ? `each of ${objectCount(g.objectCount / g.count)}: ` : 'each: '
   return {
-    title: `${countOf(g.count, 'cycle')} of shape ${formatLoopShapeText(g.shapeSteps)}`,
+    // The loop goes in the header, which wraps: a title is one line, and cut the shape where a terminal is narrow.
+    title: `${countOf(g.count, 'cycle')} of one shape`,
     header: [
+      `loop: ${formatLoopShapeText(g.shapeSteps)}`,
       `${objectCount(g.objectCount)} retaining ${formatBytes(g.retainedSize)}${shown}`,
-      { label: classes, text: formatClassList(g.classes, CLASSES_SHOWN), cut: 'middle' },
+      // Plain text, so a long class name (an object literal's keys) wraps instead of the list being cut in its middle.
+      classes + formatClassList(g.classes, CLASSES_SHOWN),
     ],
     columns: [
       { header: 'Loop', align: 'left' },

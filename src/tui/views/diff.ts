@@ -42,7 +42,8 @@ export function viewDiff(before: Snapshot, after: Snapshot, analysis: HeapAnalys
   })
 }
 
-const signed = (bytes: number): string => (bytes >= 0 ? '+' : '-') + formatBytes(Math.abs(bytes))
+// A change of nothing reads 0 B, as in the text report (not +0 B).
+const signed = (bytes: number): string => (bytes > 0 ? '+' : bytes < 0 ? '-' : '') + formatBytes(Math.abs(bytes))
 
 /**
  * The diff of two snapshots by `groupBy` (or `computed`, that diff made

@@ -166,6 +166,11 @@ describe('tui diff of snapshots without allocation traces', () => {
       for (const l of lines) assert.ok(naiveWidth(l) <= 79, `wider than 79 columns: ${l}`)
       assert.equal(lines.length, rows - 1, first)
       assert.match(lines[rows - 2], /1\/[\d,]+$/)
+      // A group as large in both (new as many bytes as freed) changed by 0 B, not +0 B.
+      const even = viewDiff(before, after, h.a, 'class').groups.find((g) => g.key === 'Node / std::basic_string') as DiffGroup
+      assert.equal(even.netSize, 0)
+      assert.equal(lines.find((l) => l.startsWith('Node / std::basic_string '))?.split(/ {2,}/)[4], '0 B')
+      assert.doesNotMatch(first, /\+0 B/)
       app.stdin.write('b')
       const grouped = await waitFor(app.lastFrame, /Diff by constructor \(b: by class\)/)
       assert.match(grouped, /grouped by constructor/)

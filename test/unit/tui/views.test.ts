@@ -144,7 +144,9 @@ describe('tui views on patterns-after', () => {
     assert.equal(each.size, pairs)
     const frame = currentFrame(initialState([{ name: 'pairs', make: () => each }]))
     // Their classes, the same in each (the shape's signature holds them), are said once above the list.
+    assert.equal(each.title, `${formatCount(pairs)} cycles of one shape`)
     assert.deepEqual(each.header.map(headerText), [
+      'loop: Connection .socket -> Socket .conn -> Connection',
       `${formatCount(2 * pairs)} objects retaining ${formatBytes(report.groups[row].retainedSize)}`,
       'each: Connection x1, Socket x1',
     ])
