@@ -92,6 +92,77 @@ function objectClassName(name: string): string {
   return name
 }
 
+/** At most this many shapes are remembered (ShapeMemo), and this many property names in all. */
+const MAX_MEMO_SHAPES = 1 << 18
+const MAX_MEMO_NAMES = 1 << 22
+
+/**
+ * What a pass over plain objects found for each property shape: the string
+ * indices of an object's property edge names, in edge order. Both interface
+ * passes give the same answer for two objects of one shape — objects of one
+ * hidden class share it — so each shape's properties are read as strings,
+ * formatted and sorted once, not once per object (a 600 MB heap has
+ * millions of plain objects of a few hundred shapes). Shapes are told apart
+ * by a hash of the indices, then compared index by index.
+ */
+class ShapeMemo<T> {
+  private readonly byHash = new Map<number, { names: Uint32Array; value: T }[]>()
+  private shapes = 0
+  private names = 0
+  /** the shape of the object last looked up: names[0..length) */
+  private shape = new Uint32Array(64)
+  private length = 0
+  private hash = 0
+
+  constructor(
+    private readonly firstEdge: Uint32Array,
+    private readonly edgeType: Uint8Array,
+    private readonly edgeNameOrIndex: Uint32Array,
+    private readonly propertyEdge: number,
+  ) {}
+
+  /** The value remembered for the shape of object n, or undefined (then `remember` may store one). */
+  lookup(n: number): T | undefined {
+    const { firstEdge, edgeType, edgeNameOrIndex, propertyEdge } = this
+    let length = 0
+    let hash = 0x811c9dc5
+    for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
+      if (edgeType[e] !== propertyEdge) continue
+      const name = edgeNameOrIndex[e]
+      if (length === this.shape.length) {
+        const grown = new Uint32Array(length * 2)
+        grown.set(this.shape)
+        this.shape = grown
+      }
+      this.shape[length++] = name
+      hash = Math.imul(hash ^ name, 0x01000193)
+    }
+    this.length = length
+    this.hash = hash
+    const known = this.byHash.get(hash)
+    if (known === undefined) return undefined
+    for (const entry of known) {
+      const names = entry.names
+      if (names.length !== length) continue
+      let i = 0
+      while (i < length && names[i] === this.shape[i]) i++
+      if (i === length) return entry.value
+    }
+    return undefined
+  }
+
+  /** Remembers `value` for the shape last looked up (while there is room). */
+  remember(value: T): void {
+    if (this.shapes >= MAX_MEMO_SHAPES || this.names + this.length > MAX_MEMO_NAMES) return
+    this.shapes++
+    this.names += this.length
+    const entry = { names: this.shape.slice(0, this.length), value }
+    const known = this.byHash.get(this.hash)
+    if (known === undefined) this.byHash.set(this.hash, [entry])
+    else known.push(entry)
+  }
+}
+
 /** One node of DevTools' interface property tree (sorted property names → interface). */
 interface PropertyTreeNode {
   next: Map<string, PropertyTreeNode>
@@ -209,10 +280,17 @@ export function inferInterfaceDefinitions(s: Snapshot): InterfaceDefinition[] {
     count: number
   }
   const candidates = new Map<string, Candidate>()
+  /** each shape's candidate; null: none (no properties, or the candidates are capped) */
+  const memo = new ShapeMemo<Candidate | null>(firstEdge, edgeType, edgeNameOrIndex, propertyEdge)
   let plainObjectCount = 0
   for (let n = 0; n < s.nodeCount; n++) {
     if (!isPlainObject(n)) continue
     plainObjectCount++
+    const known = memo.lookup(n)
+    if (known !== undefined) {
+      if (known !== null) known.count++
+      continue
+    }
     let name = '{'
     const properties: string[] = []
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
@@ -226,11 +304,19 @@ export function inferInterfaceDefinitions(s: Snapshot): InterfaceDefinition[] {
       properties.push(property)
     }
     // The empty interface would read as "objects with no properties", which they are not.
-    if (properties.length === 0) continue
+    if (properties.length === 0) {
+      memo.remember(null)
+      continue
+    }
     name += '}'
-    const candidate = candidates.get(name)
-    if (candidate !== undefined) candidate.count++
-    else if (candidates.size < MAX_INTERFACE_CANDIDATES) candidates.set(name, { name, properties, count: 1 })
+    let candidate = candidates.get(name) ?? null
+    if (candidate !== null) candidate.count++
+    else if (candidates.size < MAX_INTERFACE_CANDIDATES) {
+      candidate = { name, properties, count: 1 }
+      candidates.set(name, candidate)
+    }
+    // Two shapes may make one name (names cut at MAX_INTERFACE_NAME_LENGTH): they count as one candidate.
+    memo.remember(candidate)
   }
   // Most common first; Array#sort is stable, so ties keep first-seen order, as in DevTools.
   const sorted = Array.from(candidates.values()).sort((a, b) => b.count - a.count)
@@ -283,8 +369,15 @@ function applyInterfaceNames(
 
   const states = new Set<PropertyTreeNode>()
   const properties: string[] = []
+  /** each shape's class (plain objects all start as 'Object': the answer is the shape's) */
+  const memo = new ShapeMemo<number>(firstEdge, edgeType, edgeNameOrIndex, propertyEdge)
   for (let n = 0; n < s.nodeCount; n++) {
     if (!isPlainObject(n)) continue
+    const known = memo.lookup(n)
+    if (known !== undefined) {
+      classIndex[n] = known
+      continue
+    }
     properties.length = 0
     for (let e = firstEdge[n], end = firstEdge[n + 1]; e < end; e++) {
       if (edgeType[e] === propertyEdge) properties.push(strings.get(edgeNameOrIndex[e]))
@@ -307,5 +400,6 @@ function applyInterfaceNames(
       }
     }
     classIndex[n] = match.classIndex
+    memo.remember(match.classIndex)
   }
 }

@@ -128,6 +128,35 @@ describe('computeClassNames (DevTools Summary names)', () => {
       `{${'k'.repeat(130)}}`,
     ])
   })
+
+  it('names objects of a shape seen before as the first of that shape, counting each (shapes are read once)', async () => {
+    const t = new TinySnapshot()
+    const root = t.node('synthetic', '', 0)
+    const v = t.node('object', 'Value', 8)
+    const plain = (props: string[]): void => {
+      const o = t.node('object', 'Object', 16)
+      t.edge(root, 'element', 0, o)
+      for (const p of props) t.edge(o, 'property', p, v)
+    }
+    // A shape counted only when seen again; one set of names in two orders (two shapes, two
+    // candidates, one name for both); two shapes that make one name once cut; shapes of no name.
+    for (let i = 0; i < 2; i++) plain(['p', 'q'])
+    for (let i = 0; i < 2; i++) plain(['d', 'c'])
+    for (let i = 0; i < 3; i++) plain(['c', 'd'])
+    plain(['k'.repeat(130), 'm'])
+    plain(['k'.repeat(130), 'n'])
+    for (let i = 0; i < 2; i++) plain(['__proto__'])
+    for (let i = 0; i < 2; i++) plain([])
+    const names = await assertSameAsDevTools(t)
+    assert.deepEqual(names.slice(2), [
+      '{p, q}',
+      '{p, q}',
+      ...Array(5).fill('{c, d}'),
+      `{${'k'.repeat(130)}}`,
+      `{${'k'.repeat(130)}}`,
+      ...Array(4).fill('Object'),
+    ])
+  })
 })
 
 describe('detectSnapshotKind', () => {
