@@ -176,6 +176,38 @@ describe('analyzeHeap on hand-built graphs', () => {
     assert.equal(a.shallowSize[shared], 7)
   })
 
+  it('ownership flows through chains and loops of arrays, and a second owner found late makes the whole chain shared', async () => {
+    const t = new TinySnapshot()
+    const root = t.node('synthetic', '', 0)
+    const g = t.node('object', 'Global', 8)
+    // A chain whose second link is also held by a later object: the chain from there on is shared.
+    const shared = t.node('array', '(chain 1)', 3)
+    const chain2 = t.node('array', '(chain 2)', 5)
+    const chain3 = t.node('hidden', 'system / Chain 3', 7)
+    const first = t.node('object', 'First', 10)
+    // A loop of arrays held by one object, reached only through its last member; a weak holder.
+    const loop1 = t.node('array', '(loop 1)', 11)
+    const loop2 = t.node('array', '(loop 2)', 13)
+    const keeper = t.node('object', 'Keeper', 1)
+    const late = t.node('object', 'Late', 2)
+    const weakHolder = t.node('object', 'WeakHolder', 4)
+    t.edge(root, 'shortcut', 'g', g)
+    for (const [name, o] of [
+      ['first', first],
+      ['keeper', keeper],
+      ['late', late],
+      ['weak', weakHolder],
+    ] as const)
+      t.edge(g, 'property', name, o)
+    t.edge(first, 'internal', 'a', shared).edge(shared, 'internal', 'b', chain2).edge(chain2, 'internal', 'c', chain3)
+    t.edge(late, 'internal', 'b', chain2)
+    t.edge(keeper, 'internal', 'loop', loop2).edge(loop2, 'internal', 'next', loop1).edge(loop1, 'internal', 'next', loop2)
+    t.edge(weakHolder, 'weak', 'w', loop1)
+    const { a } = await checkTiny(t)
+    assert.deepEqual([a.shallowSize[first], a.shallowSize[shared], a.shallowSize[chain2], a.shallowSize[chain3]], [13, 0, 5, 7])
+    assert.deepEqual([a.shallowSize[keeper], a.shallowSize[loop1], a.shallowSize[loop2]], [25, 0, 0])
+  })
+
   it('adds extra_native_bytes to the total', async () => {
     const t = new TinySnapshot()
     const root = t.node('synthetic', '', 0)
