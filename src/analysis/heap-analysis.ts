@@ -154,6 +154,42 @@ function startHelper(s: Snapshot, distances: boolean): Helper | null {
   }
 }
 
+/** DevTools' shallow sizes being computed (startShallowSizes). */
+export interface ShallowSizesJob {
+  /** the sizes, from the helper thread, or from this one if the helper could not start or failed */
+  sizes: Promise<Uint32Array>
+  /** ends the helper thread early (when the caller no longer needs the sizes) */
+  stop(): void
+}
+
+/**
+ * Starts DevTools' shallow sizes (computeShallowSizes) on a helper thread,
+ * so that this thread can do other work until it awaits them: a growth
+ * series counts a snapshot by class while the helper redistributes the
+ * sizes. Below HELPER_MIN_NODES nodes, or when no thread can start, they
+ * are computed here, now. The sizes are the same either way.
+ *
+ * @example
+ *   const job = startShallowSizes(s)
+ *   const names = computeClassNames(s) // meanwhile
+ *   const shallow = await job.sizes
+ */
+export function startShallowSizes(s: Snapshot, options: { helperThread?: boolean } = {}): ShallowSizesJob {
+  const here = (): ShallowSizesJob => ({ sizes: Promise.resolve(computeShallowSizes(s)), stop: () => undefined })
+  if (!(options.helperThread ?? s.nodeCount >= HELPER_MIN_NODES)) return here()
+  const result = deferred<Uint32Array>()
+  const thread = startThread<HelperMessage, HelperReply>(new URL('./helper-thread.js', import.meta.url), {
+    onReply: (reply) => {
+      if (reply.type === 'shallow') result.resolve(reply.shallowSize)
+    },
+    // Slower, never wrong: a thread that could not run is not the input's fault.
+    onFailure: () => result.resolve(computeShallowSizes(s)),
+  })
+  if (thread === null) return here()
+  thread.send({ type: 'job', parts: helperParts(s), distances: false, shallowOnly: true })
+  return { sizes: result.promise, stop: () => thread.stop() }
+}
+
 /** The first node whose edges start at or after edge `e`. */
 function nodeAtEdge(s: Snapshot, e: number): number {
   const { firstEdge } = s

@@ -7,7 +7,7 @@
  * shallow sizes and, if asked, distances (with their shortest-path tree).
  *
  * The conversation, in order:
- *   in:  { type: 'job', parts, distances }
+ *   in:  { type: 'job', parts, distances }  (shallowOnly: out { type: 'shallow' }, and that is all)
  *   in:  { type: 'owned', pageOwned, from }   out: { type: 'essential' } (nodes from `from` on)
  *   in:  { type: 'edges', essential } (all)   out: { type: 'retainers' }, { type: 'shallow' }, then { type: 'distances' }
  * The parser's columns and string bytes, page ownership and the edge bits
@@ -30,13 +30,25 @@ export type HelperReply =
 
 /** What the helper is sent, in this order. */
 export type HelperMessage =
-  | { type: 'job'; parts: SnapshotParts /** whether to compute distances too (last) */; distances: boolean }
+  | {
+      type: 'job'
+      parts: SnapshotParts
+      /** whether to compute distances too (last) */
+      distances: boolean
+      /** only DevTools' shallow sizes, for a caller that does other work meanwhile (startShallowSizes) */
+      shallowOnly?: boolean
+    }
   | { type: 'owned'; pageOwned: Uint8Array /** the first node whose essential edges the helper marks */; from: number }
   | { type: 'edges'; essential: EdgeBits }
 
 serveThread<HelperMessage, HelperReply>(async (inbox, reply) => {
-  const { parts, distances } = await inbox.take('job')
+  const { parts, distances, shallowOnly } = await inbox.take('job')
   const s = new Snapshot(parts)
+  if (shallowOnly === true) {
+    const shallowSize = computeShallowSizes(s)
+    reply({ type: 'shallow', shallowSize }, [shallowSize.buffer as ArrayBuffer])
+    return
+  }
   const { pageOwned, from } = await inbox.take('owned')
   const bits = markEssentialEdges(s, pageOwned, newEdgeBits(s), from, s.nodeCount)
   reply({ type: 'essential', bits })

@@ -87,6 +87,12 @@ describe('heapscope growth', () => {
     }
   })
 
+  it('gives the same result with the shallow sizes computed on a helper thread (addAsync)', async () => {
+    const g = new GrowthSeries({ helperThread: true })
+    for (const s of plain) await g.addAsync(s)
+    assert.deepEqual(g.finish(plain[2], { maxCollections: Infinity }), await grow(plain))
+  })
+
   it('finds the collections that grow in every interval, matched by id, with the path that holds each', async () => {
     const g = await grow(plain)
     const held = (name: string) => g.collections.find((c) => c.retainerPath?.edges.some((e) => plain[2].edgeName(e) === name))

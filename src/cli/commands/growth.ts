@@ -67,7 +67,7 @@ export function growthCommand(ctx: CliContext): CommandModule<GlobalArgs, Growth
           progress.phase('reading')
           const s = await ctx.openSnapshot(file, { onProgress: progress.update })
           progress.phase('growth')
-          series.add(s)
+          await series.addAsync(s)
           last = s
         } finally {
           progress.done()
