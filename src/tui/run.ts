@@ -23,8 +23,8 @@ import { loadGrowth, loadSnapshots, type GrowthRequest, type Loaded, type LoadPr
 import type { LoadReply, LoadThreadRequest } from './load-worker.js'
 import type { NodeNameOptions } from '../report/node-name.js'
 import { runTui, type Loader } from './app.js'
-import { HeapContext, type Screen } from './screen.js'
-import { initialState, waitingStatus, type LoadStatus } from './state.js'
+import { HeapContext } from './screen.js'
+import { initialState, waitingStatus, type LoadStatus, type TabSpec } from './state.js'
 import { cyclesScreen } from './views/cycles.js'
 import { detachedScreen } from './views/detached.js'
 import { diffScreen } from './views/diff.js'
@@ -76,13 +76,11 @@ class LoadBoard {
 /** Lets the loading screen draw before a long synchronous step. */
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
-type TabSpec = { name: string; make: () => Screen }
-
 function heapTabs(h: HeapContext): TabSpec[] {
   return [
     { name: 'Summary', make: () => summaryScreen(h) },
     { name: 'Dominators', make: () => dominatorsScreen(h) },
-    { name: 'Cycles', make: () => cyclesScreen(h) },
+    { name: 'Cycles', make: () => cyclesScreen(h), busy: 'searching the heap for objects that reference each other' },
     { name: 'Detached', make: () => detachedScreen(h) },
   ]
 }

@@ -65,6 +65,8 @@ export interface Screen {
   sortValue(row: number, column: number): number
   /** the text `/` filters on */
   text(row: number): string
+  /** what an empty list says (default: nothing here) */
+  empty?: string
   /** the order the rows first appear in; none: the screen's own order (a tree's) */
   sort?: Sort
   /** the row's share of the whole, for its bar: 0..1, negative for a decrease (a diff's freed bytes) */

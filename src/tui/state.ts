@@ -31,8 +31,35 @@ export interface Frame {
 export interface Tab {
   name: string
   make: () => Screen
+  /**
+   * what the status line says while `make` runs, for a view slow to build
+   * (a search of the whole heap): its first visit shows an empty screen
+   * saying so, and builds it as a background job
+   */
+  busy?: string
   /** built on first visit */
   stack: Frame[] | null
+}
+
+/** A view as the UI is given it: built on its first visit. */
+export type TabSpec = Pick<Tab, 'name' | 'make' | 'busy'>
+
+/** Time given to Ink to draw the waiting screen before a slow view is built (its frames are throttled to one per 32 ms; timers fire in order). */
+const DRAW_FIRST_MS = 50
+
+/** The screen a slow view shows while it is built. */
+function waitingScreen(name: string, busy: string): Screen {
+  return {
+    title: name,
+    header: [],
+    columns: [{ header: '', align: 'left' }],
+    size: 0,
+    cells: () => [],
+    sortValue: () => NaN,
+    text: () => '',
+    empty: `${busy}…`,
+    open: () => null,
+  }
 }
 
 export interface State {
@@ -116,7 +143,7 @@ export function frameOf(screen: Screen): Frame {
 
 export const DEFAULT_SIZE = { columns: 100, rows: 30 }
 
-export function initialState(tabs: { name: string; make: () => Screen }[], size: { columns: number; rows: number } = DEFAULT_SIZE): State {
+export function initialState(tabs: TabSpec[], size: { columns: number; rows: number } = DEFAULT_SIZE): State {
   const state: State = {
     tabs: tabs.map((t) => ({ ...t, stack: null })),
     tab: 0,
@@ -136,6 +163,16 @@ function ensureTab(state: State): State {
   const tab = state.tabs[state.tab]
   if (tab.stack !== null) return state
   const tabs = state.tabs.slice()
+  if (tab.busy !== undefined && state.pending === null) {
+    // Drawn first, then built (one job at a time: with another under way, built at once as before).
+    const waiting = waitingScreen(tab.name, tab.busy)
+    tabs[state.tab] = { ...tab, stack: [frameOf(waiting)] }
+    const run = async (): Promise<Screen> => {
+      await new Promise((resolve) => setTimeout(resolve, DRAW_FIRST_MS))
+      return tab.make()
+    }
+    return { ...state, tabs, pending: { screen: waiting, label: tab.busy, note: 'this takes a while on a big heap', run } }
+  }
   tabs[state.tab] = { ...tab, stack: [frameOf(tab.make())] }
   return { ...state, tabs }
 }

@@ -143,7 +143,7 @@ export function Browser({ state, theme }: { state: State; theme: Theme }) {
     if (i >= visible.length) {
       lines.push(
         <Text key={`r${i}`} dimColor>
-          {i === 0 ? (frame.filter !== '' ? '(no row matches the filter)' : '(nothing here)') : ' '}
+          {i === 0 ? (frame.filter !== '' ? '(no row matches the filter)' : (screen.empty ?? '(nothing here)')) : ' '}
         </Text>,
       )
       continue

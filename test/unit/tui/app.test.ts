@@ -3,13 +3,14 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { createElement } from 'react'
 import { render } from 'ink-testing-library'
-import { analyzeHeap, CancelledError, HeapscopeError, openSnapshot, SYSTEM_DISTANCE, type DiffGroup } from '../../../src/index.js'
+import { analyzeHeap, CancelledError, findCycles, HeapscopeError, openSnapshot, SYSTEM_DISTANCE, type DiffGroup } from '../../../src/index.js'
 import { formatBytes, formatCount } from '../../../src/report/format.js'
 import { App, Root, type Loader } from '../../../src/tui/app.js'
 import { diffLoader, snapshotLoader } from '../../../src/tui/run.js'
 import { HeapContext, type Screen } from '../../../src/tui/screen.js'
 import { initialState, startSession, waitingStatus } from '../../../src/tui/state.js'
 import { barText } from '../../../src/tui/text.js'
+import { cyclesScreen } from '../../../src/tui/views/cycles.js'
 import { diffScreen, viewDiff } from '../../../src/tui/views/diff.js'
 import { dominatorsScreen } from '../../../src/tui/views/dominators.js'
 import { summaryScreen } from '../../../src/tui/views/summary.js'
@@ -149,6 +150,7 @@ describe('tui diff of snapshots without allocation traces', () => {
     const initial = initialState([
       { name: 'Diff', make: () => diffScreen(before, h, undefined) },
       { name: 'Dominators', make: () => dominatorsScreen(h) },
+      { name: 'Cycles', make: () => cyclesScreen(h), busy: 'searching the heap for cycles' },
     ])
     const rows = 24
     const app = render(createElement(App, { initial, color: false, columns: 80, rows }))
@@ -194,6 +196,14 @@ describe('tui diff of snapshots without allocation traces', () => {
       assert.equal(h.a.distance[gc], SYSTEM_DISTANCE + 1)
       assert.match(gcRow ?? '', /\s+sys\+1\s+0 B\s/)
       assert.doesNotMatch(tree, /\s-\s/, 'no distance shown as a bare -')
+      // A view that searches the whole heap says so first, then shows what it found.
+      const drawn = app.frames.length
+      app.stdin.write('\t')
+      const cycles = await waitFor(app.lastFrame, /\[Cycles\][\s\S]*groups? of objects that reference each other/)
+      assert.match(cycles, new RegExp(`1/${formatCount(findCycles(h.s, h.a, null, { top: 1000 }).groups.length)}$`, 'm'))
+      const waiting = app.frames.slice(drawn).find((f) => /\[Cycles\]/.test(f) && /^searching the heap for cycles…$/m.test(f))
+      assert.ok(waiting !== undefined, 'a frame said the view was being built')
+      assert.match(waiting, /searching the heap for cycles: this takes a while on a big heap…/)
     } finally {
       app.unmount()
     }
