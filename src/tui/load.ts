@@ -85,7 +85,7 @@ export async function loadGrowth(
     last = null
     const s = await open(files[i], { signal, onProgress: (p) => report({ type: 'bytes', file: i, bytesRead: p.bytesRead, totalBytes: p.totalBytes }) })
     report({ type: 'phase', file: i, phase: 'growth' })
-    series.add(s)
+    await series.addAsync(s)
     last = s
   }
   if (last === null) throw new UsageError('a growth series needs at least 2 snapshots, got 0')
@@ -107,7 +107,7 @@ export async function loadSnapshots(
     if (series !== null) {
       // A series keeps one model at a time: the earlier ones are reduced to what it needs.
       report({ type: 'phase', file: i, phase: 'growth' })
-      series.add(s)
+      await series.addAsync(s)
       snapshots.length = 0
     }
     snapshots.push(s)
