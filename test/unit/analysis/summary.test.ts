@@ -31,6 +31,19 @@ async function assertSameAsDevTools(t: TinySnapshot): Promise<string[]> {
   return ours
 }
 
+/** A root holding plain Objects: `plain(props)` adds one whose properties are named `props`, each to one Value. */
+function plainObjects(): { t: TinySnapshot; plain: (props: string[]) => void } {
+  const t = new TinySnapshot()
+  const root = t.node('synthetic', '', 0)
+  const v = t.node('object', 'Value', 8)
+  const plain = (props: string[]): void => {
+    const o = t.node('object', 'Object', 16)
+    t.edge(root, 'element', 0, o)
+    for (const p of props) t.edge(o, 'property', p, v)
+  }
+  return { t, plain }
+}
+
 describe('computeClassNames (DevTools Summary names)', () => {
   it('names each node type as DevTools does', async () => {
     const t = new TinySnapshot()
@@ -100,14 +113,7 @@ describe('computeClassNames (DevTools Summary names)', () => {
   })
 
   it('names plain Objects by popular property shapes', async () => {
-    const t = new TinySnapshot()
-    const root = t.node('synthetic', '', 0)
-    const v = t.node('object', 'Value', 8)
-    const plain = (props: string[]): void => {
-      const o = t.node('object', 'Object', 16)
-      t.edge(root, 'element', 0, o)
-      for (const p of props) t.edge(o, 'property', p, v)
-    }
+    const { t, plain } = plainObjects()
     for (let i = 0; i < 3; i++) plain(['b', 'a'])
     plain(['a', 'b', 'c']) // contains {b, a}: takes that name
     plain(['x']) // a shape of one object: stays Object
@@ -130,14 +136,7 @@ describe('computeClassNames (DevTools Summary names)', () => {
   })
 
   it('names objects of a shape seen before as the first of that shape, counting each (shapes are read once)', async () => {
-    const t = new TinySnapshot()
-    const root = t.node('synthetic', '', 0)
-    const v = t.node('object', 'Value', 8)
-    const plain = (props: string[]): void => {
-      const o = t.node('object', 'Object', 16)
-      t.edge(root, 'element', 0, o)
-      for (const p of props) t.edge(o, 'property', p, v)
-    }
+    const { t, plain } = plainObjects()
     // A shape counted only when seen again; one set of names in two orders (two shapes, two
     // candidates, one name for both); two shapes that make one name once cut; shapes of no name.
     for (let i = 0; i < 2; i++) plain(['p', 'q'])
