@@ -15,6 +15,7 @@ import { computeDominators, searchFromRoot, type Dominators, type EssentialRetai
 import { computeEssentialEdges, computePageOwned, markEssentialEdges, newEdgeBits, type EdgeBits } from './essential-edges.js'
 import type { HelperMessage, HelperReply } from './helper-thread.js'
 import { computeRetainedSizes, computeShallowSizes } from './retained-size.js'
+import { firstAtLeast } from './sorted.js'
 
 /** Dominators and retained sizes: what a retained-size view needs. */
 export interface RetainedSizes {
@@ -190,19 +191,6 @@ export function startShallowSizes(s: Snapshot, options: { helperThread?: boolean
   return { sizes: result.promise, stop: () => thread.stop() }
 }
 
-/** The first node whose edges start at or after edge `e`. */
-function nodeAtEdge(s: Snapshot, e: number): number {
-  const { firstEdge } = s
-  let lo = 0
-  let hi = s.nodeCount
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (firstEdge[mid] < e) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
-
 /** `promise`, or a rejection with the signal's reason as soon as it is aborted. */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise
@@ -223,7 +211,8 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
 async function* helpedSteps(s: Snapshot, helper: Helper, distances: boolean, signal: AbortSignal | undefined): AsyncGenerator<AnalysisPhase, Passes> {
   yield 'dominators'
   const pageOwned = computePageOwned(s)
-  const half = nodeAtEdge(s, s.edgeCount >>> 1)
+  // The first node whose edges start in the second half.
+  const half = firstAtLeast(s.firstEdge.subarray(0, s.nodeCount), s.edgeCount >>> 1)
   helper.sendOwned(pageOwned, half)
   const essential = markEssentialEdges(s, pageOwned, newEdgeBits(s), 0, half)
   const theirs = await untilAborted(helper.essential, signal)

@@ -14,6 +14,7 @@
  * embedder ids near 2^32, takes 2.7 MB, where its sorted ids take 21 MB and a
  * sort of them (`ordinalsById`) 230-550 ms.
  */
+import { firstAtLeast } from './sorted.js'
 
 /** Ids below this many per id counted go in the bit vector: at most 2 bytes per id for bits and counts. */
 const BITS_PER_ID = 8
@@ -102,16 +103,8 @@ export class IdSet {
   }
 
   private highIndex(id: number): number {
-    const high = this.high
-    let lo = 0
-    let hi = high.length - 1
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1
-      if (high[mid] < id) lo = mid + 1
-      else if (high[mid] > id) hi = mid - 1
-      else return mid
-    }
-    return -1
+    const i = firstAtLeast(this.high, id)
+    return this.high[i] === id ? i : -1
   }
 }
 

@@ -21,6 +21,7 @@
  */
 import type { Snapshot } from '../snapshot/snapshot.js'
 import { orderByKey } from '../snapshot/key-order.js'
+import { firstAtLeast } from './sorted.js'
 
 /** A definition position in a script. */
 export interface SourceLocation {
@@ -222,18 +223,6 @@ export class SourceLocations {
       if (name !== null) this.scriptNames.set(l.scriptId[i], name)
     }
   }
-}
-
-/** The first index at or after `from` whose value is at least n (`sorted.length` if none). */
-function firstAtLeast(sorted: Uint32Array, n: number, from: number): number {
-  let lo = from
-  let hi = sorted.length
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (sorted[mid] < n) lo = mid + 1
-    else hi = mid
-  }
-  return lo
 }
 
 /** The target of n's first edge named `name` (or `alias`), or -1. */
