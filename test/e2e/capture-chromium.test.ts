@@ -6,7 +6,7 @@
  * off the network by its flags.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -28,14 +28,7 @@ before(async () => {
   browser = new LiveProcess(
     CHROMIUM,
     [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
+      ...(JSON.parse(readFileSync(fixturePath('chromium-flags.json'), 'utf8')) as string[]),
       `--user-data-dir=${join(dir, 'profile')}`,
       '--remote-debugging-port=0',
       page,
