@@ -39,6 +39,8 @@ export interface Tab {
   busy?: string
   /** built on first visit */
   stack: Frame[] | null
+  /** its build failed: the stack shows what went wrong, and the next visit builds it again */
+  failed?: boolean
 }
 
 /** A view as the UI is given it: built on its first visit. */
@@ -47,19 +49,34 @@ export type TabSpec = Pick<Tab, 'name' | 'make' | 'busy'>
 /** Time given to Ink to draw the waiting screen before a slow view is built (its frames are throttled to one per 32 ms; timers fire in order). */
 const DRAW_FIRST_MS = 50
 
-/** The screen a slow view shows while it is built. */
-function waitingScreen(name: string, busy: string): Screen {
+/** An empty screen saying `empty` where its rows would be: a slow view's while it is built, a view's whose build failed. */
+function emptyScreen(title: string, header: string[], empty: string): Screen {
   return {
-    title: name,
-    header: [],
+    title,
+    header,
     columns: [{ header: '', align: 'left' }],
     size: 0,
     cells: () => [],
     sortValue: () => NaN,
     text: () => '',
-    empty: `${busy}…`,
+    empty,
     open: () => null,
   }
+}
+
+/** The screen a slow view shows while it is built. */
+function waitingScreen(name: string, busy: string): Screen {
+  return emptyScreen(name, [], `${busy}…`)
+}
+
+/** What a view whose build failed shows in its place, until the next visit builds it again. */
+function failedScreen(name: string, failure: string): Screen {
+  return emptyScreen(name, [failure], `(nothing to show: ${name} could not be built; Tab away and back to try again)`)
+}
+
+/** What the status line and a failed view say of an error. */
+function failureText(what: string, err: unknown): string {
+  return `${what} failed: ${err instanceof Error ? err.message : String(err)}`
 }
 
 export interface State {
@@ -90,6 +107,8 @@ export interface Pending {
   note: string
   /** one function per job: the app runs each once */
   run: BackgroundJob['run']
+  /** `screen` is only a placeholder (a slow view's first visit): a failure replaces it with what went wrong */
+  placeholder?: boolean
 }
 
 export interface KeyPress {
@@ -159,22 +178,30 @@ export function initialState(tabs: TabSpec[], size: { columns: number; rows: num
   return ensureTab(state)
 }
 
+/** Builds the current tab on its first visit, and again after its build failed. */
 function ensureTab(state: State): State {
   const tab = state.tabs[state.tab]
-  if (tab.stack !== null) return state
+  if (tab.stack !== null && tab.failed !== true) return state
   const tabs = state.tabs.slice()
   if (tab.busy !== undefined && state.pending === null) {
     // Drawn first, then built (one job at a time: with another under way, built at once as before).
     const waiting = waitingScreen(tab.name, tab.busy)
-    tabs[state.tab] = { ...tab, stack: [frameOf(waiting)] }
+    tabs[state.tab] = { ...tab, stack: [frameOf(waiting)], failed: false }
     const run = async (): Promise<Screen> => {
       await new Promise((resolve) => setTimeout(resolve, DRAW_FIRST_MS))
       return tab.make()
     }
-    return { ...state, tabs, pending: { screen: waiting, label: tab.busy, note: 'this takes a while on a big heap', run } }
+    return { ...state, tabs, pending: { screen: waiting, label: tab.busy, note: 'this takes a while on a big heap', run, placeholder: true } }
   }
-  tabs[state.tab] = { ...tab, stack: [frameOf(tab.make())] }
-  return { ...state, tabs }
+  try {
+    tabs[state.tab] = { ...tab, stack: [frameOf(tab.make())], failed: false }
+    return { ...state, tabs }
+  } catch (err) {
+    // A view that cannot be built says why in its place; the others stay usable.
+    const failure = failureText(`building ${tab.name}`, err)
+    tabs[state.tab] = { ...tab, stack: [frameOf(failedScreen(tab.name, failure))], failed: true }
+    return { ...state, tabs, message: failure }
+  }
 }
 
 /** The frame on top of the current tab's stack. */
@@ -465,11 +492,27 @@ function finishJob(state: State, screen: Screen): State {
   return { ...state, tabs, pending: null }
 }
 
+/**
+ * The background job failed: the status line says so. The screen that asked
+ * stays as it was (b's grouping, still usable: b tries again); a slow view's
+ * placeholder gives way to a screen saying what went wrong, and the view is
+ * built again on its next visit.
+ */
+function failJob(state: State, err: unknown): State {
+  const pending = state.pending
+  if (pending === null) return state
+  const failure = failureText(pending.label, err)
+  if (pending.placeholder !== true) return { ...state, pending: null, message: failure }
+  const tabs = state.tabs.map((tab) =>
+    tab.stack?.[0]?.screen === pending.screen ? { ...tab, stack: [frameOf(failedScreen(tab.name, failure))], failed: true } : tab,
+  )
+  return { ...state, tabs, pending: null, message: failure }
+}
+
 export function reduce(state: State, action: Action): State {
   if (action.type === 'jobNote') return state.pending === null ? state : { ...state, pending: { ...state.pending, note: action.note } }
   if (action.type === 'jobDone') return finishJob(state, action.screen)
-  if (action.type === 'jobFailed')
-    return state.pending === null ? state : { ...state, pending: null, message: `${state.pending.label} failed: ${action.message}` }
+  if (action.type === 'jobFailed') return failJob(state, new Error(action.message))
   if (action.type === 'resize') {
     const next = { ...state, columns: action.columns, rows: action.rows }
     const last = Math.max(0, helpLines().length - helpHeight(action.rows))

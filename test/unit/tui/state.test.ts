@@ -271,6 +271,71 @@ describe('tui reducer', () => {
   })
 })
 
+describe('tui views that fail to build', () => {
+  const size = { columns: 80, rows: 15 }
+
+  it("a slow view whose background build fails shows what went wrong in its place, not its 'searching' placeholder; the other views stay usable, and the next visit builds it again", () => {
+    let fail = true
+    const cycles = list('cycles found', ['Node <-> Node'])
+    let s = initialState(
+      [
+        { name: 'Summary', make: () => list('summary', ['Object', 'Array']) },
+        {
+          name: 'Cycles',
+          make: () => {
+            if (fail) throw new Error('out of memory')
+            return cycles
+          },
+          busy: 'searching the heap for cycles',
+        },
+      ],
+      size,
+    )
+    s = keys(s, 'tab')
+    const placeholder = currentFrame(s).screen
+    assert.equal(s.pending?.screen, placeholder)
+    assert.equal(placeholder.empty, 'searching the heap for cycles…')
+    s = reduce(s, { type: 'jobFailed', message: 'out of memory' })
+    assert.equal(s.pending, null)
+    assert.equal(s.message, 'searching the heap for cycles failed: out of memory')
+    const failed = currentFrame(s).screen
+    assert.notEqual(failed, placeholder)
+    assert.deepEqual(failed.header, ['searching the heap for cycles failed: out of memory'])
+    assert.doesNotMatch(failed.empty ?? '', /searching/)
+    // The next key clears the status line; the view still says what went wrong.
+    s = keys(s, 'j')
+    assert.equal(s.message, '')
+    assert.deepEqual(currentFrame(s).screen.header, ['searching the heap for cycles failed: out of memory'])
+    s = keys(s, 'tab')
+    assert.equal(currentFrame(s).screen.title, 'summary')
+    assert.equal(currentFrame(keys(s, 'j')).selected, 1, 'the other view moves')
+    fail = false
+    s = keys(s, 'tab')
+    assert.equal(s.pending?.screen, currentFrame(s).screen, 'back on the failed view: built again, in the background')
+    s = reduce(s, { type: 'jobDone', screen: cycles })
+    assert.equal(currentFrame(s).screen, cycles)
+  })
+
+  it('a view whose build throws at once shows the error in its place instead of ending the UI', () => {
+    let s = initialState(
+      [
+        { name: 'Summary', make: () => list('summary', ['Object']) },
+        {
+          name: 'Detached',
+          make: () => {
+            throw new Error('no detachedness field')
+          },
+        },
+      ],
+      size,
+    )
+    s = keys(s, 'tab')
+    assert.equal(s.message, 'building Detached failed: no detachedness field')
+    assert.deepEqual(currentFrame(s).screen.header, ['building Detached failed: no detachedness field'])
+    assert.equal(currentFrame(keys(s, 'tab')).screen.title, 'summary')
+  })
+})
+
 describe('tui key table', () => {
   it('every key the help lists does what the help says, in its mode', () => {
     for (const b of KEYMAP) {

@@ -2,10 +2,13 @@
 import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import { readFileSync } from 'node:fs'
+import { createElement } from 'react'
+import { render } from 'ink-testing-library'
+import { App } from '../../../src/tui/app.js'
 import { analyzeHeap, findCycles, openSnapshot, type Snapshot, type SnapshotGrowth } from '../../../src/index.js'
-import { loadSnapshots } from '../../../src/tui/load.js'
+import { loadGrowth, loadSnapshots, type Loaded } from '../../../src/tui/load.js'
 import { cyclesScreen, shapeText } from '../../../src/tui/views/cycles.js'
-import { collectionsScreen, growthScreen } from '../../../src/tui/views/growth.js'
+import { collectionsScreen, growthScreen, type Regrouper } from '../../../src/tui/views/growth.js'
 import { HeapContext, headerText } from '../../../src/tui/screen.js'
 import { formatBytes, formatCount } from '../../../src/report/format.js'
 import { initialState, currentFrame } from '../../../src/tui/state.js'
@@ -14,6 +17,17 @@ import { summaryScreen } from '../../../src/tui/views/summary.js'
 import type { Screen } from '../../../src/tui/screen.js'
 import { dominatorTreeScreen } from '../../../src/tui/views/tree.js'
 import { fixturePath } from '../../helpers/paths.js'
+
+/** Polls the rendered frame until it matches (no fixed sleeps). */
+async function waitFor(frame: () => string | undefined, pattern: RegExp): Promise<string> {
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    const text = frame() ?? ''
+    if (pattern.test(text)) return text
+    if (Date.now() > deadline) assert.fail(`frame never showed ${pattern}:\n${text}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
 
 describe('tui views on node-basic', () => {
   let s: Snapshot
@@ -179,14 +193,19 @@ describe('tui views on patterns-after', () => {
 })
 
 describe('tui growth view on growth-plain-{1,2,3}', () => {
-  it('a group row shows its counts across the snapshots as a sparkline and opens to its objects in the last snapshot; Collections show the Map that grew', async () => {
-    const files = [1, 2, 3].map((k) => fixturePath(`growth-plain-${k}.heapsnapshot.gz`))
+  const files = [1, 2, 3].map((k) => fixturePath(`growth-plain-${k}.heapsnapshot.gz`))
+  let loaded: Loaded
+  let h: HeapContext
+  before(async () => {
     // The UI's own loading (on this thread): one model at a time, the last analysed.
-    const loaded = await loadSnapshots({ files, analyze: 2, growth: { groupBy: undefined, sourceMaps: [] } }, () => {})
+    loaded = await loadSnapshots({ files, analyze: 2, growth: { groupBy: undefined, sourceMaps: [] } }, () => {})
+    h = new HeapContext(loaded.snapshots[0], loaded.analysis, {}, files[2])
+  })
+
+  it('a group row shows its counts across the snapshots as a sparkline and opens to its objects in the last snapshot; Collections show the Map that grew', () => {
     assert.equal(loaded.snapshots.length, 1, 'only the last model is kept')
     const s = loaded.snapshots[0]
     const growth = loaded.growth as SnapshotGrowth
-    const h = new HeapContext(s, loaded.analysis, {}, files[2])
     const screen = growthScreen(h, growth, files)
     assert.equal(screen.title, 'Growth over 3 snapshots by class')
     const row = Array.from({ length: screen.size }, (_, i) => i).find(
@@ -217,5 +236,34 @@ describe('tui growth view on growth-plain-{1,2,3}', () => {
     const map = Array.from({ length: collections.size }, (_, i) => i).find((i) => /\.sessions -> Map @\d+$/.test(collections.text(i))) as number
     assert.deepEqual(collections.cells(map).slice(1, 5), ['Map', '▁▅█', '600', '+400'])
     assert.match(collections.open(map)?.title ?? '', /^Retainers of Map @\d+$/)
+  })
+
+  it("b when a file of the series has vanished: the status line says so with the library's error; the Growth view stays as it was, usable, and b tries again", async () => {
+    const growth = loaded.growth as SnapshotGrowth
+    const vanished = [fixturePath('vanished-since.heapsnapshot.gz'), ...files.slice(1)]
+    const expected = await openSnapshot(vanished[0]).then(
+      () => assert.fail('it opened'),
+      (err: unknown) => (err as Error).message,
+    )
+    // The Growth view's b reads the series again with the UI's own loader, here on files of which the first is gone.
+    const regroup: Regrouper = (groupBy, note, signal) =>
+      loadGrowth({ files: vanished, groupBy, sourceMaps: [] }, (p) => note(`reading file ${p.file + 1}`), openSnapshot, signal)
+    const initial = initialState([{ name: 'Growth', make: () => growthScreen(h, growth, files, regroup) }])
+    const app = render(createElement(App, { initial, color: false, columns: 160, rows: 30 }))
+    try {
+      const shown = await waitFor(app.lastFrame, /Growth over 3 snapshots by class \(b: by constructor\)[\s\S]* 1\/[\d,]+$/)
+      app.stdin.write('b')
+      const failed = await waitFor(app.lastFrame, /grouping by constructor failed/)
+      const lines = failed.split('\n')
+      assert.equal(lines[lines.length - 1].replace(/ +1\/[\d,]+$/, ''), `grouping by constructor failed: ${expected}`)
+      // The same view, rows and all (only the status line differs), not a placeholder.
+      assert.deepEqual(lines.slice(0, -1), shown.split('\n').slice(0, -1))
+      app.stdin.write('j')
+      await waitFor(app.lastFrame, /^(?![\s\S]*failed)[\s\S]*Growth over 3 snapshots by class[\s\S]* 2\/[\d,]+$/)
+      app.stdin.write('b')
+      await waitFor(app.lastFrame, /grouping by constructor failed: .* 2\/[\d,]+$/)
+    } finally {
+      app.unmount()
+    }
   })
 })
